@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './defaults';
+export * from './load';
+export { envBindings, envNameFor } from './env';

@@ -1,0 +1,264 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import YAML from 'yaml';
+import { ConfigSchema, type Config, type MachineProfile } from './schema';
+import { DEFAULTS } from './defaults';
+import { coerceEnv, envBindings } from './env';
+
+export interface ConfigIssue {
+  /** Dotted key path, e.g. "prometheus.timeoutSeconds". */
+  key: string;
+  message: string;
+  /** Where the offending value came from: the file, an environment variable, or the config as a whole. */
+  origin?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(`invalid configuration (${issues.length} error${issues.length === 1 ? '' : 's'}):\n` +
+      issues.map((i) => `  - ${formatIssue(i)}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatIssue(i: ConfigIssue): string {
+  return `${i.key || '(root)'}: ${i.message}${i.origin ? ` [${i.origin}]` : ''}`;
+}
+
+/** Secret material resolved from values or files; kept apart from Config so printing the config can never leak it. */
+export interface Secrets {
+  prometheusBearerToken?: string;
+  prometheusBasicAuth?: { username: string; password: string };
+  prometheusCaCert?: string;
+  apiToken?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  secrets: Secrets;
+  file?: string;
+  envKeys: string[];
+}
+
+export interface LoadOptions {
+  /** Path given with --config; it must exist. */
+  file?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_CONFIG_FILE = 'ada-carbon.yaml';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function deepMerge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObject(b) && isObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function setPath(target: Json, keys: string[], value: unknown): void {
+  let node = target;
+  for (const k of keys.slice(0, -1)) {
+    if (!isObject(node[k])) node[k] = {};
+    node = node[k] as Json;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
+addFormats(ajv);
+ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+const validate = ajv.compile(ConfigSchema);
+
+function ajvIssue(e: ErrorObject, origins: Map<string, string>): ConfigIssue {
+  const base = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let key = base.join('.');
+  let message = e.message ?? 'is invalid';
+  if (e.keyword === 'additionalProperties') {
+    key = [...base, String(e.params.additionalProperty)].join('.');
+    message = 'unknown key';
+  } else if (e.keyword === 'required') {
+    key = [...base, String(e.params.missingProperty)].join('.');
+    message = 'is required';
+  } else if (e.keyword === 'format' && e.params.format === 'uri') {
+    message = 'must be an absolute URL such as http://host:9090';
+  } else if (e.keyword === 'anyOf' || e.keyword === 'const') {
+    message = 'must be one of fatal, error, warn, info, debug, trace, silent';
+  }
+  return { key, message, origin: origins.get(key) };
+}
+
+function readFileIssue(file: string, key: string, issues: ConfigIssue[], cwd: string): string | undefined {
+  try {
+    return fs.readFileSync(path.resolve(cwd, file), 'utf8').trim();
+  } catch (err) {
+    issues.push({ key, message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    return undefined;
+  }
+}
+
+/** Cross-field rules a JSON schema cannot say well. */
+function semanticIssues(config: Config, issues: ConfigIssue[]): void {
+  const p = config.prometheus;
+  if (p.bearerToken && p.bearerTokenFile) {
+    issues.push({ key: 'prometheus.bearerTokenFile', message: 'set either bearerToken or bearerTokenFile, not both' });
+  }
+  if ((p.bearerToken || p.bearerTokenFile) && p.basicAuth) {
+    issues.push({ key: 'prometheus.basicAuth', message: 'set either a bearer token or basicAuth, not both' });
+  }
+  if (p.basicAuth && (p.basicAuth.password === undefined) === (p.basicAuth.passwordFile === undefined)) {
+    issues.push({ key: 'prometheus.basicAuth.password', message: 'set exactly one of password or passwordFile' });
+  }
+  const seen = new Map<string, string>();
+  for (const [site, { project }] of Object.entries(config.sites)) {
+    const other = seen.get(project);
+    if (other) issues.push({ key: `sites.${site}.project`, message: `project ${project} is already site ${other}` });
+    seen.set(project, site);
+  }
+  for (const name of Object.keys(config.machines)) {
+    const prof = resolveMachineProfile(config, name === 'default' ? undefined : name);
+    if (prof.idleWattsPerCpu > prof.busyWattsPerCpu) {
+      issues.push({ key: `machines.${name}.idleWattsPerCpu`, message: 'must not exceed busyWattsPerCpu' });
+    }
+  }
+}
+
+/** The profile of a machine type: machines[name] over machines.default over the built-in default. */
+export function resolveMachineProfile(config: Pick<Config, 'machines'>, machine?: string): MachineProfile {
+  const base = { ...DEFAULTS.machines.default, ...config.machines.default } as MachineProfile;
+  const own = machine !== undefined ? config.machines[machine] : undefined;
+  return own ? ({ ...base, ...own } as MachineProfile) : base;
+}
+
+/** defaults -> file -> env, then one validation that reports every error with its key. Throws ConfigError. */
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const issues: ConfigIssue[] = [];
+  const origins = new Map<string, string>();
+  let merged: Json = structuredClone(DEFAULTS) as unknown as Json;
+
+  let file: string | undefined;
+  if (opts.file) file = path.resolve(cwd, opts.file);
+  else if (fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE))) file = path.join(cwd, DEFAULT_CONFIG_FILE);
+
+  if (file) {
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      issues.push({ key: '', message: `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` });
+    }
+    if (text !== undefined) {
+      const doc = YAML.parseDocument(text, { prettyErrors: true });
+      if (doc.errors.length > 0) {
+        for (const e of doc.errors) issues.push({ key: '', message: `YAML: ${e.message.split('\n')[0]}`, origin: file });
+      } else {
+        const parsed = doc.toJS() as unknown;
+        if (parsed === null || parsed === undefined) {
+          // an empty file means "all defaults"
+        } else if (!isObject(parsed)) {
+          issues.push({ key: '', message: 'the config file must hold a mapping of keys', origin: file });
+        } else {
+          merged = deepMerge(merged, parsed);
+        }
+      }
+    }
+  }
+
+  const envKeys: string[] = [];
+  for (const b of envBindings()) {
+    const raw = env[b.env];
+    if (raw === undefined || raw === '') continue;
+    const key = b.path.join('.');
+    const c = coerceEnv(raw, b.type);
+    if ('error' in c) {
+      issues.push({ key, message: c.error, origin: `env ${b.env}` });
+      continue;
+    }
+    setPath(merged, b.path, c.value);
+    origins.set(key, `env ${b.env}`);
+    envKeys.push(b.env);
+  }
+
+  if (!validate(merged)) {
+    for (const e of validate.errors ?? []) issues.push(ajvIssue(e, origins));
+  }
+  const config = merged as unknown as Config;
+  try {
+    semanticIssues(config, issues);
+  } catch {
+    // the structure is already reported invalid; cross-field rules cannot be checked on it
+  }
+
+  let secrets: Secrets = {};
+  try {
+    secrets = resolveSecrets(config, issues, cwd);
+  } catch {
+    // structure already reported invalid
+  }
+  if (issues.length > 0) throw new ConfigError(dedupe(issues));
+
+  return { config, secrets, file, envKeys };
+}
+
+/** Reads token, password and CA files named by the config; a missing file is an issue on its key. */
+function resolveSecrets(config: Config, issues: ConfigIssue[], cwd: string): Secrets {
+  const secrets: Secrets = {};
+  const p = config.prometheus;
+  if (p.bearerToken) secrets.prometheusBearerToken = p.bearerToken;
+  if (p.bearerTokenFile) secrets.prometheusBearerToken = readFileIssue(p.bearerTokenFile, 'prometheus.bearerTokenFile', issues, cwd);
+  if (p.basicAuth) {
+    const password = p.basicAuth.password ??
+      (p.basicAuth.passwordFile ? readFileIssue(p.basicAuth.passwordFile, 'prometheus.basicAuth.passwordFile', issues, cwd) : undefined);
+    if (password !== undefined) secrets.prometheusBasicAuth = { username: p.basicAuth.username, password };
+  }
+  if (p.caFile) {
+    const ca = readFileIssue(p.caFile, 'prometheus.caFile', issues, cwd);
+    if (ca !== undefined && !ca.includes('BEGIN CERTIFICATE')) {
+      issues.push({ key: 'prometheus.caFile', message: `${p.caFile} holds no PEM certificate` });
+    }
+    secrets.prometheusCaCert = ca;
+  }
+  if (config.server?.apiToken) secrets.apiToken = config.server.apiToken;
+  return secrets;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.key}\u0000${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const REDACTED = '<redacted>';
+
+/** A copy of the config safe to print or serve: secret values replaced. */
+export function redactConfig(config: Config): Config {
+  const copy = structuredClone(config);
+  if (copy.prometheus.bearerToken) copy.prometheus.bearerToken = REDACTED;
+  if (copy.prometheus.basicAuth?.password) copy.prometheus.basicAuth.password = REDACTED;
+  if (copy.server.apiToken) copy.server.apiToken = REDACTED;
+  if (copy.prometheus.url) copy.prometheus.url = redactUrl(copy.prometheus.url);
+  return copy;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = REDACTED;
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,110 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// One power profile per machine type. Units are in the names; see docs/power-model.md for sources.
+export const MachineProfileSchema = Type.Object(
+  {
+    busyWattsPerCpu: Type.Number({ minimum: 0, maximum: 1000, description: 'Watts drawn by one vCPU while busy' }),
+    idleWattsPerCpu: Type.Number({ minimum: 0, maximum: 1000, description: 'Watts drawn by one vCPU while idle' }),
+    memoryWattsPerGiB: Type.Number({ minimum: 0, maximum: 100, description: 'Watts per GiB of active memory' }),
+    memoryWatts: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 10000, description: 'Fixed memory watts; replaces memoryWattsPerGiB when set' }),
+    ),
+    otherWatts: Type.Number({ minimum: 0, maximum: 10000, description: 'Watts per host for everything else' }),
+  },
+  { additionalProperties: false },
+);
+export type MachineProfile = Static<typeof MachineProfileSchema>;
+
+export const PartialProfile = Type.Partial(MachineProfileSchema, { additionalProperties: false });
+export type PartialMachineProfile = Static<typeof PartialProfile>;
+
+export const SiteSchema = Type.Object(
+  { project: Type.String({ minLength: 1, description: 'cloud_project_name value of the site' }) },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    prometheus: Type.Object(
+      {
+        url: Type.Optional(Type.String({ format: 'uri', description: 'Prometheus base URL; unset = local stack' })),
+        bearerToken: Type.Optional(Type.String({ minLength: 1, secret: true })),
+        bearerTokenFile: Type.Optional(Type.String({ minLength: 1 })),
+        basicAuth: Type.Optional(
+          Type.Object(
+            {
+              username: Type.String({ minLength: 1 }),
+              password: Type.Optional(Type.String({ secret: true })),
+              passwordFile: Type.Optional(Type.String({ minLength: 1 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        caFile: Type.Optional(Type.String({ minLength: 1 })),
+        insecureSkipVerify: Type.Boolean(),
+        timeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 600 }),
+        retries: Type.Integer({ minimum: 0, maximum: 10 }),
+        selector: Type.String({ description: 'Extra PromQL label matchers for every query, e.g. job="node"' }),
+      },
+      { additionalProperties: false },
+    ),
+    carbonIntensity: Type.Object(
+      {
+        url: Type.String({ format: 'uri' }),
+        postcode: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?( ?[0-9][A-Za-z]{2})?$' })),
+        fallbackGramsPerKwh: Type.Number({ minimum: 0, maximum: 2000 }),
+        cacheSeconds: Type.Number({ minimum: 0, maximum: 86400 }),
+        timeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 600 }),
+      },
+      { additionalProperties: false },
+    ),
+    sites: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), SiteSchema),
+    labels: Type.Object(
+      {
+        project: Type.String({ minLength: 1 }),
+        machine: Type.String({ minLength: 1 }),
+        host: Type.String({ minLength: 1 }),
+        user: Type.Optional(Type.String({ minLength: 1 })),
+        experiment: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+    // machines.default completes every other profile; a machine_name without an entry uses default alone.
+    machines: Type.Record(Type.String({ minLength: 1 }), PartialProfile),
+    pue: Type.Number({ minimum: 1, maximum: 3 }),
+    tracking: Type.Object(
+      {
+        intervalSeconds: Type.Number({ minimum: 5, maximum: 3600 }),
+        closeAfterSeconds: Type.Number({ minimum: 0, maximum: 604800 }),
+      },
+      { additionalProperties: false },
+    ),
+    server: Type.Object(
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        apiToken: Type.Optional(Type.String({ minLength: 8, secret: true })),
+      },
+      { additionalProperties: false },
+    ),
+    store: Type.Object(
+      {
+        sqlite: Type.Object({ path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      },
+      { additionalProperties: false },
+    ),
+    localStack: Type.Object(
+      {
+        dataDir: Type.String({ minLength: 1 }),
+        scrapeIntervalSeconds: Type.Number({ minimum: 1, maximum: 300 }),
+      },
+      { additionalProperties: false },
+    ),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
