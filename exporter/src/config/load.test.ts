@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     const { config, file } = loadConfig({ cwd: tmpDir(), env: {} });
     expect(file).toBeUndefined();
     expect(config).toEqual(DEFAULTS);
-    expect(config.sites.isis.project).toBe('IDAaaS');
+    expect(config.sites.isis?.project).toBe('IDAaaS');
     expect(config.tracking.intervalSeconds).toBe(60);
   });
 

@@ -1,0 +1,57 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { LoadedConfig } from './config';
+import type { PrometheusClient } from './sources/prometheus';
+import type { CarbonIntensityClient } from './sources/carbon';
+import type { WorkspaceStore } from './store/types';
+import settings from './plugins/settings';
+import sources from './plugins/sources';
+import store from './plugins/store';
+import tracking from './plugins/tracking';
+import healthRoutes from './routes/health';
+import metricsRoute from './routes/metrics';
+import workspacesRoutes from './routes/workspaces';
+
+export interface AppOptions {
+  loaded: LoadedConfig;
+  /** run tracking cycles on the interval once ready (the serve command); off in tests that drive cycles */
+  autoStart?: boolean;
+  /** unix seconds; tests run cycles at past instants */
+  clock?: () => number;
+  /** clearly marked test doubles or pre-built clients */
+  prometheus?: PrometheusClient;
+  carbon?: CarbonIntensityClient;
+  store?: WorkspaceStore;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Plugins first, then routes; one error handler. server.ts only boots this. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // reject unknown query parameters instead of silently dropping them
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(settings, { loaded: opts.loaded });
+  await app.register(sources, { prometheus: opts.prometheus, carbon: opts.carbon, clock: opts.clock });
+  await app.register(store, { store: opts.store });
+  await app.register(tracking, { autoStart: opts.autoStart, clock: opts.clock });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err, url: req.url }, 'request failed');
+      return reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'internal error; see the exporter log' });
+    }
+    const message = err.validation ? `invalid request: ${err.message}` : err.message;
+    return reply.code(status).send({ statusCode: status, error: status === 400 ? 'Bad Request' : 'Error', message });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url}` }));
+
+  await app.register(metricsRoute);
+  await app.register(healthRoutes);
+  await app.register(workspacesRoutes);
+  return app;
+}

@@ -1,0 +1,31 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { CycleStats } from '../tracking/snapshot';
+
+export const CYCLE_DURATION = 'ada_carbon_tracking_cycle_duration_seconds';
+export const CYCLES = 'ada_carbon_tracking_cycles_total';
+export const CYCLE_QUERIES = 'ada_carbon_tracking_cycle_queries';
+
+/** Cycle metrics are fed by the tracker as each cycle ends (a histogram must see every cycle, not only scraped ones). */
+export function trackingMetrics(registry: Registry): (c: CycleStats) => void {
+  const duration = new Histogram({
+    name: CYCLE_DURATION,
+    help: 'Wall time of a tracking cycle in seconds (Prometheus queries, carbon intensity, store write).',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const cycles = new Counter({
+    name: CYCLES, help: 'Tracking cycles run, by result (ok or failed).', labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const queries = new Gauge({
+    name: CYCLE_QUERIES, help: 'Prometheus HTTP requests made by the last tracking cycle (independent of the number of hosts).',
+    registers: [registry],
+  });
+  cycles.inc({ result: 'ok' }, 0);
+  cycles.inc({ result: 'failed' }, 0);
+  return (c) => {
+    duration.observe(c.durationSeconds);
+    cycles.inc({ result: c.ok ? 'ok' : 'failed' });
+    queries.set(c.queries);
+  };
+}

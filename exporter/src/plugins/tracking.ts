@@ -1,0 +1,33 @@
+import fp from 'fastify-plugin';
+import { createMetrics } from '../metrics/registry';
+import { Tracker } from '../tracking/tracker';
+import { VERSION } from '../version';
+import './types';
+
+export interface TrackingOptions {
+  /** run cycles on the configured interval once the app is ready (serve); tests drive refresh() themselves */
+  autoStart?: boolean;
+  clock?: () => number;
+}
+
+export default fp<TrackingOptions>(
+  async (app, opts) => {
+    let tracker: Tracker | undefined;
+    const metrics = createMetrics(() => tracker!.snapshot, VERSION);
+    tracker = new Tracker({
+      config: app.settings.config,
+      prometheus: app.prometheus,
+      carbon: app.carbon,
+      store: app.store,
+      clock: opts.clock,
+      onCycle: metrics.onCycle,
+      logger: app.log,
+    });
+    app.decorate('metrics', metrics);
+    app.decorate('tracker', tracker);
+    if (opts.autoStart) app.addHook('onReady', async () => tracker!.start());
+    // stop before the store plugin closes the database (onClose hooks run in reverse order)
+    app.addHook('onClose', async () => tracker!.stop());
+  },
+  { name: 'tracking', dependencies: ['settings', 'sources', 'store'] },
+);

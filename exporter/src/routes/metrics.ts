@@ -1,0 +1,10 @@
+import type { FastifyPluginAsync } from 'fastify';
+import '../plugins/types';
+
+const metricsRoute: FastifyPluginAsync = async (app) => {
+  app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => {
+    const body = await app.metrics.registry.metrics();
+    return reply.type(app.metrics.registry.contentType).send(body);
+  });
+};
+export default metricsRoute;

@@ -1,0 +1,46 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ErrorResponse } from './common';
+
+export const WorkspacesQuery = Type.Object(
+  { site: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a configured site, e.g. clf' })) },
+  { additionalProperties: false },
+);
+
+export const WorkspaceView = Type.Object({
+  site: Type.String(),
+  project: Type.String(),
+  machine: Type.String(),
+  host: Type.String(),
+  user: Type.String(),
+  experiment: Type.String(),
+  instance: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('missing')]),
+  started_at: Type.String({ format: 'date-time' }),
+  last_seen_at: Type.String({ format: 'date-time' }),
+  cpus: Type.Number(),
+  busy_cpu_seconds: Type.Number(),
+  idle_cpu_seconds: Type.Number(),
+  busy_kwh: Type.Number(),
+  idle_kwh: Type.Number(),
+  busy_gco2e: Type.Number(),
+  idle_gco2e: Type.Number(),
+  /** part of the gCO2e computed with the fallback intensity */
+  fallback_gco2e: Type.Number(),
+  power_watts: Type.Number(),
+  idle_power_watts: Type.Number(),
+  idle_ratio: Type.Union([Type.Number(), Type.Null()]),
+  partial: Type.Boolean(),
+});
+export type WorkspaceViewT = Static<typeof WorkspaceView>;
+
+export const WorkspacesResponse = Type.Object({
+  generated_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  site: Type.Union([Type.String(), Type.Null()]),
+  count: Type.Integer(),
+  workspaces: Type.Array(WorkspaceView),
+});
+
+export const WorkspacesSchema = {
+  querystring: WorkspacesQuery,
+  response: { 200: WorkspacesResponse, 400: ErrorResponse },
+};

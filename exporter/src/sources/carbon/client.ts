@@ -1,0 +1,306 @@
+// GB Carbon Intensity API client. current() never throws: real data, else cached real data, else a flagged fallback.
+import { dedupeSlots, formatApiTime, IntensitySlot, slotContaining, slotStart, splitRange } from '../../model/slots';
+import { excerpt, httpRequest, joinUrl, TransportError } from '../http';
+import { CarbonIntensityError } from './errors';
+import { apiErrorText, MAX_PLAUSIBLE_GRAMS_PER_KWH, ParsedResponse, parseJson, parseNational, parseRegional, RegionInfo } from './parse';
+import { outwardCode } from './postcode';
+
+export type Area = 'national' | 'regional';
+
+export interface IntensityReading {
+  area: Area;
+  gramsPerKwh: number;
+  fromSeconds: number;
+  toSeconds: number;
+  source: 'actual' | 'forecast' | 'fallback';
+  /** true iff source === 'fallback' */
+  fallback: boolean;
+  region?: { id: number; name: string; postcode?: string };
+  /** why the fallback (or a stale cached value) was used */
+  error?: string;
+}
+
+export interface CarbonClientOptions {
+  /** default https://api.carbonintensity.org.uk */
+  baseUrl?: string;
+  /** outward code (OX11); a full postcode is cut to its outward part */
+  postcode?: string;
+  /** region 1..17 for the regional area when no postcode is set; with a postcode, the answer must be this region */
+  regionId?: number;
+  timeoutSeconds: number;
+  /** default 300 */
+  cacheSeconds?: number;
+  fallbackGramsPerKwh: number;
+  /** unix seconds; injectable clock */
+  now?: () => number;
+  userAgent?: string;
+}
+
+export interface CarbonClientStats {
+  requests: number;
+  /** failed requests (network, HTTP, garbage, empty) plus current() calls whose slot was missing */
+  failures: number;
+  lastSuccessSeconds?: number;
+  lastError?: string;
+  lastDurationSeconds: number;
+}
+
+export const DEFAULT_CARBON_BASE_URL = 'https://api.carbonintensity.org.uk';
+export const DEFAULT_CARBON_CACHE_SECONDS = 300;
+/** First pause after a failed current() fetch; doubles per consecutive failure, capped at cacheSeconds. */
+const FAILURE_BACKOFF_SECONDS = 15;
+/** Cached half-hours older than this are forgotten. */
+const KEEP_SLOTS_SECONDS = 2 * 86400;
+
+interface CacheEntry {
+  fetchedAtSeconds: number;
+  area: Area;
+  result: Promise<ParsedResponse>;
+  settled?: ParsedResponse;
+}
+
+interface KnownSlot {
+  slot: IntensitySlot;
+  region?: RegionInfo;
+  fetchedAtSeconds: number;
+}
+
+export class CarbonIntensityClient {
+  readonly stats: CarbonClientStats = { requests: 0, failures: 0, lastDurationSeconds: 0 };
+  private readonly baseUrl: string;
+  private readonly cacheSeconds: number;
+  private readonly postcode?: string;
+  private readonly now: () => number;
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly known: Record<Area, Map<number, KnownSlot>> = { national: new Map(), regional: new Map() };
+  private readonly backoff: Record<Area, { failures: number; notBeforeSeconds: number; error?: string }> = {
+    national: { failures: 0, notBeforeSeconds: -Infinity },
+    regional: { failures: 0, notBeforeSeconds: -Infinity },
+  };
+  private lastRegion?: RegionInfo;
+
+  constructor(private readonly opts: CarbonClientOptions) {
+    this.baseUrl = (opts.baseUrl ?? DEFAULT_CARBON_BASE_URL).replace(/\/+$/, '');
+    this.cacheSeconds = opts.cacheSeconds ?? DEFAULT_CARBON_CACHE_SECONDS;
+    this.now = opts.now ?? ((): number => Date.now() / 1000);
+    if (opts.postcode !== undefined && opts.postcode.trim() !== '') this.postcode = outwardCode(opts.postcode);
+    if (!(opts.timeoutSeconds > 0)) throw new RangeError(`timeoutSeconds must be > 0, got ${opts.timeoutSeconds}`);
+    if (!(this.cacheSeconds >= 0)) throw new RangeError(`cacheSeconds must be >= 0, got ${this.cacheSeconds}`);
+    if (!(opts.fallbackGramsPerKwh >= 0 && opts.fallbackGramsPerKwh <= MAX_PLAUSIBLE_GRAMS_PER_KWH)) {
+      throw new RangeError(`fallbackGramsPerKwh must be within 0..${MAX_PLAUSIBLE_GRAMS_PER_KWH}, got ${opts.fallbackGramsPerKwh}`);
+    }
+    if (opts.regionId !== undefined && !(Number.isInteger(opts.regionId) && opts.regionId >= 1)) {
+      throw new RangeError(`regionId must be a positive integer, got ${opts.regionId}`);
+    }
+  }
+
+  /** The outward code used for regional requests, if any. */
+  get outwardPostcode(): string | undefined {
+    return this.postcode;
+  }
+
+  async current(area: Area, atSeconds?: number): Promise<IntensityReading> {
+    const now = this.now();
+    const at = atSeconds ?? now;
+    const fresh = this.freshSlot(area, at, now);
+    if (fresh) return this.reading(area, fresh.slot, fresh.region);
+
+    const backoff = this.backoff[area];
+    let reason: string;
+    if (now < backoff.notBeforeSeconds) {
+      reason = `${backoff.error ?? 'earlier failure'} (next attempt after ${formatApiTime(backoff.notBeforeSeconds)})`;
+    } else {
+      try {
+        const parsed = await this.get(area, this.forwardPath(area, slotStart(at), 24));
+        const slot = slotContaining(parsed.slots, at);
+        if (!slot) throw new CarbonIntensityError('empty', `no half-hour covering ${formatApiTime(at)} in the response`);
+        if (valueOf(slot) === null) throw new CarbonIntensityError('empty', `half-hour ${formatApiTime(slot.fromSeconds)} has neither actual nor forecast`);
+        backoff.failures = 0;
+        backoff.notBeforeSeconds = -Infinity;
+        return this.reading(area, slot, parsed.region);
+      } catch (err) {
+        reason = errorText(err);
+        // fetch() has already counted failures of the request itself (those carry the path)
+        if (!(err instanceof CarbonIntensityError && err.path)) this.noteFailure(reason);
+        backoff.failures++;
+        backoff.error = reason;
+        const pause = Math.min(this.cacheSeconds, FAILURE_BACKOFF_SECONDS * 2 ** (backoff.failures - 1));
+        backoff.notBeforeSeconds = now + pause;
+      }
+    }
+    const stale = this.knownSlot(area, at);
+    if (stale) {
+      const age = Math.round(now - stale.fetchedAtSeconds);
+      return this.reading(area, stale.slot, stale.region, `API unavailable, using data fetched ${age}s ago: ${reason}`);
+    }
+    const from = slotStart(at);
+    const out: IntensityReading = {
+      area, gramsPerKwh: this.opts.fallbackGramsPerKwh, fromSeconds: from, toSeconds: from + 1800,
+      source: 'fallback', fallback: true, error: reason,
+    };
+    if (area === 'regional' && this.lastRegion) out.region = { ...this.lastRegion };
+    return out;
+  }
+
+  async forecast(area: Area, fromSeconds: number, hours: 24 | 48): Promise<IntensitySlot[]> {
+    if (hours !== 24 && hours !== 48) throw new RangeError(`hours must be 24 or 48, got ${String(hours)}`);
+    const from = slotStart(fromSeconds);
+    const parsed = await this.get(area, this.forwardPath(area, from, hours));
+    const slots = dedupeSlots(parsed.slots.filter((s) => s.fromSeconds >= from && s.fromSeconds < from + hours * 3600));
+    if (slots.length === 0) {
+      throw new CarbonIntensityError('empty', `no half-hours from ${formatApiTime(from)} in the ${hours}h forecast`);
+    }
+    return slots;
+  }
+
+  async range(area: Area, fromSeconds: number, toSeconds: number): Promise<IntensitySlot[]> {
+    const all: IntensitySlot[] = [];
+    // sequential on purpose: the API's rate limit is unpublished
+    for (const [a, b] of splitRange(fromSeconds, toSeconds, 14)) {
+      const path = area === 'national'
+        ? `/intensity/${formatApiTime(a)}/${formatApiTime(b)}`
+        : `/regional/intensity/${formatApiTime(a)}/${formatApiTime(b)}${this.regionSelector()}`;
+      const parsed = await this.get(area, path);
+      const inWindow = parsed.slots.filter((s) => s.toSeconds > a && s.fromSeconds < b);
+      if (inWindow.length === 0) {
+        throw new CarbonIntensityError('empty', `no half-hours between ${formatApiTime(a)} and ${formatApiTime(b)}`, { path });
+      }
+      all.push(...inWindow);
+    }
+    return dedupeSlots(all);
+  }
+
+  // --- internals -------------------------------------------------------------------------------------------------
+
+  /** Path of the forward window starting in the slot `from`; +1 minute so the API does not lead with the slot ending at `from`. */
+  private forwardPath(area: Area, from: number, hours: 24 | 48): string {
+    const start = formatApiTime(from + 60);
+    return area === 'national'
+      ? `/intensity/${start}/fw${hours}h`
+      : `/regional/intensity/${start}/fw${hours}h${this.regionSelector()}`;
+  }
+
+  private regionSelector(): string {
+    if (this.postcode) return `/postcode/${encodeURIComponent(this.postcode)}`;
+    if (this.opts.regionId !== undefined) return `/regionid/${this.opts.regionId}`;
+    throw new CarbonIntensityError('api', 'regional intensity needs a postcode or regionId in the configuration');
+  }
+
+  /** A successful response younger than cacheSeconds whose slots cover `at`. */
+  private freshSlot(area: Area, at: number, now: number): { slot: IntensitySlot; region?: RegionInfo } | undefined {
+    for (const [path, entry] of this.cache) {
+      if (now - entry.fetchedAtSeconds >= this.cacheSeconds) {
+        this.cache.delete(path);
+        continue;
+      }
+      if (entry.area !== area || !entry.settled) continue;
+      const slot = slotContaining(entry.settled.slots, at);
+      if (slot && valueOf(slot) !== null) return { slot, region: entry.settled.region };
+    }
+    return undefined;
+  }
+
+  private knownSlot(area: Area, at: number): KnownSlot | undefined {
+    const hit = this.known[area].get(slotStart(at));
+    return hit && valueOf(hit.slot) !== null ? hit : undefined;
+  }
+
+  /** Cached GET of one API path; concurrent callers share one request. */
+  private get(area: Area, path: string): Promise<ParsedResponse> {
+    const now = this.now();
+    const hit = this.cache.get(path);
+    if (hit && now - hit.fetchedAtSeconds < this.cacheSeconds) return hit.result;
+    const entry: CacheEntry = { fetchedAtSeconds: now, area, result: this.fetch(area, path) };
+    this.cache.set(path, entry);
+    entry.result.then(
+      (parsed) => {
+        entry.settled = parsed;
+        this.remember(area, parsed, now);
+      },
+      () => {
+        if (this.cache.get(path) === entry) this.cache.delete(path); // never cache a failure
+      },
+    );
+    return entry.result;
+  }
+
+  private async fetch(area: Area, path: string): Promise<ParsedResponse> {
+    this.stats.requests++;
+    try {
+      let res;
+      try {
+        res = await httpRequest({
+          method: 'GET', url: joinUrl(this.baseUrl, path), timeoutSeconds: this.opts.timeoutSeconds,
+          headers: { Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'ada-carbon-exporter' },
+        });
+      } catch (err) {
+        if (err instanceof TransportError) {
+          this.stats.lastDurationSeconds = err.durationSeconds;
+          throw new CarbonIntensityError(err.kind, err.message, { path });
+        }
+        throw err;
+      }
+      this.stats.lastDurationSeconds = res.durationSeconds;
+      if (res.status < 200 || res.status >= 300) {
+        const detail = apiErrorText(res.text) ?? (excerpt(res.text) || '(empty body)');
+        throw new CarbonIntensityError('http', `HTTP ${res.status}: ${detail}`, { status: res.status, path });
+      }
+      const parsed = withPath(path, () => {
+        const body = parseJson(res.text);
+        return area === 'national' ? parseNational(body) : parseRegional(body);
+      });
+      if (parsed.region && this.opts.regionId !== undefined && parsed.region.id !== this.opts.regionId) {
+        throw new CarbonIntensityError('api', `answer is for region ${parsed.region.id} (${parsed.region.name}), expected ${this.opts.regionId}`, { path });
+      }
+      if (parsed.region) this.lastRegion = parsed.region;
+      this.stats.lastSuccessSeconds = this.now();
+      return parsed;
+    } catch (err) {
+      this.noteFailure(`${path}: ${errorText(err)}`);
+      throw err;
+    }
+  }
+
+  private noteFailure(text: string): void {
+    this.stats.failures++;
+    this.stats.lastError = text;
+  }
+
+  private remember(area: Area, parsed: ParsedResponse, fetchedAtSeconds: number): void {
+    const store = this.known[area];
+    for (const slot of parsed.slots) store.set(slot.fromSeconds, { slot, region: parsed.region, fetchedAtSeconds });
+    const horizon = this.now() - KEEP_SLOTS_SECONDS;
+    for (const [from, k] of store) if (k.slot.toSeconds < horizon) store.delete(from);
+  }
+
+  private reading(area: Area, slot: IntensitySlot, region?: RegionInfo, error?: string): IntensityReading {
+    const value = valueOf(slot)!;
+    const out: IntensityReading = {
+      area, gramsPerKwh: value, fromSeconds: slot.fromSeconds, toSeconds: slot.toSeconds,
+      source: slot.actual !== null ? 'actual' : 'forecast', fallback: false,
+    };
+    if (area === 'regional' && region) out.region = { ...region };
+    if (error !== undefined) out.error = error;
+    return out;
+  }
+}
+
+function valueOf(slot: IntensitySlot): number | null {
+  return slot.actual ?? slot.forecast;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof CarbonIntensityError) return `${err.kind}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function withPath<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CarbonIntensityError && !err.path) {
+      throw new CarbonIntensityError(err.kind, err.message, { status: err.status, path });
+    }
+    throw err;
+  }
+}

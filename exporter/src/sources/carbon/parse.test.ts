@@ -1,0 +1,100 @@
+// The recorded API bodies decode; malformed ones are refused with a reason.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatApiTime } from '../../model/slots';
+import { CarbonIntensityError } from './errors';
+import { apiErrorText, parseJson, parseNational, parseRegional } from './parse';
+import { outwardCode } from './postcode';
+
+const dir = resolve(__dirname, '../../../../../shared/fixtures/carbon-intensity');
+const load = (name: string): unknown => JSON.parse(readFileSync(resolve(dir, name), 'utf8'));
+
+function refused(fn: () => unknown): CarbonIntensityError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CarbonIntensityError) return err;
+    throw err;
+  }
+  throw new Error('expected a CarbonIntensityError');
+}
+
+describe('recorded fixtures', () => {
+  it('national_fw24h_forecast: 49 rows, the first ENDING at the requested from', () => {
+    const { slots } = parseNational(load('national_fw24h_forecast.json'));
+    expect(slots).toHaveLength(49);
+    expect(formatApiTime(slots[0]!.fromSeconds)).toBe('2020-05-21T20:30Z');
+    expect(formatApiTime(slots[0]!.toSeconds)).toBe('2020-05-21T21:00Z');
+    expect(slots[0]).toMatchObject({ forecast: 190, actual: null, index: 'moderate' });
+    expect(slots[48]).toMatchObject({ forecast: 68, actual: null });
+  });
+  it('national_current and national_range_24h', () => {
+    expect(parseNational(load('national_current.json')).slots).toEqual([{
+      fromSeconds: Date.parse('2019-08-25T12:30Z') / 1000, toSeconds: Date.parse('2019-08-25T13:00Z') / 1000,
+      forecast: 183, actual: 178, index: 'moderate',
+    }]);
+    const range = parseNational(load('national_range_24h.json')).slots;
+    expect(range).toHaveLength(49);
+    expect(range.every((s) => s.actual !== null)).toBe(true);
+  });
+  it('regional_fw48h_postcode: data is an object holding the region and its rows', () => {
+    const body = load('regional_fw48h_postcode.json') as { data: unknown };
+    expect(Array.isArray(body.data)).toBe(false);
+    const { region, slots } = parseRegional(body);
+    expect(region).toEqual({ id: 11, name: 'South West England', postcode: 'BS16' });
+    expect(slots).toHaveLength(9);
+    expect(slots.map((s) => s.forecast)).toEqual([162, 164, 165, 161, 157, 143, 134, 137, 143]);
+    expect(slots.every((s) => s.actual === null)).toBe(true);
+  });
+  it('regional_postcode_current: data is an array of one region', () => {
+    const { region, slots } = parseRegional(load('regional_postcode_current.json'));
+    expect(region).toEqual({ id: 12, name: 'South England', postcode: 'OX11' });
+    expect(slots).toHaveLength(1);
+    expect(slots[0]!.forecast).toBe(272);
+  });
+  it('error envelopes', () => {
+    expect(apiErrorText(readFileSync(resolve(dir, 'error_500.json'), 'utf8'))).toBe('500 Internal Server Error: Requested resource not found.');
+    expect(apiErrorText(readFileSync(resolve(dir, 'error_400.json'), 'utf8'))).toMatch(/^400 Bad Request: Please enter a valid datetime/);
+    expect(apiErrorText('<html>')).toBeUndefined();
+  });
+});
+
+describe('validation', () => {
+  const row = (intensity: Record<string, unknown>, from = '2024-03-10T12:00Z', to = '2024-03-10T12:30Z') => ({ data: [{ from, to, intensity }] });
+  it.each([
+    ['a string value', row({ forecast: '183', actual: null }), /forecast is not a number/],
+    ['a negative value', row({ forecast: -1, actual: null }), /outside 0..2000/],
+    ['an absurd value', row({ forecast: 150, actual: 99999 }), /actual 99999 g\/kWh is outside/],
+    ['a bad time', row({ forecast: 150 }, '2024-03-10 12:00'), /row 0: not an API time/],
+    ['a slot that is not 30 minutes', row({ forecast: 150 }, '2024-03-10T12:00Z', '2024-03-10T13:00Z'), /not a half-hour slot/],
+    ['no intensity', { data: [{ from: '2024-03-10T12:00Z', to: '2024-03-10T12:30Z' }] }, /no intensity object/],
+    ['no data', { error: 'x' }, /no "data"/],
+    ['data not an array', { data: { from: 1 } }, /not an array/],
+  ])('refuses %s', (_name, body, message) => {
+    const err = refused(() => parseNational(body));
+    expect(err.kind).toBe('parse');
+    expect(err.message).toMatch(message);
+  });
+  it('calls an empty list empty, not garbage', () => {
+    expect(refused(() => parseNational({ data: [] })).kind).toBe('empty');
+    expect(refused(() => parseRegional({ data: [] })).kind).toBe('empty');
+    expect(refused(() => parseRegional({ data: { regionid: 12, shortname: 'South England', data: [] } })).kind).toBe('empty');
+  });
+  it('needs a numeric regionid', () => {
+    expect(refused(() => parseRegional({ data: { regionid: '12', data: [] } })).message).toMatch(/regionid/);
+  });
+  it('names non-JSON bodies', () => {
+    const err = refused(() => parseJson('{"data":[{"from":"2024-'));
+    expect([err.kind, err.message]).toEqual(['parse', 'response is not JSON: "{\\"data\\":[{\\"from\\":\\"2024-"']);
+  });
+});
+
+describe('outwardCode', () => {
+  it.each([
+    ['OX11', 'OX11'], ['ox11 0qx', 'OX11'], ['OX11 0QX', 'OX11'], ['OX110QX', 'OX11'], [' bs16  1aa ', 'BS16'],
+    ['SW1A 1AA', 'SW1A'], ['M1 1AE', 'M1'], ['M11AE', 'M1'], ['B33 8TH', 'B33'],
+  ])('%s -> %s', (input, out) => expect(outwardCode(input)).toBe(out));
+  it.each(['', 'X', '12345', 'OX11 0QX EXTRA', 'ÖX11'])('refuses %j', (bad) => {
+    expect(() => outwardCode(bad)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,133 @@
+// Prometheus HTTP API client: instant/range queries as form POSTs (PromQL can be long), retries with jittered backoff.
+import { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { httpRequest, joinUrl, TransportError } from '../http';
+import { PrometheusError } from './errors';
+import { parseBuildInfoData, parseInstantData, parseRangeData, Sample, Series, unwrapEnvelope } from './parse';
+
+export interface PrometheusClientOptions {
+  /** base URL, may include a path prefix (e.g. https://host/prometheus) */
+  url: string;
+  bearerToken?: string;
+  basicAuth?: { username: string; password: string };
+  /** PEM text of the CA bundle to trust */
+  caCert?: string;
+  insecureSkipVerify?: boolean;
+  /** per HTTP request; also passed to Prometheus as the query timeout */
+  timeoutSeconds: number;
+  /** extra attempts on network errors, timeouts and 5xx (not on 4xx or bad_data) */
+  retries: number;
+  /** first backoff delay; doubles per attempt, with jitter. Default 200 */
+  retryBaseDelayMs?: number;
+  userAgent?: string;
+}
+
+export interface PrometheusClientStats {
+  /** HTTP requests made, retries included */
+  requests: number;
+  /** HTTP requests that failed (each failed attempt counts) */
+  failures: number;
+  /** wall time of the last completed call, retries and backoff included */
+  lastDurationSeconds: number;
+}
+
+export class PrometheusClient {
+  readonly stats: PrometheusClientStats = { requests: 0, failures: 0, lastDurationSeconds: 0 };
+  private readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly httpsAgent?: HttpsAgent;
+  private readonly retryBaseDelayMs: number;
+
+  constructor(private readonly opts: PrometheusClientOptions) {
+    let parsed: URL;
+    try {
+      parsed = new URL(opts.url);
+    } catch {
+      throw new RangeError(`Prometheus url is not a URL: ${JSON.stringify(opts.url)}`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new RangeError(`Prometheus url must be http or https: ${opts.url}`);
+    }
+    if (!(opts.timeoutSeconds > 0)) throw new RangeError(`timeoutSeconds must be > 0, got ${opts.timeoutSeconds}`);
+    if (!Number.isInteger(opts.retries) || opts.retries < 0) throw new RangeError(`retries must be an integer >= 0, got ${opts.retries}`);
+    if (opts.bearerToken && opts.basicAuth) throw new RangeError('set bearerToken or basicAuth, not both');
+    this.baseUrl = opts.url;
+    this.retryBaseDelayMs = opts.retryBaseDelayMs ?? 200;
+    this.headers = { 'User-Agent': opts.userAgent ?? 'ada-carbon-exporter', Accept: 'application/json' };
+    if (opts.bearerToken) this.headers.Authorization = `Bearer ${opts.bearerToken.trim()}`;
+    if (opts.basicAuth) {
+      const pair = `${opts.basicAuth.username}:${opts.basicAuth.password}`;
+      this.headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+    }
+    if (parsed.protocol === 'https:' && (opts.caCert || opts.insecureSkipVerify)) {
+      this.httpsAgent = new HttpsAgent({ keepAlive: true, ca: opts.caCert, rejectUnauthorized: !opts.insecureSkipVerify });
+    }
+  }
+
+  /** Instant query; a scalar result comes back as one Sample with no labels. */
+  async instantQuery(expr: string, timeSeconds?: number): Promise<Sample[]> {
+    const params: Record<string, string> = { query: expr };
+    if (timeSeconds !== undefined) params.time = String(timeSeconds);
+    const data = await this.call('POST', '/api/v1/query', params, expr);
+    return parseInstantData(data, expr);
+  }
+
+  /** Range query; see splitRange for windows beyond MAX_POINTS_PER_SERIES. */
+  async rangeQuery(expr: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<Series[]> {
+    const params = { query: expr, start: String(startSeconds), end: String(endSeconds), step: String(stepSeconds) };
+    const data = await this.call('POST', '/api/v1/query_range', params, expr);
+    return parseRangeData(data, expr);
+  }
+
+  async buildInfo(): Promise<{ version: string }> {
+    return parseBuildInfoData(await this.call('GET', '/api/v1/status/buildinfo'));
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, params?: Record<string, string>, expr?: string): Promise<unknown> {
+    const started = process.hrtime.bigint();
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.once(method, path, params, expr);
+        } catch (err) {
+          const perr = err as PrometheusError;
+          if (!perr.retryable || attempt >= this.opts.retries) throw perr;
+          await sleep(this.backoffMs(attempt));
+        }
+      }
+    } finally {
+      this.stats.lastDurationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    }
+  }
+
+  /** base * 2^attempt, drawn from its upper half so retries from many exporters spread out. */
+  private backoffMs(attempt: number): number {
+    const ceiling = this.retryBaseDelayMs * 2 ** attempt;
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private async once(method: 'GET' | 'POST', path: string, params?: Record<string, string>, expr?: string): Promise<unknown> {
+    this.stats.requests++;
+    try {
+      const headers = { ...this.headers };
+      let body: string | undefined;
+      if (params) {
+        // let Prometheus abandon the evaluation when we stop waiting
+        body = new URLSearchParams({ ...params, timeout: String(this.opts.timeoutSeconds) }).toString();
+        headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      }
+      const res = await httpRequest({
+        method, url: joinUrl(this.baseUrl, path), headers, body,
+        timeoutSeconds: this.opts.timeoutSeconds, httpsAgent: this.httpsAgent,
+      });
+      return unwrapEnvelope(res.status, res.text, expr);
+    } catch (err) {
+      this.stats.failures++;
+      if (err instanceof PrometheusError) throw err;
+      if (err instanceof TransportError) {
+        throw new PrometheusError(err.kind, `Prometheus ${path}: ${err.message}`, { expr });
+      }
+      throw new PrometheusError('network', `Prometheus ${path}: ${(err as Error).message}`, { expr });
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { WorkspaceState } from '../tracking/types';
+import type { WorkspaceQuery, WorkspaceStore } from './types';
+
+const SCHEMA_VERSION = 1;
+
+/** Opens (creating when needed) the embedded SQLite database with WAL journaling and applies the schema. */
+export function openSqlite(file: string): Database.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS workspaces (
+      id TEXT PRIMARY KEY,
+      status TEXT NOT NULL,
+      site TEXT NOT NULL,
+      host TEXT NOT NULL,
+      last_seen_seconds REAL NOT NULL,
+      data TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS workspaces_status_site ON workspaces (status, site);
+  `);
+  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  return db;
+}
+
+export class SqliteWorkspaceStore implements WorkspaceStore {
+  readonly kind = 'sqlite' as const;
+  private readonly upsert: Database.Statement;
+  private readonly saveMany: (states: readonly WorkspaceState[]) => void;
+
+  constructor(readonly db: Database.Database) {
+    this.upsert = db.prepare(`
+      INSERT INTO workspaces (id, status, site, host, last_seen_seconds, data)
+      VALUES (@id, @status, @site, @host, @lastSeenSeconds, @data)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, site = excluded.site, host = excluded.host,
+        last_seen_seconds = excluded.last_seen_seconds, data = excluded.data`);
+    this.saveMany = db.transaction((states: readonly WorkspaceState[]) => {
+      for (const s of states) {
+        this.upsert.run({ id: s.id, status: s.status, site: s.site, host: s.host, lastSeenSeconds: s.lastSeenSeconds, data: JSON.stringify(s) });
+      }
+    });
+  }
+
+  static open(file: string): SqliteWorkspaceStore {
+    return new SqliteWorkspaceStore(openSqlite(file));
+  }
+
+  async loadOpenWorkspaces(): Promise<WorkspaceState[]> {
+    return this.listWorkspaces({ status: ['active', 'missing'] });
+  }
+
+  async getWorkspace(id: string): Promise<WorkspaceState | undefined> {
+    const row = this.db.prepare('SELECT data FROM workspaces WHERE id = ?').get(id) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as WorkspaceState) : undefined;
+  }
+
+  async saveWorkspaces(states: readonly WorkspaceState[]): Promise<void> {
+    if (states.length > 0) this.saveMany(states);
+  }
+
+  async listWorkspaces(query: WorkspaceQuery = {}): Promise<WorkspaceState[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status?.length) {
+      where.push(`status IN (${query.status.map(() => '?').join(', ')})`);
+      params.push(...query.status);
+    }
+    if (query.site !== undefined) {
+      where.push('site = ?');
+      params.push(query.site);
+    }
+    const sql = `SELECT data FROM workspaces ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return (this.db.prepare(sql).all(...params) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as WorkspaceState);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,105 @@
+import { integrateCycle, workspaceId, type CycleContext } from './integrate';
+import type { TargetObservation, WorkspaceState } from './types';
+
+const profile = { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0, otherWatts: 6 };
+const ctx = (nowSeconds: number, extra: Partial<CycleContext> = {}): CycleContext => ({
+  nowSeconds, pue: 1, profileFor: () => profile, gramsPerKwh: 200, intensityIsFallback: false, closeAfterSeconds: 600, ...extra,
+});
+const labels = { site: 'isis', project: 'IDAaaS', machine: 'Muon', host: '172.16.0.1', user: 'unknown', experiment: 'unknown' };
+const BOOT = 1_000_000;
+const obs = (busy: number, idle: number, extra: Partial<TargetObservation> = {}): TargetObservation => ({
+  job: 'node', instance: 'h1:9100', labels, up: true, bootTimeSeconds: BOOT, cpus: 4,
+  busyCpuSeconds: busy, idleCpuSeconds: idle, memoryActiveBytes: 0, ...extra,
+});
+const J = (busy: number, idle: number, seconds: number) => {
+  const share = busy + idle > 0 ? busy / (busy + idle) : 0;
+  return { busy: busy * 12 + 6 * seconds * share, idle: idle * 1.5 + 6 * seconds * (1 - share) };
+};
+
+function run(states: Map<string, WorkspaceState>, o: TargetObservation[], at: number, extra?: Partial<CycleContext>) {
+  return integrateCycle(states, o, ctx(at, extra));
+}
+
+describe('integrateCycle', () => {
+  it('charges a new workspace its counters since boot, then only increases', () => {
+    const first = run(new Map(), [obs(100, 900)], BOOT + 1000);
+    const w1 = first.open.get(workspaceId('node', 'h1:9100', BOOT))!;
+    const e1 = J(100, 900, 1000);
+    expect(w1.busyJoules).toBeCloseTo(e1.busy, 9);
+    expect(w1.idleJoules).toBeCloseTo(e1.idle, 9);
+    expect(w1.busyGrams).toBeCloseTo((e1.busy / 3.6e6) * 200, 12);
+
+    const second = run(first.open, [obs(160, 1080)], BOOT + 1060);
+    const w2 = second.open.get(w1.id)!;
+    const e2 = J(60, 180, 60);
+    expect(w2.busyJoules - w1.busyJoules).toBeCloseTo(e2.busy, 9);
+    expect(w2.idleJoules - w1.idleJoules).toBeCloseTo(e2.idle, 9);
+    expect(w2.powerWatts).toBeCloseTo((e2.busy + e2.idle) / 60, 9);
+    expect(w2.idlePowerWatts).toBeCloseTo(e2.idle / 60, 9);
+    expect(w2.idleRatio).toBeCloseTo(0.75, 12);
+  });
+
+  it('loses nothing across missed cycles: one long step equals many short ones', () => {
+    let step = run(new Map(), [obs(0, 0)], BOOT);
+    const long = run(step.open, [obs(600, 1800)], BOOT + 600).open;
+    for (let i = 1; i <= 10; i++) step = run(step.open, [obs(60 * i, 180 * i)], BOOT + 60 * i);
+    const a = [...long.values()][0]!;
+    const b = [...step.open.values()][0]!;
+    expect(a.busyJoules).toBeCloseTo(b.busyJoules, 6);
+    expect(a.idleJoules).toBeCloseTo(b.idleJoules, 6);
+  });
+
+  it('keeps a vanished workspace open as missing, then closes it after closeAfterSeconds', () => {
+    const first = run(new Map(), [obs(10, 10)], BOOT + 100);
+    const missing = run(first.open, [], BOOT + 200);
+    const id = workspaceId('node', 'h1:9100', BOOT);
+    expect(missing.open.get(id)?.status).toBe('missing');
+    expect(missing.open.get(id)?.busyJoules).toBe(first.open.get(id)?.busyJoules);
+    const closed = run(missing.open, [], BOOT + 100 + 601);
+    expect(closed.open.size).toBe(0);
+    expect(closed.changed).toEqual([expect.objectContaining({ id, status: 'closed', closedAtSeconds: BOOT + 100 })]);
+  });
+
+  it('treats a target that is down or lacks counters as not seen, and catches up when it returns', () => {
+    const first = run(new Map(), [obs(10, 10)], BOOT + 100);
+    const down = run(first.open, [obs(20, 20, { up: false }), ], BOOT + 160);
+    const id = workspaceId('node', 'h1:9100', BOOT);
+    expect(down.open.get(id)?.status).toBe('missing');
+    const noCounters = run(down.open, [obs(0, 0, { busyCpuSeconds: undefined })], BOOT + 220);
+    expect(noCounters.open.get(id)?.lastSeenSeconds).toBe(BOOT + 100);
+    const back = run(noCounters.open, [obs(70, 250)], BOOT + 280).open.get(id)!;
+    const e = J(60, 240, 180);
+    expect(back.busyJoules - first.open.get(id)!.busyJoules).toBeCloseTo(e.busy, 9);
+    expect(back.status).toBe('active');
+  });
+
+  it('closes the old workspace and opens a new one on reboot; counters never go backwards', () => {
+    const first = run(new Map(), [obs(500, 500)], BOOT + 1000);
+    const old = first.open.get(workspaceId('node', 'h1:9100', BOOT))!;
+    const reboot = BOOT + 2000;
+    const after = run(first.open, [obs(5, 15, { bootTimeSeconds: reboot })], reboot + 10);
+    const fresh = after.open.get(workspaceId('node', 'h1:9100', reboot))!;
+    expect(after.open.has(old.id)).toBe(false);
+    expect(after.changed.find((s) => s.id === old.id)).toMatchObject({ status: 'closed', busyJoules: old.busyJoules });
+    expect(fresh.busyJoules).toBeCloseTo(J(5, 15, 10).busy, 9);
+  });
+
+  it('counts a counter reset without reboot from zero instead of a negative delta', () => {
+    const first = run(new Map(), [obs(500, 500)], BOOT + 1000);
+    const id = workspaceId('node', 'h1:9100', BOOT);
+    const reset = run(first.open, [obs(6, 54)], BOOT + 1060).open.get(id)!;
+    expect(reset.busyJoules).toBeGreaterThan(first.open.get(id)!.busyJoules);
+    expect(reset.busyCpuSecondsTotal - first.open.get(id)!.busyCpuSecondsTotal).toBe(6);
+  });
+
+  it('marks grams computed with the fallback intensity', () => {
+    const r = run(new Map(), [obs(100, 100)], BOOT + 100, { intensityIsFallback: true, gramsPerKwh: 129 });
+    const w = [...r.open.values()][0]!;
+    expect(w.fallbackGrams).toBeCloseTo(w.busyGrams + w.idleGrams, 12);
+  });
+
+  it('marks a workspace partial when memory activity is missing', () => {
+    const r = run(new Map(), [obs(100, 100, { memoryActiveBytes: undefined })], BOOT + 100);
+    expect([...r.open.values()][0]!.partial).toBe(true);
+  });
+});

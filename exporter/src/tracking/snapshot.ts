@@ -1,0 +1,45 @@
+import type { Area, IntensityReading } from '../sources/carbon';
+import type { WorkspaceState } from './types';
+
+export const SOURCES = ['prometheus', 'carbon_intensity', 'store'] as const;
+export type SourceName = (typeof SOURCES)[number];
+
+export interface SourceStatus {
+  up: boolean;
+  /** unix seconds of the last success; undefined until one */
+  lastSuccessSeconds?: number;
+  lastDurationSeconds?: number;
+  lastError?: string;
+}
+
+export interface CycleStats {
+  atSeconds: number;
+  ok: boolean;
+  durationSeconds: number;
+  /** Prometheus HTTP requests the cycle made (retries included) */
+  queries: number;
+  error?: string;
+}
+
+/** What a tracking cycle leaves for readers (metrics, REST). Immutable: collectors only read it. */
+export interface TrackingSnapshot {
+  /** increases with every cycle, so readers can skip work when nothing changed */
+  version: number;
+  /** the instant of the last successful cycle (unix seconds), undefined before the first */
+  generatedAtSeconds?: number;
+  workspaces: readonly WorkspaceState[];
+  intensity: Partial<Record<Area, IntensityReading>>;
+  sources: Readonly<Record<SourceName, SourceStatus>>;
+  lastCycle?: CycleStats;
+}
+
+export const emptySnapshot = (): TrackingSnapshot => ({
+  version: 0,
+  workspaces: [],
+  intensity: {},
+  sources: {
+    prometheus: { up: false },
+    carbon_intensity: { up: false },
+    store: { up: false },
+  },
+});

@@ -1,0 +1,203 @@
+import type { Config } from '../config';
+import { resolveMachineProfile } from '../config';
+import type { PrometheusClient, Sample } from '../sources/prometheus';
+import type { Area, CarbonIntensityClient, IntensityReading } from '../sources/carbon';
+import type { WorkspaceStore } from '../store/types';
+import type { PowerProfile } from '../model/power';
+import { integrateCycle } from './integrate';
+import { observationsFrom, siteLookup } from './observe';
+import { trackingQueries, type TrackingQueryName } from './queries';
+import { emptySnapshot, type CycleStats, type SourceName, type SourceStatus, type TrackingSnapshot } from './snapshot';
+import type { WorkspaceState } from './types';
+import { workspaceId } from './integrate';
+
+export interface TrackerDeps {
+  config: Config;
+  prometheus: Pick<PrometheusClient, 'instantQuery' | 'stats'>;
+  carbon: Pick<CarbonIntensityClient, 'current'>;
+  store: WorkspaceStore;
+  /** unix seconds; injectable so tests can run cycles at past instants */
+  clock?: () => number;
+  /** called as each cycle ends, e.g. to observe the cycle-duration histogram */
+  onCycle?: (c: CycleStats) => void;
+  logger?: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Runs tracking cycles into an immutable snapshot. Concurrent refresh() calls share one in-flight cycle.
+ * A failing source never throws out of refresh(): it is marked down in the snapshot and the next cycle catches up.
+ */
+export class Tracker {
+  private snap: TrackingSnapshot = emptySnapshot();
+  private open = new Map<string, WorkspaceState>();
+  private loaded = false;
+  /** states not yet persisted because the store failed; written with the next successful save */
+  private readonly unsaved = new Map<string, WorkspaceState>();
+  private inFlight?: Promise<TrackingSnapshot>;
+  private timer?: NodeJS.Timeout;
+  private readonly queries: Record<TrackingQueryName, string>;
+  private readonly site: (project: string) => string;
+  private readonly profiles = new Map<string, PowerProfile>();
+  private readonly clock: () => number;
+  private readonly area: Area;
+
+  constructor(private readonly deps: TrackerDeps) {
+    this.queries = trackingQueries(deps.config.prometheus.selector);
+    this.site = siteLookup(deps.config.sites);
+    this.clock = deps.clock ?? (() => Date.now() / 1000);
+    this.area = deps.config.carbonIntensity.postcode ? 'regional' : 'national';
+  }
+
+  get snapshot(): TrackingSnapshot {
+    return this.snap;
+  }
+
+  /** One cycle at `atSeconds` (default: the clock). Shares a cycle already running. */
+  refresh(atSeconds?: number): Promise<TrackingSnapshot> {
+    if (!this.inFlight) {
+      this.inFlight = this.cycle(atSeconds ?? this.clock()).finally(() => {
+        this.inFlight = undefined;
+      });
+    }
+    return this.inFlight;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const run = () => void this.refresh().catch((err) => this.deps.logger?.error({ err }, 'tracking cycle crashed'));
+    run();
+    this.timer = setInterval(run, this.deps.config.tracking.intervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  private profileFor = (machine: string): PowerProfile => {
+    let p = this.profiles.get(machine);
+    if (!p) {
+      p = resolveMachineProfile(this.deps.config, machine);
+      this.profiles.set(machine, p);
+    }
+    return p;
+  };
+
+  private async cycle(at: number): Promise<TrackingSnapshot> {
+    const started = performance.now();
+    const sources: Record<SourceName, SourceStatus> = { ...this.snap.sources };
+    const requestsBefore = this.deps.prometheus.stats.requests;
+    const finish = (ok: boolean, error?: string, extra: Partial<TrackingSnapshot> = {}): TrackingSnapshot => {
+      this.snap = {
+        ...this.snap,
+        ...extra,
+        version: this.snap.version + 1,
+        sources,
+        lastCycle: {
+          atSeconds: at,
+          ok,
+          durationSeconds: (performance.now() - started) / 1000,
+          queries: this.deps.prometheus.stats.requests - requestsBefore,
+          error,
+        },
+      };
+      if (this.snap.lastCycle) this.deps.onCycle?.(this.snap.lastCycle);
+      return this.snap;
+    };
+
+    if (!this.loaded) {
+      const t0 = performance.now();
+      try {
+        for (const s of await this.deps.store.loadOpenWorkspaces()) this.open.set(s.id, s);
+        this.loaded = true;
+        sources.store = { ...sources.store, up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0), lastError: undefined };
+      } catch (err) {
+        // tracking from an empty state would start every workspace again from its boot: wait for the store instead
+        sources.store = { ...sources.store, up: false, lastDurationSeconds: secondsSince(t0), lastError: errorText(err) };
+        this.deps.logger?.warn({ err: errorText(err) }, 'store unavailable; tracking waits for it');
+        return finish(false, `store: ${errorText(err)}`);
+      }
+    }
+
+    // intensity first and independently: a carbon API outage must not stop energy tracking
+    const intensity = await this.readIntensity(at, sources);
+
+    const t0 = performance.now();
+    let results: Record<TrackingQueryName, Sample[]>;
+    try {
+      const names = Object.keys(this.queries) as TrackingQueryName[];
+      const answers = await Promise.all(names.map((n) => this.deps.prometheus.instantQuery(this.queries[n], at)));
+      results = Object.fromEntries(names.map((n, i) => [n, answers[i] ?? []])) as Record<TrackingQueryName, Sample[]>;
+      sources.prometheus = { up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0) };
+    } catch (err) {
+      sources.prometheus = { ...sources.prometheus, up: false, lastDurationSeconds: secondsSince(t0), lastError: errorText(err) };
+      this.deps.logger?.warn({ err: errorText(err) }, 'prometheus query failed; energy will be caught up next cycle');
+      return finish(false, `prometheus: ${errorText(err)}`, { intensity });
+    }
+
+    const observations = observationsFrom(results, this.deps.config.labels, this.site);
+    const previous = new Map(this.open);
+    // a workspace closed earlier that shows up again (same boot) is reopened, never started again from zero
+    for (const o of observations) {
+      if (o.bootTimeSeconds === undefined) continue;
+      const id = workspaceId(o.job, o.instance, o.bootTimeSeconds);
+      if (previous.has(id)) continue;
+      const stored = this.unsaved.get(id) ?? (await this.deps.store.getWorkspace(id).catch(() => undefined));
+      if (stored) previous.set(id, stored);
+    }
+
+    const reading = intensity[this.area];
+    const { changed, open } = integrateCycle(previous, observations, {
+      nowSeconds: at,
+      pue: this.deps.config.pue,
+      profileFor: this.profileFor,
+      gramsPerKwh: reading?.gramsPerKwh ?? this.deps.config.carbonIntensity.fallbackGramsPerKwh,
+      intensityIsFallback: reading?.fallback ?? true,
+      closeAfterSeconds: this.deps.config.tracking.closeAfterSeconds,
+    });
+    this.open = open;
+    for (const s of changed) this.unsaved.set(s.id, s);
+    // active workspaces change every cycle: persist them all, closed ones once
+    for (const s of open.values()) this.unsaved.set(s.id, s);
+    await this.persist(at, sources);
+
+    return finish(true, undefined, {
+      generatedAtSeconds: at,
+      workspaces: [...open.values()],
+      intensity,
+    });
+  }
+
+  private async persist(at: number, sources: Record<SourceName, SourceStatus>): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await this.deps.store.saveWorkspaces([...this.unsaved.values()]);
+      this.unsaved.clear();
+      sources.store = { up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0) };
+    } catch (err) {
+      sources.store = { ...sources.store, up: false, lastDurationSeconds: secondsSince(t0), lastError: errorText(err) };
+      this.deps.logger?.warn({ err: errorText(err), pending: this.unsaved.size }, 'store write failed; kept in memory');
+    }
+  }
+
+  private async readIntensity(at: number, sources: Record<SourceName, SourceStatus>) {
+    const t0 = performance.now();
+    const areas: Area[] = this.area === 'regional' ? ['regional', 'national'] : ['national'];
+    const readings = await Promise.all(areas.map((a) => this.deps.carbon.current(a, at)));
+    const intensity: Partial<Record<Area, IntensityReading>> = {};
+    areas.forEach((a, i) => (intensity[a] = readings[i]));
+    const own = intensity[this.area];
+    const failed = readings.find((r) => r.error !== undefined);
+    sources.carbon_intensity = failed
+      ? { ...sources.carbon_intensity, up: false, lastDurationSeconds: secondsSince(t0), lastError: failed.error }
+      : { up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0) };
+    if (own?.fallback) this.deps.logger?.warn({ area: this.area, error: own.error }, 'using fallback carbon intensity');
+    return intensity;
+  }
+}
+
+const secondsSince = (t0: number): number => (performance.now() - t0) / 1000;

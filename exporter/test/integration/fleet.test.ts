@@ -1,0 +1,171 @@
+/**
+ * A synthetic Ada fleet with known cpu-seconds, loaded into a real Prometheus with promtool, tracked by the exporter
+ * at past instants through its injectable clock; the joules must match the hand computation from the profile.
+ */
+import path from 'node:path';
+import { createBlocks } from '../../../tests/harness/blocks';
+import { fleetTruth, type FleetHost, type FleetSpec } from '../../../tests/harness/fleet';
+import { writeFleetOpenMetrics } from '../../../tests/harness/openmetrics';
+import { startPrometheus, type RunningPrometheus } from '../../../tests/harness/prometheus';
+import { startCarbonServer, expectedIntensity, type CarbonServer } from '../../../tests/harness/carbonServer';
+import { parseExposition, sumOf, tempDir, testApp, testConfig } from '../support/app';
+import { promtoolCheckMetrics } from '../support/promtool';
+import { BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
+import type { FastifyInstance } from 'fastify';
+
+const START = Date.UTC(2026, 10, 1, 0, 0) / 1000; // 2026-11-01T00:00Z
+const END = START + 3 * 3600;
+const GiB = 1024 ** 3;
+const HOSTILE = 'Weird "quoted" \\ back\nslash — ünïcödé 😀';
+
+const shares = (busy: number) => ({
+  user: busy * 0.7, system: busy * 0.2, softirq: busy * 0.05, nice: busy * 0.05,
+  idle: (1 - busy) * 0.9, iowait: (1 - busy) * 0.08, steal: (1 - busy) * 0.02, irq: 0,
+});
+const host = (n: number, project: string, machine: string, extra: Partial<FleetHost> = {}): FleetHost => ({
+  instance: `host-172-16-0-${n}.nubes.example:9100`,
+  labels: { cloud_project_name: project, machine_name: machine, host: `172.16.0.${n}`, owner: `user${n % 3}` },
+  cpus: 4, modeShares: shares(0.05 + 0.1 * n), memTotalBytes: 16 * GiB, memActiveBytes: 2 * GiB * n,
+  bootTimeSeconds: START - 86400 * n, ...extra,
+});
+
+const spec: FleetSpec = {
+  startSeconds: START, endSeconds: END, stepSeconds: 15,
+  hosts: [
+    host(1, 'IDAaaS', 'Muon'),
+    host(2, 'CDAaaS', 'Artemis (Matlab)', { cpus: 8 }),
+    host(3, 'DDAaaS', 'SANS', { reboots: [START + 5400] }),
+    host(4, 'IDAaaS', 'Muon', { gaps: [[START + 3600, START + 3600 + 1200]] }),
+    host(5, 'IDAaaS', HOSTILE, { endSeconds: START + 7200 }),
+    host(6, 'TDAaaS', 'Muon', { modeShares: (t) => shares(t < START + 5400 ? 0.9 : 0.02) }),
+  ],
+};
+
+const profiles = {
+  default: { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0.4, otherWatts: 5 },
+  'Artemis (Matlab)': { busyWattsPerCpu: 20, idleWattsPerCpu: 2 },
+};
+const PUE = 1.2;
+
+let prom: RunningPrometheus;
+let carbon: CarbonServer;
+let app: FastifyInstance;
+let clock = START;
+const cycleTimes: number[] = [];
+
+beforeAll(async () => {
+  const dir = tempDir('ada-carbon-fleet-');
+  await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
+  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
+  [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: path.join(dir, 'blocks') }), startCarbonServer({ now: () => clock })]);
+  app = await testApp(testConfig({
+    prometheus: { url: prom.url, retries: 0, timeoutSeconds: 10 },
+    carbonIntensity: { url: carbon.url, cacheSeconds: 0 },
+    labels: { project: 'cloud_project_name', machine: 'machine_name', host: 'host', user: 'owner' },
+    machines: profiles, pue: PUE, tracking: { intervalSeconds: 60, closeAfterSeconds: 600 },
+  }), { clock: () => clock });
+  // cycles every 5 minutes from 00:30 to the end, with a 25-minute "outage" (no cycles) in the middle
+  for (let t = START + 1800; t <= END; t += 300) {
+    if (t > START + 4000 && t < START + 5500) continue;
+    clock = t;
+    const snap = await app.tracker.refresh(t);
+    expect(snap.lastCycle).toMatchObject({ ok: true, queries: 5 });
+    cycleTimes.push(t);
+  }
+}, 120000);
+
+afterAll(async () => {
+  await app?.close();
+  await Promise.all([prom?.stop(), carbon?.stop()]);
+});
+
+const truth = fleetTruth(spec);
+const sum = (h: FleetHost, t: number, modes: readonly string[]) =>
+  modes.reduce((a, m) => a + (truth.sampleAt(h, 'cpu', t, m) ?? 0), 0);
+const profileOf = (h: FleetHost) => ({ ...profiles.default, ...(profiles as Record<string, object>)[h.labels.machine_name as string] }) as typeof profiles.default;
+
+/** Hand computation: cpu-seconds since boot x W, plus static W x seconds since boot, x PUE. */
+function expectedJoules(h: FleetHost, bootSeconds: number, lastSeen: number) {
+  const p = profileOf(h);
+  const busy = sum(h, lastSeen, BUSY_MODES);
+  const idle = sum(h, lastSeen, IDLE_MODES);
+  const staticW = (typeof h.memActiveBytes === 'number' ? h.memActiveBytes / GiB : 0) * p.memoryWattsPerGiB + p.otherWatts;
+  return { cpuBusy: busy * p.busyWattsPerCpu * PUE, cpuIdle: idle * p.idleWattsPerCpu * PUE, total: (busy * p.busyWattsPerCpu + idle * p.idleWattsPerCpu + staticW * (lastSeen - bootSeconds)) * PUE };
+}
+
+describe('tracking a synthetic fleet in a real Prometheus', () => {
+  it('matches the hand-computed joules of every live workspace within 1%', async () => {
+    const last = cycleTimes[cycleTimes.length - 1]!;
+    for (const h of [spec.hosts[0]!, spec.hosts[1]!, spec.hosts[3]!, spec.hosts[5]!]) {
+      const w = app.tracker.snapshot.workspaces.find((x) => x.instance === h.instance)!;
+      expect(w).toBeDefined();
+      const e = expectedJoules(h, h.bootTimeSeconds, last);
+      expect((w.busyJoules + w.idleJoules) / e.total).toBeCloseTo(1, 2);
+      expect(w.busyJoules).toBeGreaterThanOrEqual(e.cpuBusy * 0.999);
+      expect(w.idleJoules).toBeGreaterThanOrEqual(e.cpuIdle * 0.999);
+      expect(w.busyCpuSecondsTotal).toBeCloseTo(sum(h, last, BUSY_MODES), 6);
+    }
+  });
+
+  it('closes a rebooted workspace with its energy and starts a new one from the reboot', async () => {
+    const h = spec.hosts[2]!;
+    const reboot = START + 5400;
+    const stored = await app.store.listWorkspaces();
+    const old = stored.find((w) => w.instance === h.instance && w.startedAtSeconds === h.bootTimeSeconds)!;
+    const fresh = app.tracker.snapshot.workspaces.find((w) => w.instance === h.instance)!;
+    expect(old.status).toBe('closed');
+    expect(fresh.startedAtSeconds).toBe(reboot);
+    const lastBefore = Math.max(...cycleTimes.filter((t) => t < reboot));
+    expect((old.busyJoules + old.idleJoules) / expectedJoules(h, h.bootTimeSeconds, lastBefore).total).toBeCloseTo(1, 2);
+    const last = cycleTimes[cycleTimes.length - 1]!;
+    expect((fresh.busyJoules + fresh.idleJoules) / expectedJoules(h, reboot, last).total).toBeCloseTo(1, 2);
+  });
+
+  it('closes a deleted host after closeAfterSeconds and keeps its totals in the store', async () => {
+    const h = spec.hosts[4]!;
+    expect(app.tracker.snapshot.workspaces.find((w) => w.instance === h.instance)).toBeUndefined();
+    const closed = (await app.store.listWorkspaces({ status: ['closed'] })).find((w) => w.instance === h.instance)!;
+    expect(closed.machine).toBe(HOSTILE);
+    expect(closed.busyJoules + closed.idleJoules).toBeGreaterThan(0);
+  });
+
+  it('uses the grid intensity of each cycle for the grams', async () => {
+    const w = app.tracker.snapshot.workspaces.find((x) => x.instance === spec.hosts[0]!.instance)!;
+    const intensities = cycleTimes.map((t) => expectedIntensity('national', t - (t % 1800), t));
+    const min = Math.min(...intensities);
+    const max = Math.max(...intensities);
+    const perKwh = (w.busyGrams + w.idleGrams) / ((w.busyJoules + w.idleJoules) / 3.6e6);
+    expect(perKwh).toBeGreaterThanOrEqual(min - 1e-9);
+    expect(perKwh).toBeLessThanOrEqual(max + 1e-9);
+    expect(w.fallbackGrams).toBe(0);
+  });
+
+  it('exposes the same numbers on /metrics, hostile labels escaped, accepted by promtool', async () => {
+    const res = await app.inject('/metrics');
+    expect(res.statusCode).toBe(200);
+    expect(promtoolCheckMetrics(res.body)).toBe('');
+    const samples = parseExposition(res.body);
+    for (const w of app.tracker.snapshot.workspaces) {
+      const got = sumOf(samples, 'ada_carbon_workspace_energy_joules_total', `host="${w.host}"`, 'state="busy"');
+      expect(got).toBeCloseTo(w.busyJoules, 3);
+    }
+    expect(sumOf(samples, 'ada_carbon_workspace_cpus', 'site="clf"')).toBe(8);
+    expect(sumOf(samples, 'ada_carbon_workspace_power_watts', 'site="unknown"', 'project="TDAaaS"')).toBeGreaterThan(0);
+    expect(res.body).toContain('user="user1"');
+  });
+
+  it('serves the workspaces over REST, filtered by site, and rejects a bad query with a clear 400', async () => {
+    const res = await app.inject('/api/v1/workspaces?site=isis');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.workspaces.map((w: { host: string }) => w.host).sort()).toEqual(['172.16.0.1', '172.16.0.4']);
+    expect(body.workspaces[0]).toMatchObject({ project: 'IDAaaS', machine: 'Muon', cpus: 4, status: 'active' });
+    expect(body.workspaces[0].busy_kwh).toBeGreaterThan(0);
+    const bad = await app.inject('/api/v1/workspaces?site=mars');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/unknown site "mars"; configured sites: clf, isis, diamond/);
+    const typo = await app.inject('/api/v1/workspaces?sit=isis');
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().message).toMatch(/sit|additional/);
+  });
+});
