@@ -21,7 +21,8 @@ export const DEFAULTS: Config = {
   pue: 1.0,
   tracking: { intervalSeconds: 60, closeAfterSeconds: 600 },
   server: { host: '127.0.0.1', port: 9877 },
-  store: { sqlite: { path: '.ada-carbon/ada-carbon.sqlite' } },
+  store: { sqlite: { path: '.ada-carbon/ada-carbon.sqlite' }, mongodb: { database: 'ada_carbon' } },
+  history: { enabled: true, hoursPerQuery: 168, settleSeconds: 300, intervalSeconds: 300, ownership: { collection: 'workspaces' } },
   localStack: { dataDir: '.ada-carbon/local', scrapeIntervalSeconds: 5 },
   logLevel: 'info',
 };

@@ -90,6 +90,37 @@ export const ConfigSchema = Type.Object(
     store: Type.Object(
       {
         sqlite: Type.Object({ path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        // usage history in MongoDB when url is set; otherwise in the SQLite file above
+        mongodb: Type.Object(
+          {
+            url: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'mongodb:// or mongodb+srv:// URL' })),
+            database: Type.String({ minLength: 1, maxLength: 63 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    history: Type.Object(
+      {
+        /** serve estimates each completed hour (and retries yesterday's failed ones) without a cron */
+        enabled: Type.Boolean(),
+        /** hours per Prometheus range query (step 30 min, so at most 5,499 within the 11,000-point limit) */
+        hoursPerQuery: Type.Integer({ minimum: 1, maximum: 5499 }),
+        /** an hour is estimated only this long after it ended, so late scrapes are in */
+        settleSeconds: Type.Number({ minimum: 0, maximum: 86400 }),
+        /** how often serve looks for newly completed hours */
+        intervalSeconds: Type.Number({ minimum: 10, maximum: 86400 }),
+        ownership: Type.Object(
+          {
+            /** JSON array or CSV with hostname, owner, created_time, deleted_time */
+            file: Type.Optional(Type.String({ minLength: 1 })),
+            mongodbUrl: Type.Optional(Type.String({ minLength: 1, secret: true })),
+            database: Type.Optional(Type.String({ minLength: 1 })),
+            collection: Type.String({ minLength: 1 }),
+          },
+          { additionalProperties: false },
+        ),
       },
       { additionalProperties: false },
     ),

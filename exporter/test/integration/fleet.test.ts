@@ -2,13 +2,11 @@
  * A synthetic Ada fleet with known cpu-seconds, loaded into a real Prometheus with promtool, tracked by the exporter
  * at past instants through its injectable clock; the joules must match the hand computation from the profile.
  */
-import path from 'node:path';
-import { createBlocks } from '../../../tests/harness/blocks';
 import { fleetTruth, type FleetHost, type FleetSpec } from '../../../tests/harness/fleet';
-import { writeFleetOpenMetrics } from '../../../tests/harness/openmetrics';
-import { startPrometheus, type RunningPrometheus } from '../../../tests/harness/prometheus';
+import type { RunningPrometheus } from '../../../tests/harness/prometheus';
+import { startFleetPrometheus } from '../support/fleetPrometheus';
 import { startCarbonServer, expectedIntensity, type CarbonServer } from '../../../tests/harness/carbonServer';
-import { parseExposition, sumOf, tempDir, testApp, testConfig } from '../support/app';
+import { parseExposition, sumOf, testApp, testConfig } from '../support/app';
 import { promtoolCheckMetrics } from '../support/promtool';
 import { BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
 import type { FastifyInstance } from 'fastify';
@@ -54,10 +52,7 @@ let clock = START;
 const cycleTimes: number[] = [];
 
 beforeAll(async () => {
-  const dir = tempDir('ada-carbon-fleet-');
-  await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
-  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
-  [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: path.join(dir, 'blocks') }), startCarbonServer({ now: () => clock })]);
+  [prom, carbon] = await Promise.all([startFleetPrometheus(spec), startCarbonServer({ now: () => clock })]);
   app = await testApp(testConfig({
     prometheus: { url: prom.url, retries: 0, timeoutSeconds: 10 },
     carbonIntensity: { url: carbon.url, cacheSeconds: 0 },

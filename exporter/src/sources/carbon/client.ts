@@ -4,46 +4,7 @@ import { excerpt, httpRequest, joinUrl, TransportError } from '../http';
 import { CarbonIntensityError } from './errors';
 import { apiErrorText, MAX_PLAUSIBLE_GRAMS_PER_KWH, ParsedResponse, parseJson, parseNational, parseRegional, RegionInfo } from './parse';
 import { outwardCode } from './postcode';
-
-export type Area = 'national' | 'regional';
-
-export interface IntensityReading {
-  area: Area;
-  gramsPerKwh: number;
-  fromSeconds: number;
-  toSeconds: number;
-  source: 'actual' | 'forecast' | 'fallback';
-  /** true iff source === 'fallback' */
-  fallback: boolean;
-  region?: { id: number; name: string; postcode?: string };
-  /** why the fallback (or a stale cached value) was used */
-  error?: string;
-}
-
-export interface CarbonClientOptions {
-  /** default https://api.carbonintensity.org.uk */
-  baseUrl?: string;
-  /** outward code (OX11); a full postcode is cut to its outward part */
-  postcode?: string;
-  /** region 1..17 for the regional area when no postcode is set; with a postcode, the answer must be this region */
-  regionId?: number;
-  timeoutSeconds: number;
-  /** default 300 */
-  cacheSeconds?: number;
-  fallbackGramsPerKwh: number;
-  /** unix seconds; injectable clock */
-  now?: () => number;
-  userAgent?: string;
-}
-
-export interface CarbonClientStats {
-  requests: number;
-  /** failed requests (network, HTTP, garbage, empty) plus current() calls whose slot was missing */
-  failures: number;
-  lastSuccessSeconds?: number;
-  lastError?: string;
-  lastDurationSeconds: number;
-}
+import type { Area, CarbonClientOptions, CarbonClientStats, IntensityReading } from './types';
 
 export const DEFAULT_CARBON_BASE_URL = 'https://api.carbonintensity.org.uk';
 export const DEFAULT_CARBON_CACHE_SECONDS = 300;
@@ -148,7 +109,9 @@ export class CarbonIntensityClient {
     const parsed = await this.get(area, this.forwardPath(area, from, hours));
     const slots = dedupeSlots(parsed.slots.filter((s) => s.fromSeconds >= from && s.fromSeconds < from + hours * 3600));
     if (slots.length === 0) {
-      throw new CarbonIntensityError('empty', `no half-hours from ${formatApiTime(from)} in the ${hours}h forecast`);
+      const err = new CarbonIntensityError('empty', `no half-hours from ${formatApiTime(from)} in the ${hours}h forecast`);
+      this.noteFailure(err.message);
+      throw err;
     }
     return slots;
   }
@@ -163,7 +126,9 @@ export class CarbonIntensityClient {
       const parsed = await this.get(area, path);
       const inWindow = parsed.slots.filter((s) => s.toSeconds > a && s.fromSeconds < b);
       if (inWindow.length === 0) {
-        throw new CarbonIntensityError('empty', `no half-hours between ${formatApiTime(a)} and ${formatApiTime(b)}`, { path });
+        const err = new CarbonIntensityError('empty', `no half-hours between ${formatApiTime(a)} and ${formatApiTime(b)}`, { path });
+        this.noteFailure(`${path}: ${err.message}`);
+        throw err;
       }
       all.push(...inWindow);
     }
@@ -188,16 +153,19 @@ export class CarbonIntensityClient {
 
   /** A successful response younger than cacheSeconds whose slots cover `at`. */
   private freshSlot(area: Area, at: number, now: number): { slot: IntensitySlot; region?: RegionInfo } | undefined {
-    for (const [path, entry] of this.cache) {
-      if (now - entry.fetchedAtSeconds >= this.cacheSeconds) {
-        this.cache.delete(path);
-        continue;
-      }
+    this.pruneCache(now);
+    for (const entry of this.cache.values()) {
       if (entry.area !== area || !entry.settled) continue;
       const slot = slotContaining(entry.settled.slots, at);
       if (slot && valueOf(slot) !== null) return { slot, region: entry.settled.region };
     }
     return undefined;
+  }
+
+  private pruneCache(now: number): void {
+    for (const [path, entry] of this.cache) {
+      if (now - entry.fetchedAtSeconds >= this.cacheSeconds) this.cache.delete(path);
+    }
   }
 
   private knownSlot(area: Area, at: number): KnownSlot | undefined {
@@ -208,6 +176,7 @@ export class CarbonIntensityClient {
   /** Cached GET of one API path; concurrent callers share one request. */
   private get(area: Area, path: string): Promise<ParsedResponse> {
     const now = this.now();
+    this.pruneCache(now);
     const hit = this.cache.get(path);
     if (hit && now - hit.fetchedAtSeconds < this.cacheSeconds) return hit.result;
     const entry: CacheEntry = { fetchedAtSeconds: now, area, result: this.fetch(area, path) };

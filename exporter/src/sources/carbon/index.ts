@@ -1,5 +1,5 @@
 export { CarbonIntensityClient, DEFAULT_CARBON_BASE_URL, DEFAULT_CARBON_CACHE_SECONDS } from './client';
-export type { Area, CarbonClientOptions, CarbonClientStats, IntensityReading } from './client';
+export type { Area, CarbonClientOptions, CarbonClientStats, IntensityReading } from './types';
 export { CarbonIntensityError } from './errors';
 export type { CarbonIntensityErrorKind } from './errors';
 export { apiErrorText, MAX_PLAUSIBLE_GRAMS_PER_KWH, parseNational, parseRegional } from './parse';
