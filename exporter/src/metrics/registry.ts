@@ -14,6 +14,7 @@ import { workspaceIdlePower } from './workspaceIdlePower';
 import { workspaceIdleRatio } from './workspaceIdleRatio';
 import { workspacePower } from './workspacePower';
 import { workspaces } from './workspaces';
+import { workspacesPartial } from './workspacesPartial';
 import { workspaceStarted } from './workspaceStarted';
 
 export interface ExporterMetrics {
@@ -33,6 +34,7 @@ export function createMetrics(source: SnapshotSource, version: string): Exporter
   workspaceCpus(registry, source);
   workspaceStarted(registry, source);
   workspaces(registry, source);
+  workspacesPartial(registry, source);
   fallbackEmissions(registry, source);
   gridIntensity(registry, source);
   gridIntensityFallback(registry, source);

@@ -7,14 +7,11 @@ export const WORKSPACES = 'ada_carbon_workspaces';
 export const workspaces = (registry: Registry, source: SnapshotSource) =>
   new Gauge({
     name: WORKSPACES,
-    help: 'Number of tracked workspaces by site and status (active: seen in the last cycle; missing: not seen, not yet closed; partial: inputs such as memory were missing).',
+    help: 'Number of open workspaces by site and status (active: seen in the last cycle; missing: not seen, not yet closed).',
     labelNames: ['site', 'status'] as const,
     registers: [registry],
     collect: onNewSnapshot(source, function (this: Gauge<'site' | 'status'>, s) {
       this.reset();
-      for (const w of s.workspaces) {
-        this.inc({ site: w.site, status: w.status });
-        if (w.partial) this.inc({ site: w.site, status: 'partial' });
-      }
+      for (const w of s.workspaces) this.inc({ site: w.site, status: w.status });
     }),
   });

@@ -1,0 +1,84 @@
+/**
+ * The metric contract, pinned: a fixed snapshot rendered by the real registry must equal the golden exposition file
+ * (names, HELP, TYPE, labels, escaping), and promtool must accept it. UPDATE_GOLDEN=1 rewrites the file after a
+ * deliberate change.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createMetrics } from '../../src/metrics/registry';
+import { emptySnapshot, type TrackingSnapshot } from '../../src/tracking/snapshot';
+import type { WorkspaceState } from '../../src/tracking/types';
+import { promtoolCheckMetrics } from '../support/promtool';
+
+const GOLDEN = path.resolve(__dirname, '../fixtures/metrics.golden.prom');
+
+const ws = (over: Partial<WorkspaceState>): WorkspaceState => ({
+  id: 'node|h:9100|1000', job: 'node', instance: 'h:9100', site: 'isis', project: 'IDAaaS', machine: 'Muon',
+  host: '172.16.0.1', user: 'unknown', experiment: 'unknown', startedAtSeconds: 1_790_000_000, cpus: 4,
+  firstSeenSeconds: 1_790_000_100, lastSeenSeconds: 1_790_003_600, lastBusyCpuSeconds: 0, lastIdleCpuSeconds: 0,
+  busyCpuSecondsTotal: 1000, idleCpuSecondsTotal: 13400, busyJoules: 12000, idleJoules: 19296, busyGrams: 0.5,
+  idleGrams: 0.75, fallbackGrams: 0, powerWatts: 8.75, idlePowerWatts: 5.5, idleRatio: 0.93, status: 'active', partial: false,
+  ...over,
+});
+
+function snapshot(): TrackingSnapshot {
+  const base = emptySnapshot();
+  return {
+    ...base,
+    version: 1,
+    generatedAtSeconds: 1_790_003_600,
+    workspaces: [
+      ws({}),
+      ws({ id: 'b', host: 'ws-2', site: 'clf', project: 'CDAaaS', machine: 'Artemis "v2" \\ (Matlab)\nnew', user: 'zoë', idleRatio: null, fallbackGrams: 0.25, status: 'missing', partial: true }),
+    ],
+    intensity: {
+      national: { area: 'national', gramsPerKwh: 143, fromSeconds: 1_790_003_400, toSeconds: 1_790_005_200, source: 'forecast', fallback: false },
+    },
+    sources: {
+      prometheus: { up: true, lastSuccessSeconds: 1_790_003_600, lastDurationSeconds: 0.25 },
+      carbon_intensity: { up: false, lastError: 'http: HTTP 500', lastDurationSeconds: 1 },
+      store: { up: true, lastSuccessSeconds: 1_790_003_600, lastDurationSeconds: 0.01 },
+    },
+  };
+}
+
+async function render(): Promise<string> {
+  const snap = snapshot();
+  const m = createMetrics(() => snap, '0.0.0-test');
+  m.onCycle({ atSeconds: 1_790_003_600, ok: true, durationSeconds: 0.3, queries: 5 });
+  const text = await m.registry.metrics();
+  return text.replace(/nodejs_version="[^"]*"/, 'nodejs_version="vX"');
+}
+
+describe('metric exposition', () => {
+  it('matches the golden file', async () => {
+    const text = await render();
+    if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN, text);
+    expect(text).toBe(fs.readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('passes promtool check metrics', async () => {
+    expect(promtoolCheckMetrics(await render())).toBe('');
+  });
+
+  it('says the unit in every HELP line and follows the naming rules', async () => {
+    const text = await render();
+    const helps = text.split('\n').filter((l) => l.startsWith('# HELP '));
+    expect(helps.length).toBeGreaterThanOrEqual(16);
+    for (const h of helps) {
+      const name = h.split(' ')[2]!;
+      expect(name).toMatch(/^ada_carbon_[a-z_]+$/);
+      if (/_joules/.test(name)) expect(h).toMatch(/joules/);
+      if (/_grams/.test(name)) expect(h).toMatch(/grams/);
+      if (/_watts/.test(name)) expect(h).toMatch(/watts/);
+      if (/_seconds/.test(name)) expect(h).toMatch(/seconds/i);
+    }
+    expect(text).not.toMatch(/\b(instance|job)="/);
+  });
+
+  it('renders the escaped label values of hostile strings', async () => {
+    const text = await render();
+    expect(text).toContain('machine="Artemis \\"v2\\" \\\\ (Matlab)\\nnew"');
+    expect(text).toContain('user="zoë"');
+  });
+});
