@@ -1,0 +1,154 @@
+/** Static checks of the shipped dashboards: structure, uids, datasources, panel types, the plugin's queries. */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DASHBOARDS_DIR, GRAFANA_DIR, HISTORY_UID, PROM_UID, ROOT, allPanels, loadDashboards, readYaml, yamlFiles, type Json,
+} from './support/artifacts';
+import { variablesIn } from './support/substitute';
+
+const PLUGIN_JSON = path.join(ROOT, 'grafana-plugin/src/plugin.json');
+const QUERIES_JSON = path.join(ROOT, 'grafana-plugin/src/queries.json');
+const pluginId: string = JSON.parse(fs.readFileSync(PLUGIN_JSON, 'utf8')).id;
+
+// Panels shipped with Grafana 12 (no install needed).
+const CORE_PANELS = new Set([
+  'row', 'timeseries', 'stat', 'gauge', 'bargauge', 'barchart', 'table', 'piechart', 'state-timeline', 'status-history',
+  'heatmap', 'histogram', 'text', 'news', 'logs', 'nodeGraph', 'traces', 'flamegraph', 'geomap', 'canvas', 'xychart',
+  'trend', 'candlestick', 'dashlist', 'alertlist', 'annolist', 'datagrid',
+]);
+const USAGE_FIELDS = new Set([
+  'time', 'busy_cpu_seconds', 'idle_cpu_seconds', 'busy_kwh', 'idle_kwh', 'busy_gco2e', 'idle_gco2e', 'hours_expected',
+  'hours_estimated', 'hours_failed', 'hours_fallback',
+]);
+const LEVELS = new Set(['project', 'experiment', 'machine', 'host', 'user']);
+
+const provisionedUids = new Set<string>(
+  yamlFiles(path.join(GRAFANA_DIR, 'datasources')).flatMap((f) => readYaml(f).datasources.map((d: Json) => d.uid)),
+);
+const dashboards = loadDashboards();
+
+const REQUIRED = {
+  'ada-carbon-site': 'site analysis',
+  'ada-carbon-project': 'project history',
+  'ada-carbon-user': 'user view',
+  'ada-carbon-grid': 'grid intensity',
+  'ada-carbon-exporter-health': 'exporter health',
+};
+
+function datasourceRefs(d: Json): Array<{ where: string; ref: Json }> {
+  const out: Array<{ where: string; ref: Json }> = [];
+  for (const p of allPanels(d)) {
+    if (p.datasource !== undefined) out.push({ where: `panel "${p.title}"`, ref: p.datasource });
+    for (const t of p.targets ?? []) if (t.datasource !== undefined) out.push({ where: `panel "${p.title}" ${t.refId}`, ref: t.datasource });
+  }
+  for (const v of d.templating?.list ?? []) if (v.datasource !== undefined) out.push({ where: `variable ${v.name}`, ref: v.datasource });
+  for (const a of d.annotations?.list ?? []) if (a.datasource !== undefined) out.push({ where: `annotation ${a.name}`, ref: a.datasource });
+  return out;
+}
+
+describe('dashboards', () => {
+  it('are the five required ones, each in its own file', () => {
+    expect(dashboards.map((d) => d.json.uid).sort()).toEqual(Object.keys(REQUIRED).sort());
+    expect(fs.readdirSync(DASHBOARDS_DIR).filter((f) => !f.endsWith('.json'))).toEqual([]);
+  });
+
+  it('have unique stable uids and titles and no numeric id', () => {
+    const uids = dashboards.map((d) => d.json.uid);
+    const titles = dashboards.map((d) => d.json.title);
+    expect(new Set(uids).size).toBe(uids.length);
+    expect(new Set(titles).size).toBe(titles.length);
+    for (const { file, json } of dashboards) {
+      expect([file, json.uid]).toEqual([file, expect.stringMatching(/^ada-carbon-[a-z-]+$/)]);
+      expect(json.uid.length).toBeLessThanOrEqual(40);
+      expect([file, 'id' in json]).toEqual([file, false]);
+      expect(json.__inputs).toBeUndefined(); // import-only placeholders do not work with provisioning
+      expect(typeof json.schemaVersion).toBe('number');
+    }
+  });
+
+  it.each(dashboards.map((d) => [d.file, d] as const))('%s: every datasource ref is a provisioned uid or a variable', (_f, { json }) => {
+    const refs = datasourceRefs(json);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const { where, ref } of refs) {
+      const uid = typeof ref === 'string' ? ref : ref?.uid;
+      const ok = provisionedUids.has(uid) || /^\$\{?[A-Za-z_]\w*\}?$/.test(uid ?? '');
+      expect([where, uid, ok]).toEqual([where, uid, true]);
+      if (typeof ref === 'object') expect(ref.type).toBe(uid === HISTORY_UID ? 'yesoreyeram-infinity-datasource' : 'prometheus');
+    }
+  });
+
+  it.each(dashboards.map((d) => [d.file, d] as const))('%s: panels are core or ours, with unique ids and a grid position', (_f, { json }) => {
+    const panels = allPanels(json);
+    const ids = panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const p of panels) {
+      expect([p.title, CORE_PANELS.has(p.type) || p.type === pluginId]).toEqual([p.title, true]);
+      expect(p.gridPos).toEqual({ h: expect.any(Number), w: expect.any(Number), x: expect.any(Number), y: expect.any(Number) });
+      expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
+      if (p.type !== 'row') expect((p.targets ?? []).length).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(dashboards.map((d) => [d.file, d] as const))('%s: every variable a query uses is defined', (_f, { json }) => {
+    const defined = new Set((json.templating?.list ?? []).map((v: Json) => v.name));
+    for (const p of allPanels(json)) {
+      for (const t of p.targets ?? []) {
+        const text = JSON.stringify([t.expr ?? '', t.url ?? '', t.url_options ?? {}]).replace(/\$\{__(from|to)[^}]*\}/g, '');
+        for (const name of variablesIn(text)) expect([p.title, name, defined.has(name)]).toEqual([p.title, name, true]);
+      }
+    }
+  });
+
+  it('site analysis has the site variable with exactly clf, isis, diamond and the plugin panel with its recommended queries', () => {
+    const site = dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json;
+    const v = site.templating.list.find((x: Json) => x.name === 'site');
+    expect(v.options.map((o: Json) => o.value)).toEqual(['clf', 'isis', 'diamond']);
+    expect(v.query.split(',')).toEqual(['clf', 'isis', 'diamond']);
+    const ours = allPanels(site).filter((p) => p.type === pluginId);
+    expect(ours).toHaveLength(1);
+    const recommended: Json[] = JSON.parse(fs.readFileSync(QUERIES_JSON, 'utf8'));
+    const strip = ({ datasource: _d, ...rest }: Json) => rest;
+    expect(ours[0].targets.map(strip)).toEqual(recommended);
+    for (const t of ours[0].targets) expect(t.datasource).toEqual({ type: 'prometheus', uid: PROM_UID });
+  });
+
+  it('site analysis shows grid intensity now, site kWh and kgCO2e over time, and busy vs idle', () => {
+    const exprs = allPanels(dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json).flatMap((p) => (p.targets ?? []).map((t: Json) => `${p.type} ${t.expr ?? t.url}`));
+    expect(exprs.some((e) => /^stat .*ada_carbon_grid_intensity_grams_per_kilowatt_hour/.test(e))).toBe(true);
+    expect(exprs.some((e) => /^timeseries .*energy_joules.*\/ 3\.6e6/.test(e))).toBe(true);
+    expect(exprs.some((e) => /^timeseries .*emissions_grams.*\/ 1000/.test(e))).toBe(true);
+    expect(exprs.some((e) => /^piechart sum by \(state\)/.test(e))).toBe(true);
+  });
+
+  it('history panels read the REST API through the Infinity datasource with documented parameters and fields', () => {
+    let count = 0;
+    for (const { json } of dashboards) {
+      for (const p of allPanels(json)) {
+        for (const t of p.targets ?? []) {
+          if (t.datasource?.uid !== HISTORY_UID) continue;
+          count++;
+          expect(t).toMatchObject({ type: 'json', source: 'url', parser: 'backend', url: '/api/v1/usage', root_selector: 'series' });
+          const params = Object.fromEntries(t.url_options.params.map((x: Json) => [x.key, x.value]));
+          expect(Object.keys(params).sort()).toEqual(['from', 'granularity', 'key', 'level', 'to']);
+          expect(LEVELS.has(params.level)).toBe(true);
+          expect(['hour', 'day', 'month', 'year']).toContain(params.granularity);
+          for (const k of ['from', 'to']) expect(params[k]).toMatch(/^(\$\{__(from|to):date:YYYY-MM-DD\}|\$year-\d\d-\d\d)$/);
+          for (const c of t.columns) expect(USAGE_FIELDS.has(c.selector)).toBe(true);
+          expect(t.columns[0]).toMatchObject({ selector: 'time', type: 'timestamp' });
+        }
+      }
+    }
+    // project day/month kWh+gCO2e, year heatmap, data quality, user history x2, site history
+    expect(count).toBeGreaterThanOrEqual(9);
+  });
+});
+
+describe('the panel plugin', () => {
+  it('id in plugin.json is the one the provisioning allows unsigned, and the built dist matches it', () => {
+    expect(pluginId).toMatch(/^[0-9a-z]+-([0-9a-z]+-)?panel$/);
+    const ini = fs.readFileSync(path.join(GRAFANA_DIR, 'plugins/grafana.ini'), 'utf8');
+    expect(ini).toMatch(new RegExp(`^allow_loading_unsigned_plugins = ${pluginId}$`, 'm'));
+    const dist = path.join(ROOT, 'grafana-plugin/dist/plugin.json');
+    if (fs.existsSync(dist)) expect(JSON.parse(fs.readFileSync(dist, 'utf8')).id).toBe(pluginId);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Every PromQL expression shipped (dashboard panels and variables, Grafana alert rules, Prometheus recording and
+ * alerting rules) run against a real Prometheus scraping the real exporter: each must parse and return data, for
+ * each site value where it uses $site.
+ */
+import {
+  alertSubject, dashboardQueries, grafanaAlertQueries, prometheusRules, queryVariables, type PromQuery,
+} from './support/artifacts';
+import { substitute, variablesIn } from './support/substitute';
+import { startLiveStack, type LiveStack } from './support/liveStack';
+
+const SITES = ['clf', 'isis', 'diamond'] as const;
+let stack: LiveStack;
+
+beforeAll(async () => {
+  stack = await startLiveStack();
+}, 240000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function valuesOf(selector: string, label: string, vars: Record<string, string>): Promise<string[]> {
+  const r = await stack.query(`group by (${label}) (${substitute(selector, vars)})`);
+  expect(r.status).toBe('success');
+  return r.data!.result.map((s) => s.metric[label] as string).filter((v) => v !== undefined).sort();
+}
+
+/** Variable values per site, found the way Grafana finds them: by running the dashboards' label_values queries. */
+async function varsFor(site: string): Promise<Record<string, string>> {
+  const vars: Record<string, string> = { site, job: 'ada-carbon', year: String(new Date().getUTCFullYear()) };
+  for (const v of queryVariables()) {
+    if (vars[v.name] !== undefined) continue;
+    const values = await valuesOf(v.selector, v.label, vars);
+    expect(values.length).toBeGreaterThan(0);
+    vars[v.name] = values[0]!;
+  }
+  return vars;
+}
+
+async function expectData(expr: string, instant: boolean): Promise<void> {
+  const r = await stack.query(expr);
+  if (r.status !== 'success') throw new Error(`${expr}: ${r.error}`);
+  if (r.data!.result.length === 0) throw new Error(`no data for ${expr}`);
+  if (!instant) {
+    const end = Math.floor(Date.now() / 1000);
+    const rr = await stack.queryRange(expr, end - 60, end, 5);
+    if (rr.status !== 'success') throw new Error(`range ${expr}: ${rr.error}`);
+    if (rr.data!.result.length === 0) throw new Error(`no range data for ${expr}`);
+  }
+}
+
+const siteQueries = (qs: PromQuery[]) => qs.filter((q) => variablesIn(q.expr).includes('site'));
+const otherQueries = (qs: PromQuery[]) => qs.filter((q) => !variablesIn(q.expr).includes('site'));
+const panelQueries = dashboardQueries();
+
+describe('the live stack', () => {
+  it('tracks the real node_exporter and synthetic hosts of all three sites', async () => {
+    const sites = await valuesOf('ada_carbon_workspace_cpus', 'site', {});
+    expect(sites).toEqual(expect.arrayContaining([...SITES]));
+    const real = await stack.query(`ada_carbon_workspace_cpus{user="${stack.realHost.user}"}`);
+    expect(real.data!.result).toHaveLength(1);
+    const moving = await stack.query(`increase(ada_carbon_workspace_energy_joules_total{user="${stack.realHost.user}"}[30s])`);
+    expect(moving.data!.result.some((s) => Number(s.value[1]) > 0)).toBe(true);
+  });
+});
+
+describe('dashboard queries with $site', () => {
+  const cases = siteQueries(panelQueries).flatMap((q) => SITES.map((site) => [q.origin, site, q] as const));
+  it.each(cases)('%s for site=%s', async (_origin, site, q) => {
+    await expectData(substitute(q.expr, await varsFor(site)), q.instant);
+  });
+});
+
+describe('dashboard queries without $site', () => {
+  it.each(otherQueries(panelQueries).map((q) => [q.origin, q] as const))('%s', async (_o, q) => {
+    await expectData(substitute(q.expr, await varsFor('isis')), q.instant);
+  });
+});
+
+describe('dashboard query variables', () => {
+  const cases = queryVariables().flatMap((v) => SITES.map((site) => [`${v.dashboard} $${v.name}`, site, v] as const));
+  it.each(cases)('%s for site=%s lists values', async (_o, site, v) => {
+    const vars = await varsFor(site);
+    expect((await valuesOf(v.selector, v.label, vars)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Grafana alert rule queries', () => {
+  it.each(grafanaAlertQueries().map((q) => [q.origin, q] as const))('%s', async (_o, q) => {
+    expect(variablesIn(q.expr)).toEqual([]);
+    await expectData(q.expr, true);
+  });
+});
+
+describe('Prometheus rules', () => {
+  it.each(prometheusRules().map((r) => [r.origin, r] as const))('%s parses and its subject has data', async (_o, r) => {
+    const full = await stack.query(r.expr);
+    expect(full.status).toBe('success');
+    if (r.kind === 'record') {
+      expect(full.data!.result.length).toBeGreaterThan(0);
+      // and Prometheus has been recording it
+      const recorded = await stack.query(r.name);
+      expect(recorded.data!.result.length).toBeGreaterThan(0);
+    } else {
+      await expectData(alertSubject(r.expr), true);
+    }
+  });
+
+  it('recorded hourly energy by site equals the sum over projects and over users', async () => {
+    const val = async (e: string) => Number((await stack.query(e)).data!.result[0]?.value[1]);
+    for (const site of SITES) {
+      const bySite = await val(`sum(site_state:ada_carbon_workspace_energy_joules:increase1h{site="${site}"})`);
+      const byProject = await val(`sum(site_project_state:ada_carbon_workspace_energy_joules:increase1h{site="${site}"})`);
+      const byUser = await val(`sum(site_user_state:ada_carbon_workspace_energy_joules:increase1h{site="${site}"})`);
+      expect(byProject).toBeCloseTo(bySite, 3);
+      expect(byUser).toBeCloseTo(bySite, 3);
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The real stack for query tests: a Prometheus holding a synthetic Ada fleet (TSDB blocks) that also scrapes a real
+ * node_exporter and the real exporter, with the shipped rule files loaded; the exporter tracks that Prometheus.
+ * Scrape jobs and the exporter config come from the shipped provisioning files, targets swapped for loopback ones.
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { adaFleet, type FleetSpec } from '../../harness/fleet';
+import { writeFleetOpenMetrics } from '../../harness/openmetrics';
+import { createBlocks } from '../../harness/blocks';
+import { startPrometheus, type RunningPrometheus } from '../../harness/prometheus';
+import { startNodeExporter, type RunningNodeExporter } from '../../harness/nodeExporter';
+import { startCarbonServer, type CarbonServer } from '../../harness/carbonServer';
+import { freePort } from '../../harness/ports';
+import { tempDir, testApp, testConfig } from '../../../exporter/test/support/app';
+import { PROM_RULES_DIR, PROVISIONING_DIR, readYaml, yamlFiles, type Json } from './artifacts';
+
+export interface LiveStack {
+  prom: RunningPrometheus;
+  app: FastifyInstance;
+  fleet: FleetSpec;
+  /** the real node_exporter's workspace labels */
+  realHost: { project: string; user: string };
+  query(expr: string): Promise<{ status: string; error?: string; data?: { resultType: string; result: Json[] } }>;
+  queryRange(expr: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<{ status: string; error?: string; data?: { result: Json[] } }>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startLiveStack(): Promise<LiveStack> {
+  const dir = tempDir('ada-carbon-dashboards-');
+  const now = Math.floor(Date.now() / 1000);
+  // ends now: the exporter, tracking on the real clock, still sees these hosts within Prometheus's 5-minute lookback
+  const fleet = adaFleet({ hosts: 24, startSeconds: now - 2 * 3600, endSeconds: now, stepSeconds: 30, userLabel: true, events: false, seed: 11 });
+  await writeFleetOpenMetrics(fleet, path.join(dir, 'fleet.om'));
+  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
+
+  const stopping: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => { for (const s of stopping.reverse()) await s().catch(() => undefined); };
+  try {
+    const node: RunningNodeExporter = await startNodeExporter();
+    stopping.push(() => node.stop());
+    const carbon: CarbonServer = await startCarbonServer({ now: () => Date.now() / 1000 });
+    stopping.push(() => carbon.stop());
+    const exporterPort = await freePort();
+
+    const shipped = readYaml(path.join(PROVISIONING_DIR, 'prometheus/prometheus.yml'));
+    const scrapeConfigs = (shipped.scrape_configs as Json[]).map((job) => {
+      const target = job.job_name === 'node' ? node.address : job.job_name === 'ada-carbon' ? `127.0.0.1:${exporterPort}` : undefined;
+      if (!target) throw new Error(`unexpected scrape job ${job.job_name} in prometheus.yml`);
+      return { ...job, static_configs: job.static_configs.map((s: Json) => ({ ...s, targets: [target] })) };
+    });
+    const realLabels = (shipped.scrape_configs as Json[]).find((j) => j.job_name === 'node').static_configs[0].labels;
+    const prom = await startPrometheus({
+      blocksDir: path.join(dir, 'blocks'), scrapeConfigs, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1,
+      ruleFiles: yamlFiles(PROM_RULES_DIR),
+    });
+    stopping.push(() => prom.stop());
+
+    const compose = readYaml(path.join(PROVISIONING_DIR, 'exporter/ada-carbon.yaml'));
+    const app = await testApp(testConfig({
+      ...compose,
+      prometheus: { ...compose.prometheus, url: prom.url, retries: 0, timeoutSeconds: 10 },
+      carbonIntensity: { ...compose.carbonIntensity, url: carbon.url, cacheSeconds: 0 },
+      server: { ...compose.server, host: '127.0.0.1', port: exporterPort },
+      tracking: { intervalSeconds: 5, closeAfterSeconds: 600 },
+    }, dir));
+    stopping.push(() => app.close());
+    await app.listen({ host: '127.0.0.1', port: exporterPort });
+
+    const get = async (p: string, params: Record<string, string>) => {
+      const res = await fetch(`${prom.url}${p}?${new URLSearchParams(params).toString()}`);
+      return (await res.json()) as Json;
+    };
+    const stack: LiveStack = {
+      prom, app, fleet, realHost: { project: realLabels.cloud_project_name, user: realLabels.user },
+      query: (expr) => get('/api/v1/query', { query: expr }),
+      queryRange: (expr, start, end, step) => get('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }),
+      stop: stopAll,
+    };
+
+    // Cycles every second for long enough that rate() over 20s windows, the 1 s rule evaluations and the
+    // histogram all have several points.
+    const deadline = Date.now() + 90000;
+    let cycles = 0;
+    for (;;) {
+      const snap = await app.tracker.refresh();
+      if (!snap.lastCycle?.ok) throw new Error(`tracking cycle failed: ${snap.lastCycle?.error}`);
+      cycles++;
+      if (cycles >= 25) {
+        const r = await stack.query('count(count by (site) (site_state:ada_carbon_workspace_energy_joules:increase1h))');
+        if (r.data?.result[0]?.value[1] === '3') break;
+      }
+      if (Date.now() > deadline) throw new Error('recording rules did not produce all three sites in time');
+      await sleep(1000);
+    }
+    // keep the exporter's counters moving between scrapes for the rest of the suite
+    const ticker = setInterval(() => { void app.tracker.refresh().catch(() => undefined); }, 1000);
+    stopping.push(async () => clearInterval(ticker));
+    return stack;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
