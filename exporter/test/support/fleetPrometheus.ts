@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { createBlocks } from '../../../tests/harness/blocks';
 import type { FleetSpec } from '../../../tests/harness/fleet';
@@ -10,5 +11,13 @@ export async function startFleetPrometheus(spec: FleetSpec): Promise<RunningProm
   const dir = tempDir('ada-carbon-fleet-');
   await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
-  return startPrometheus({ blocksDir: path.join(dir, 'blocks') });
+  fs.rmSync(path.join(dir, 'fleet.om'));
+  const prom = await startPrometheus({ blocksDir: path.join(dir, 'blocks') });
+  return {
+    ...prom,
+    stop: async () => {
+      await prom.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
