@@ -8,9 +8,13 @@ import settings from './plugins/settings';
 import sources from './plugins/sources';
 import store from './plugins/store';
 import tracking from './plugins/tracking';
+import forecast from './plugins/forecast';
 import healthRoutes from './routes/health';
 import metricsRoute from './routes/metrics';
 import workspacesRoutes from './routes/workspaces';
+import greenRoutes from './routes/green';
+import history from './plugins/history';
+import usageRoutes from './routes/usage';
 
 export interface AppOptions {
   loaded: LoadedConfig;
@@ -37,6 +41,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(sources, { prometheus: opts.prometheus, carbon: opts.carbon, clock: opts.clock });
   await app.register(store, { store: opts.store });
   await app.register(tracking, { autoStart: opts.autoStart, clock: opts.clock });
+  await app.register(forecast, { autoStart: opts.autoStart, clock: opts.clock });
+  await app.register(history, { autoStart: opts.autoStart });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
@@ -53,5 +59,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metricsRoute);
   await app.register(healthRoutes);
   await app.register(workspacesRoutes);
+  await app.register(greenRoutes);
+  await app.register(usageRoutes);
   return app;
 }

@@ -6,7 +6,9 @@ import { buildApp } from './app';
 import { serve } from './server';
 import { workspaceView } from './routes/workspaces';
 import { workspaceTable } from './cli/table';
+import { registerReport } from './cli/report';
 import { VERSION } from './version';
+import { registerBackfill } from './cli/backfill';
 
 /** Exit codes: 0 success, 1 a runtime failure (e.g. Prometheus unreachable), 2 invalid configuration or usage. */
 export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
@@ -66,6 +68,8 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
       }
     });
 
+  registerBackfill(program, io);
+
   program.command('check-config')
     .description('Validate the configuration and print the effective config with secrets redacted (exit 2 when invalid).')
     .option('--json', 'print JSON instead of YAML')
@@ -75,6 +79,8 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
       io.out(opts.json ? JSON.stringify(safe, null, 2) : YAML.stringify(safe).trimEnd());
       io.err(`configuration is valid (file: ${loaded.file ?? 'none, defaults'}; env: ${loaded.envKeys.join(', ') || 'none'})`);
     });
+
+  registerReport(program, io, (file) => load(file, io));
 
   return program;
 }

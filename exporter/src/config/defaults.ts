@@ -22,7 +22,8 @@ export const DEFAULTS: Config = {
   tracking: { intervalSeconds: 60, closeAfterSeconds: 600 },
   server: { host: '127.0.0.1', port: 9877 },
   store: { sqlite: { path: '.ada-carbon/ada-carbon.sqlite' }, mongodb: { database: 'ada_carbon' } },
-  history: { enabled: true, hoursPerQuery: 168, settleSeconds: 300, intervalSeconds: 300, ownership: { collection: 'workspaces' } },
+  history: { enabled: true, hoursPerQuery: 168, parallelQueries: 2, settleSeconds: 300, intervalSeconds: 300, ownership: { collection: 'workspaces' } },
+  green: { windowHours: [1, 3, 8], idleRatioThreshold: 0.95 },
   localStack: { dataDir: '.ada-carbon/local', scrapeIntervalSeconds: 5 },
   logLevel: 'info',
 };

@@ -23,6 +23,27 @@ export const SiteSchema = Type.Object(
   { additionalProperties: false },
 );
 
+// One row of the carbon equivalencies table (green/equivalencies.ts); units are in the field names.
+export const EquivalencyRowSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
+    label: Type.String({ minLength: 1, maxLength: 100 }),
+    unit: Type.String({ minLength: 1, maxLength: 30 }),
+    gramsPerUnit: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'gCO2e per unit (a fixed footprint)' })),
+    kilowattHoursPerUnit: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'kWh per unit (converted at a grid intensity)' })),
+    source: Type.String({ minLength: 1, maxLength: 400 }),
+  },
+  {
+    additionalProperties: false,
+    // exactly one factor: a fixed footprint or an amount of electricity
+    oneOf: [
+      { properties: { gramsPerUnit: { type: 'number' } }, required: ['gramsPerUnit'] },
+      { properties: { kilowattHoursPerUnit: { type: 'number' } }, required: ['kilowattHoursPerUnit'] },
+    ],
+  },
+);
+export type EquivalencyRow = Static<typeof EquivalencyRowSchema>;
+
 export const ConfigSchema = Type.Object(
   {
     prometheus: Type.Object(
@@ -107,6 +128,8 @@ export const ConfigSchema = Type.Object(
         enabled: Type.Boolean(),
         /** hours per Prometheus range query (step 30 min, so at most 5,499 within the 11,000-point limit) */
         hoursPerQuery: Type.Integer({ minimum: 1, maximum: 5499 }),
+        /** range queries in flight at once (Prometheus evaluates each on its own core) */
+        parallelQueries: Type.Integer({ minimum: 1, maximum: 16 }),
         /** an hour is estimated only this long after it ended, so late scrapes are in */
         settleSeconds: Type.Number({ minimum: 0, maximum: 86400 }),
         /** how often serve looks for newly completed hours */
@@ -121,6 +144,17 @@ export const ConfigSchema = Type.Object(
           },
           { additionalProperties: false },
         ),
+      },
+      { additionalProperties: false },
+    ),
+    green: Type.Object(
+      {
+        /** job lengths for the greenest-window advice; whole half-hours within the 48 h forecast */
+        windowHours: Type.Array(Type.Number({ minimum: 0.5, maximum: 48, multipleOf: 0.5 }), { minItems: 1, maxItems: 8, uniqueItems: true }),
+        /** a workspace counts as idle (a shutdown candidate) when its CPU idle ratio is at least this */
+        idleRatioThreshold: Type.Number({ minimum: 0, maximum: 1 }),
+        /** replaces the built-in equivalencies table; each row has exactly one of gramsPerUnit or kilowattHoursPerUnit */
+        equivalencies: Type.Optional(Type.Array(EquivalencyRowSchema, { minItems: 1, maxItems: 20 })),
       },
       { additionalProperties: false },
     ),

@@ -35,8 +35,8 @@ export function labelKey(labels: Record<string, string>): string {
   return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
 }
 
-function withoutState(metric: Record<string, string>): Record<string, string> {
-  const { state: _state, ...rest } = metric;
+function withoutMode(metric: Record<string, string>): Record<string, string> {
+  const { mode: _mode, ...rest } = metric;
   return rest;
 }
 
@@ -48,14 +48,20 @@ function withoutState(metric: Record<string, string>): Record<string, string> {
 export function differenceBoundaries(series: Series[], startSeconds: number, endSeconds: number): { usage: HalfHourUsage[]; irregular: Irregular[] } {
   const targets = new Map<string, { labels: Record<string, string>; values: Map<string, Map<number, number>> }>();
   for (const s of series) {
-    const state = s.metric.state ?? '';
-    const labels = withoutState(s.metric);
+    const mode = s.metric.mode ?? '';
+    // "_cpus", "_boot", "_mem" are the helper series; real modes fold into busy, idle or other (steal, unknown)
+    const state = mode.startsWith('_') ? mode.slice(1) : modeState(mode) ?? 'other';
+    const labels = withoutMode(s.metric);
     const k = labelKey(labels);
     let t = targets.get(k);
     if (!t) targets.set(k, (t = { labels, values: new Map() }));
-    const byTime = new Map<number, number>();
-    for (const [ts, v] of s.values) if (Number.isFinite(v)) byTime.set(Math.round(ts), v);
-    t.values.set(state, byTime);
+    let byTime = t.values.get(state);
+    if (!byTime) t.values.set(state, (byTime = new Map()));
+    for (const [ts, v] of s.values) {
+      if (!Number.isFinite(v)) continue;
+      const r = Math.round(ts);
+      byTime.set(r, (byTime.get(r) ?? 0) + v);
+    }
   }
   const usage: HalfHourUsage[] = [];
   const irregular: Irregular[] = [];

@@ -153,7 +153,7 @@ export function hostNames(host: string, instance: string | undefined): string[] 
   if (instance) {
     const m = /^\[(.*)\](?::\d+)?$/.exec(instance) ?? /^(.*?)(?::\d+)?$/.exec(instance);
     const h = m?.[1];
-    if (h) names.push(h, h.split('.')[0]!);
+    if (h) names.push(h, /^[\d.]+$/.test(h) ? h : h.split('.')[0]!);
   }
   return [...new Set(names.filter((n) => n !== ''))];
 }

@@ -1,5 +1,4 @@
 import type { Config } from '../config';
-import { modeRegex } from '../model/modes';
 import { matchers } from '../tracking/queries';
 
 /** A PromQL double-quoted string literal of any text (quotes, backslashes, newlines, unicode). */
@@ -27,25 +26,22 @@ export function scopeSelector(config: Pick<Config, 'prometheus' | 'labels'>, pro
 }
 
 /**
- * One range query (step = half an hour) answering, at every half-hour boundary, per target: the busy, idle and
- * other (steal) cpu-second counters summed over CPUs and modes, the CPU count, the boot time and the mean active
- * memory of the half-hour ending there. Differences of consecutive boundaries are exact counter increases (no
+ * One range query (step = half an hour) answering, at every half-hour boundary, per target: the cpu-second
+ * counters of each mode summed over CPUs, the CPU count, the boot time and the mean active memory of the half-hour
+ * ending there. Differences of consecutive boundaries are exact counter increases (no
  * extrapolation as increase() does); boundaries that disagree (reset, reboot, gap) are redone from raw samples.
  */
 export function boundaryQuery(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string {
-  const sel = scopeSelector(config, project);
+  const sel = scopeSelector(config, project).join(', ');
   const by = groupLabels(config.labels).join(', ');
-  const cpu = (mode: string): string => `node_cpu_seconds_total${matchers(sel.join(', '), mode)}`;
-  const busy = `mode=~"${modeRegex('busy')}"`;
-  const idle = `mode=~"${modeRegex('idle')}"`;
-  const other = `mode!~"${modeRegex('busy')}|${modeRegex('idle')}"`;
+  // Summed by mode, not relabelled into busy/idle server-side: label_replace over every raw series at every step
+  // costs Prometheus several times more than this aggregation; the mode -> state rule is applied client-side.
+  // The extra series carry a "mode" starting with "_" so they can never collide with a real mode.
   return [
-    `sum by (${by}, state) (label_replace(${cpu(busy)}, "state", "busy", "", "")`,
-    ` or label_replace(${cpu(idle)}, "state", "idle", "", "")`,
-    ` or label_replace(${cpu(other)}, "state", "other", "", ""))`,
-    ` or label_replace(count by (${by}) (${cpu('mode="idle"')}), "state", "cpus", "", "")`,
-    ` or label_replace(max by (${by}) (node_boot_time_seconds${matchers(sel.join(', '))}), "state", "boot", "", "")`,
-    ` or label_replace(sum by (${by}) (avg_over_time(node_memory_Active_bytes${matchers(sel.join(', '))}[30m])), "state", "mem", "", "")`,
+    `sum by (${by}, mode) (node_cpu_seconds_total${matchers(sel)})`,
+    ` or label_replace(count by (${by}) (node_cpu_seconds_total${matchers(sel, 'mode="idle"')}), "mode", "_cpus", "", "")`,
+    ` or label_replace(max by (${by}) (node_boot_time_seconds${matchers(sel)}), "mode", "_boot", "", "")`,
+    ` or label_replace(sum by (${by}) (avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m])), "mode", "_mem", "", "")`,
   ].join('');
 }
 

@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { CycleStats } from '../tracking/snapshot';
 import type { SnapshotSource } from './common';
 import { buildInfo } from './buildInfo';
@@ -16,11 +16,28 @@ import { workspacePower } from './workspacePower';
 import { workspaces } from './workspaces';
 import { workspacesPartial } from './workspacesPartial';
 import { workspaceStarted } from './workspaceStarted';
+import type { GreenSources } from './greenCommon';
+import { gridForecast } from './gridForecast';
+import { greenestWindowStart } from './greenestWindowStart';
+import { greenestWindowMean } from './greenestWindowMean';
+import { greenestWindowSaving } from './greenestWindowSaving';
+import { greenestWindowAvailable } from './greenestWindowAvailable';
+import { forecastUp } from './forecastUp';
+import { forecastLastSuccess } from './forecastLastSuccess';
+import { idleWorkspaces } from './idleWorkspaces';
+import { idleShutdownSavingJoules } from './idleShutdownSavingJoules';
+import { idleShutdownSavingGrams } from './idleShutdownSavingGrams';
+
+export const RENDER_DURATION = 'ada_carbon_metrics_render_duration_seconds';
 
 export interface ExporterMetrics {
   registry: Registry;
   /** hand every finished tracking cycle to this */
   onCycle: (c: CycleStats) => void;
+  /** the exposition text; rendered once per snapshot and shared by every scrape until the next cycle */
+  render: () => Promise<string>;
+  /** another snapshot the text depends on (e.g. the forecast, refreshed on its own timer): its version joins the cache key */
+  addVersionSource: (version: () => number) => void;
 }
 
 /** The exporter's own registry (no prom-client default process metrics: they fail `promtool check metrics`). */
@@ -40,5 +57,42 @@ export function createMetrics(source: SnapshotSource, version: string): Exporter
   gridIntensityFallback(registry, source);
   sourceMetrics(registry, source);
   buildInfo(registry, version);
-  return { registry, onCycle: trackingMetrics(registry) };
+  const observeCycle = trackingMetrics(registry);
+  const renderDuration = new Gauge({
+    name: RENDER_DURATION,
+    help: 'Seconds the previous rendering of this exposition took (done once per tracking cycle, not per scrape).',
+    registers: [registry],
+  });
+
+  // Every family changes only when a cycle ends (snapshot version and cycle stats move together), so the text of
+  // one version serves every scrape until the next: thousands of workspaces cost one rendering per cycle.
+  let cached: { version: string; text: Promise<string> } | undefined;
+  const versions: Array<() => number> = [() => source().version];
+  const render = (): Promise<string> => {
+    const v = versions.map((f) => f()).join(':');
+    if (cached?.version !== v) {
+      const t0 = performance.now();
+      const text = registry.metrics().finally(() => renderDuration.set((performance.now() - t0) / 1000));
+      cached = { version: v, text };
+      text.catch(() => {
+        if (cached?.text === text) cached = undefined;
+      });
+    }
+    return cached.text;
+  };
+  return { registry, onCycle: observeCycle, render, addVersionSource: (f) => void versions.push(f) };
+}
+
+/** The greener-choices families (forecast, greenest window, idle savings), registered by the forecast plugin. */
+export function createGreenMetrics(registry: Registry, src: GreenSources): void {
+  gridForecast(registry, src);
+  greenestWindowStart(registry, src);
+  greenestWindowMean(registry, src);
+  greenestWindowSaving(registry, src);
+  greenestWindowAvailable(registry, src);
+  forecastUp(registry, src);
+  forecastLastSuccess(registry, src);
+  idleWorkspaces(registry, src);
+  idleShutdownSavingJoules(registry, src);
+  idleShutdownSavingGrams(registry, src);
 }

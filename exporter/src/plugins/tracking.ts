@@ -20,7 +20,11 @@ export default fp<TrackingOptions>(
       carbon: app.carbon,
       store: app.store,
       clock: opts.clock,
-      onCycle: metrics.onCycle,
+      onCycle: (c) => {
+        metrics.onCycle(c);
+        // render the new exposition off the scrape path
+        setImmediate(() => void metrics.render().catch((err) => app.log.error({ err }, 'rendering /metrics failed')));
+      },
       logger: app.log,
     });
     app.decorate('metrics', metrics);

@@ -3,7 +3,7 @@ import '../plugins/types';
 
 const metricsRoute: FastifyPluginAsync = async (app) => {
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) => {
-    const body = await app.metrics.registry.metrics();
+    const body = await app.metrics.render();
     return reply.type(app.metrics.registry.contentType).send(body);
   });
 };

@@ -1,0 +1,168 @@
+/**
+ * Usage-history benchmark (issue 3): a synthetic fleet (default 500 hosts x 4 CPUs x 8 modes over 2 days at 5-minute
+ * samples) in a real Prometheus; three methods side by side, each in its own process (so peak RSS is its own):
+ *   backfill - this project's backfill (range queries, step 30 min, many hours per request, stored in SQLite)
+ *   hourly   - the original: per project and hour, raw increase(node_cpu_seconds_total{project}[1h]), summed client-side
+ *   floor    - one aggregated query reading the same samples once
+ *   npx tsx exporter/bench/history.ts [hosts] [days]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { adaFleet } from '../../tests/harness/fleet';
+import { writeFleetOpenMetrics } from '../../tests/harness/openmetrics';
+import { createBlocks } from '../../tests/harness/blocks';
+import { startPrometheus } from '../../tests/harness/prometheus';
+import { startCarbonServer } from '../../tests/harness/carbonServer';
+import { DEFAULTS, type Config } from '../src/config';
+import { modeRegex, modeState } from '../src/model/modes';
+import { PrometheusClient } from '../src/sources/prometheus';
+import { CarbonIntensityClient } from '../src/sources/carbon';
+import { openHistory } from '../src/history/context';
+import { boundaryQuery, chunkHoursForBench } from './historySupport';
+
+interface Result {
+  method: string;
+  requests: number;
+  wallSeconds: number;
+  peakRssMb: number;
+  busyCpuSeconds: number;
+  idleCpuSeconds: number;
+  responseMb: number;
+  serverSeconds: number;
+}
+
+async function post(url: string, pathName: string, params: Record<string, string>): Promise<{ body: any; bytes: number }> {
+  const r = await fetch(url + pathName, { method: 'POST', body: new URLSearchParams(params) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${pathName} ${r.status}: ${text.slice(0, 200)}`);
+  return { body: JSON.parse(text), bytes: text.length };
+}
+
+async function child(method: string, a: Record<string, string>): Promise<Result> {
+  const prom = a.prom!;
+  const from = Number(a.from);
+  const to = Number(a.to);
+  const projects = a.projects!.split(',');
+  const t0 = performance.now();
+  let requests = 0;
+  let bytes = 0;
+  let busy = 0;
+  let idle = 0;
+  let serverSeconds = 0;
+  if (method === 'hourly') {
+    for (const p of projects) {
+      for (let t = from + 3600; t <= to; t += 3600) {
+        const res = await post(prom, '/api/v1/query', { query: `increase(node_cpu_seconds_total{cloud_project_name="${p}"}[1h])`, time: String(t), stats: 'all' });
+        requests++;
+        bytes += res.bytes;
+        serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
+        for (const s of res.body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>) {
+          const st = modeState(s.metric.mode ?? '');
+          if (st === 'busy') busy += Number(s.value[1]);
+          else if (st === 'idle') idle += Number(s.value[1]);
+        }
+      }
+    }
+  } else if (method === 'floor') {
+    const range = to - from;
+    const q = `sum by (state) (label_replace(increase(node_cpu_seconds_total{mode=~"${modeRegex('busy')}"}[${range}s]), "state", "busy", "", "")` +
+      ` or label_replace(increase(node_cpu_seconds_total{mode=~"${modeRegex('idle')}"}[${range}s]), "state", "idle", "", ""))`;
+    const res = await post(prom, '/api/v1/query', { query: q, time: String(to), stats: 'all' });
+    requests = 1;
+    bytes = res.bytes;
+    serverSeconds = res.body.data.stats?.timings?.execTotalTime ?? 0;
+    for (const s of res.body.data.result) (s.metric.state === 'busy' ? (busy += Number(s.value[1])) : (idle += Number(s.value[1])));
+  } else {
+    const config: Config = structuredClone(DEFAULTS);
+    config.prometheus.url = prom;
+    config.prometheus.timeoutSeconds = 120;
+    config.carbonIntensity.url = a.carbon!;
+    config.store.sqlite.path = path.join(a.dir!, `history-${process.pid}.sqlite`);
+    if (a.hoursPerQuery) config.history.hoursPerQuery = Number(a.hoursPerQuery);
+    const prometheus = new PrometheusClient({ url: prom, timeoutSeconds: 120, retries: 0 });
+    const carbon = new CarbonIntensityClient({ baseUrl: a.carbon, timeoutSeconds: 10, cacheSeconds: 0, fallbackGramsPerKwh: 129 });
+    const ctx = await openHistory({ config, prometheus, carbon });
+    const tOpen = performance.now();
+    const s = await ctx.runner.run({ fromSeconds: from, toSeconds: to });
+    if (process.env.BENCH_DEBUG) console.error(`open ${((tOpen - t0) / 1000).toFixed(2)} s, run ${((performance.now() - tOpen) / 1000).toFixed(2)} s, prometheus call ${prometheus.stats.lastDurationSeconds.toFixed(2)} s`);
+    requests = s.prometheusRequests;
+    for (const c of await ctx.store.keys('project', from, to)) {
+      busy += c.busyCpuSeconds;
+      idle += c.idleCpuSeconds;
+    }
+    await ctx.close();
+    const wall = (performance.now() - t0) / 1000;
+    // server-side time and bytes of the same range queries, re-issued with stats (not part of the wall time)
+    for (const [ca, cb] of chunkHoursForBench(from, to, config.history.hoursPerQuery)) {
+      const res = await post(prom, '/api/v1/query_range', { query: boundaryQuery(config), start: String(ca), end: String(cb), step: '1800', stats: 'all' });
+      bytes += res.bytes;
+      serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
+    }
+    return { method, requests, wallSeconds: wall, peakRssMb: process.resourceUsage().maxRSS / 1024, busyCpuSeconds: busy, idleCpuSeconds: idle, responseMb: bytes / 1e6, serverSeconds };
+  }
+  const wall = (performance.now() - t0) / 1000;
+  return { method, requests, wallSeconds: wall, peakRssMb: process.resourceUsage().maxRSS / 1024, busyCpuSeconds: busy, idleCpuSeconds: idle, responseMb: bytes / 1e6, serverSeconds };
+}
+
+function runChild(method: string, args: Record<string, string>): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const argv = [...process.execArgv, __filename, '--method', method, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v])];
+    const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${method} exited ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--method') {
+    const args: Record<string, string> = {};
+    for (let i = 2; i < argv.length; i += 2) args[argv[i]!.replace(/^--/, '')] = argv[i + 1]!;
+    process.stdout.write(`${JSON.stringify(await child(argv[1]!, args))}\n`);
+    return;
+  }
+  const hosts = Number(argv[0] ?? 500);
+  const days = Number(argv[1] ?? 2);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-bench-history-'));
+  const end = Math.floor(Date.now() / 1000 / 86400) * 86400 - 86400; // whole past days
+  const start = end - days * 86400;
+  const spec = adaFleet({ hosts, cpus: 4, startSeconds: start - 600, endSeconds: end + 600, stepSeconds: 300, events: false });
+  const g0 = performance.now();
+  const w = await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
+  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'), { maxBlockDuration: '24h' });
+  fs.rmSync(path.join(dir, 'fleet.om'));
+  const genSeconds = (performance.now() - g0) / 1000;
+  const projects = [...new Set(spec.hosts.map((h) => h.labels.cloud_project_name!))];
+  const prom = await startPrometheus({ blocksDir: path.join(dir, 'blocks') });
+  const carbon = await startCarbonServer();
+  try {
+    const args = { prom: prom.url, carbon: carbon.url, from: String(start), to: String(end), projects: projects.join(','), dir };
+    // warm the TSDB page cache once so the first method measured is not penalised
+    await runChild('floor', args);
+    const results: Result[] = [];
+    for (const m of ['backfill', 'hourly', 'floor']) results.push(await runChild(m, args));
+    const [b, h, f] = results as [Result, Result, Result];
+    console.log(`fleet: ${hosts} hosts x 4 CPUs x 8 modes, ${days} days at 5-min samples (${(w.samples / 1e6).toFixed(1)} M samples, ${w.series} series), ${projects.length} projects; generated in ${genSeconds.toFixed(1)} s`);
+    console.log('| method | requests | wall s | peak RSS MB | response MB | server exec s | busy cpu-s | idle cpu-s |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of results) {
+      console.log(`| ${r.method} | ${r.requests} | ${r.wallSeconds.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.responseMb.toFixed(2)} | ${r.serverSeconds.toFixed(2)} | ${r.busyCpuSeconds.toFixed(0)} | ${r.idleCpuSeconds.toFixed(0)} |`);
+    }
+    const pct = (x: number, y: number) => `${((x / y - 1) * 100).toFixed(3)}%`;
+    console.log(`requests: hourly / backfill = ${(h.requests / b.requests).toFixed(1)}x (goal >= 24x)`);
+    console.log(`wall: hourly / backfill = ${(h.wallSeconds / b.wallSeconds).toFixed(2)}x; server-side exec alone: hourly / backfill = ${(h.serverSeconds / b.serverSeconds).toFixed(2)}x (goal: wall factor >= server factor)`);
+    console.log(`wall: backfill / floor = ${(b.wallSeconds / f.wallSeconds).toFixed(2)}x (goal <= 1.5x)`);
+    console.log(`totals vs backfill: hourly busy ${pct(h.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(h.idleCpuSeconds, b.idleCpuSeconds)}; floor busy ${pct(f.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(f.idleCpuSeconds, b.idleCpuSeconds)} (goal within 0.5%)`);
+  } finally {
+    await Promise.all([prom.stop(), carbon.stop()]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

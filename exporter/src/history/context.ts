@@ -1,0 +1,66 @@
+// Wires the history parts together for serve, the backfill command and tests.
+import type Database from 'better-sqlite3';
+import type { Config } from '../config';
+import type { CarbonIntensityClient } from '../sources/carbon';
+import type { PrometheusClient } from '../sources/prometheus';
+import { openSqlite } from '../store/sqlite';
+import { openUsageStore } from '../store/usage';
+import type { UsageStore } from '../store/usage/types';
+import { BackfillRunner } from './backfill';
+import { CarbonSlotCache } from './carbonCache';
+import { MachineMetricsTable } from './machineMetrics';
+import { loadOwnershipFile, loadOwnershipMongo, Ownership } from './ownership';
+
+export interface HistoryContext {
+  db: Database.Database;
+  store: UsageStore;
+  carbonCache: CarbonSlotCache;
+  machineMetrics: MachineMetricsTable;
+  runner: BackfillRunner;
+  close(): Promise<void>;
+}
+
+export interface OpenHistoryOptions {
+  config: Config;
+  prometheus: PrometheusClient;
+  carbon: CarbonIntensityClient;
+  /** a test's store; default: MongoDB when store.mongodb.url is set, else SQLite */
+  store?: UsageStore;
+  now?: () => number;
+}
+
+export function ownershipLoader(config: Config): (() => Promise<Ownership | undefined>) | undefined {
+  if (config.labels.user) return undefined; // the label wins where the deployment has one
+  const o = config.history.ownership;
+  if (o.file) return async () => new Ownership(loadOwnershipFile(o.file!));
+  if (o.mongodbUrl) return async () => new Ownership(await loadOwnershipMongo(o.mongodbUrl!, o.database, o.collection));
+  return undefined;
+}
+
+export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryContext> {
+  const { config } = opts;
+  const now = opts.now ?? ((): number => Date.now() / 1000);
+  const db = openSqlite(config.store.sqlite.path);
+  let store: UsageStore;
+  try {
+    store = opts.store ?? await openUsageStore(config);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const area = config.carbonIntensity.postcode ? 'regional' : 'national';
+  const carbonCache = new CarbonSlotCache(db, opts.carbon, area, config.carbonIntensity.fallbackGramsPerKwh, now);
+  const machineMetrics = new MachineMetricsTable(db);
+  const runner = new BackfillRunner({
+    config, prometheus: opts.prometheus, carbon: carbonCache, store, now,
+    loadOwnership: ownershipLoader(config),
+    afterRun: async () => machineMetrics.save(await store.machineAverages(), now()),
+  });
+  return {
+    db, store, carbonCache, machineMetrics, runner,
+    close: async () => {
+      if (!opts.store) await store.close();
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// Builds the REST views of the usage history from the store. Time arithmetic is UTC throughout.
+import type { Config } from '../config';
+import { joulesToKwh } from '../model/units';
+import type { Granularity, UsageStore } from '../store/usage/types';
+import { isLevel, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourStatus, type HourStatusRecord, type Level, type UsageFigures } from './types';
+
+export class BadRequest extends Error {
+  readonly statusCode = 400;
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** YYYY-MM-DD (a whole UTC day: `to` then means the end of that day) or an ISO date-time with a zone. */
+export function parseWhen(text: string, name: 'from' | 'to'): number {
+  const d = DATE_RE.exec(text);
+  if (d) {
+    const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+    const ms = Date.UTC(y, m - 1, day);
+    const back = new Date(ms);
+    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== day) {
+      throw new BadRequest(`${name}: ${JSON.stringify(text)} is not a calendar date`);
+    }
+    return ms / 1000 + (name === 'to' ? 86400 : 0);
+  }
+  if (DATETIME_RE.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isFinite(ms)) return ms / 1000;
+  }
+  throw new BadRequest(`${name}: ${JSON.stringify(text)} is not YYYY-MM-DD or an ISO 8601 date-time with a zone (e.g. 2026-11-01T00:00Z)`);
+}
+
+export interface Range {
+  fromSeconds: number;
+  toSeconds: number;
+}
+
+/** from rounded down and to rounded up to whole hours; rejects reversed, empty, future and oversized ranges. */
+export function parseRange(from: string, to: string, nowSeconds: number, maxDays = 3660): Range {
+  const f = Math.floor(parseWhen(from, 'from') / HOUR_SECONDS) * HOUR_SECONDS;
+  const t = Math.ceil(parseWhen(to, 'to') / HOUR_SECONDS) * HOUR_SECONDS;
+  if (t <= f) throw new BadRequest(`from (${from}) must be before to (${to})`);
+  if (f > nowSeconds) throw new BadRequest(`from (${from}) is in the future`);
+  if (t - f > maxDays * 86400) throw new BadRequest(`the range is longer than ${maxDays} days`);
+  return { fromSeconds: f, toSeconds: t };
+}
+
+export function parseLevel(level: string, key: string): Level {
+  if (!isLevel(level)) throw new BadRequest(`unknown level ${JSON.stringify(level)}; levels: site, project, experiment, machine, host, user`);
+  if (key.trim() === '') throw new BadRequest('key must not be blank');
+  return level;
+}
+
+export function parseGranularity(g: string | undefined): Granularity {
+  const v = g ?? 'day';
+  if (v !== 'hour' && v !== 'day' && v !== 'month' && v !== 'year') {
+    throw new BadRequest(`unknown granularity ${JSON.stringify(v)}; granularities: hour, day, month, year`);
+  }
+  return v;
+}
+
+/** Start of the UTC bucket containing t, and the start of the next one. */
+export function bucketOf(t: number, g: Granularity): [number, number] {
+  if (g === 'hour') return [t - (t % 3600), t - (t % 3600) + 3600];
+  if (g === 'day') return [t - (t % 86400), t - (t % 86400) + 86400];
+  const d = new Date(t * 1000);
+  if (g === 'month') return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000];
+  return [Date.UTC(d.getUTCFullYear(), 0, 1) / 1000, Date.UTC(d.getUTCFullYear() + 1, 0, 1) / 1000];
+}
+
+/** Scopes whose hour statuses speak for a (level, key): every-project runs, plus that project's own runs. */
+export function scopesFor(config: Pick<Config, 'sites'>, level: Level, key: string): string[] {
+  if (level === 'project') return ['*', key];
+  if (level === 'site' && config.sites[key]) return ['*', config.sites[key]!.project];
+  return ['*'];
+}
+
+const RANK: Record<HourStatus, number> = { failed: 0, fallback: 1, ok: 2 };
+
+/** Best status per hour over the scopes (an estimate beats a failure; real intensity beats fallback). */
+export function bestStatuses(records: readonly HourStatusRecord[]): Map<number, HourStatusRecord> {
+  const out = new Map<number, HourStatusRecord>();
+  for (const r of records) {
+    const cur = out.get(r.hourStartSeconds);
+    if (!cur || RANK[r.status] > RANK[cur.status]) out.set(r.hourStartSeconds, r);
+  }
+  return out;
+}
+
+export interface HourCounts {
+  hours_expected: number;
+  hours_estimated: number;
+  hours_failed: number;
+  hours_fallback: number;
+}
+
+/** Hour counts over [from, to): expected = complete hours (ended by now). */
+export function countHours(statuses: Map<number, HourStatusRecord>, fromSeconds: number, toSeconds: number, nowSeconds: number): HourCounts {
+  const c: HourCounts = { hours_expected: 0, hours_estimated: 0, hours_failed: 0, hours_fallback: 0 };
+  for (let h = fromSeconds; h < toSeconds && h + HOUR_SECONDS <= nowSeconds; h += HOUR_SECONDS) {
+    c.hours_expected++;
+    const s = statuses.get(h)?.status;
+    if (s === 'ok' || s === 'fallback') c.hours_estimated++;
+    if (s === 'fallback') c.hours_fallback++;
+    if (s === 'failed') c.hours_failed++;
+  }
+  return c;
+}
+
+export function figuresView(f: UsageFigures | undefined) {
+  return {
+    busy_cpu_seconds: f?.busyCpuSeconds ?? 0,
+    idle_cpu_seconds: f?.idleCpuSeconds ?? 0,
+    busy_kwh: joulesToKwh(f?.busyJoules ?? 0),
+    idle_kwh: joulesToKwh(f?.idleJoules ?? 0),
+    busy_gco2e: f?.busyGrams ?? 0,
+    idle_gco2e: f?.idleGrams ?? 0,
+  };
+}
+
+const iso = (s: number): string => new Date(s * 1000).toISOString();
+
+export async function usageSeries(store: UsageStore, config: Pick<Config, 'sites'>, q: { level: Level; key: string; range: Range; granularity: Granularity; now: number }) {
+  const { level, key, range, granularity, now } = q;
+  const filter = { level, key, fromSeconds: range.fromSeconds, toSeconds: range.toSeconds };
+  const [buckets, statuses] = await Promise.all([
+    store.buckets(filter, granularity),
+    store.hourStatuses(scopesFor(config, level, key), range.fromSeconds, range.toSeconds),
+  ]);
+  const best = bestStatuses(statuses);
+  const byStart = new Map(buckets.map((b) => [b.startSeconds, b]));
+  const series = [];
+  const totals = { busy_cpu_seconds: 0, idle_cpu_seconds: 0, busy_kwh: 0, idle_kwh: 0, busy_gco2e: 0, idle_gco2e: 0, hours_expected: 0, hours_estimated: 0, hours_failed: 0, hours_fallback: 0 };
+  for (let t = bucketOf(range.fromSeconds, granularity)[0]; t < range.toSeconds; t = bucketOf(t, granularity)[1]) {
+    const [a, b] = bucketOf(t, granularity);
+    const row = { time: iso(a), ...figuresView(byStart.get(a)), ...countHours(best, Math.max(a, range.fromSeconds), Math.min(b, range.toSeconds), now) };
+    for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += row[k];
+    series.push(row);
+  }
+  return { level, key, granularity, from: iso(range.fromSeconds), to: iso(range.toSeconds), series, totals };
+}
+
+export function sumCheck(best: Map<number, HourStatusRecord>) {
+  let checked = 0;
+  let off = 0;
+  for (const r of best.values()) {
+    if (r.sumCheckRatio === null || r.status === 'failed') continue;
+    checked++;
+    if (Math.abs(r.sumCheckRatio - 1) > SUM_CHECK_TOLERANCE_RATIO) off++;
+  }
+  return { hours_checked: checked, hours_off: off, held: off === 0, tolerance_ratio: SUM_CHECK_TOLERANCE_RATIO };
+}

@@ -1,0 +1,120 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ErrorResponse } from './common';
+
+const Level = Type.String({ minLength: 1, maxLength: 32, description: 'site | project | experiment | machine | host | user' });
+const Key = Type.String({ minLength: 1, maxLength: 2048, description: 'the value at that level, e.g. IDAaaS' });
+const When = Type.String({ minLength: 1, maxLength: 40, description: 'YYYY-MM-DD or an ISO 8601 date-time (UTC)' });
+
+export const Figures = Type.Object({
+  busy_cpu_seconds: Type.Number(),
+  idle_cpu_seconds: Type.Number(),
+  busy_kwh: Type.Number(),
+  idle_kwh: Type.Number(),
+  busy_gco2e: Type.Number(),
+  idle_gco2e: Type.Number(),
+  hours_expected: Type.Integer(),
+  hours_estimated: Type.Integer(),
+  hours_failed: Type.Integer(),
+  hours_fallback: Type.Integer(),
+});
+export type FiguresT = Static<typeof Figures>;
+
+export const UsageQuery = Type.Object(
+  { level: Level, key: Key, from: When, to: When, granularity: Type.Optional(Type.String({ maxLength: 16, description: 'hour | day | month | year (default day)' })) },
+  { additionalProperties: false },
+);
+
+export const UsageResponse = Type.Object({
+  level: Type.String(),
+  key: Type.String(),
+  granularity: Type.String(),
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  series: Type.Array(Type.Intersect([Type.Object({ time: Type.String({ format: 'date-time' }) }), Figures])),
+  totals: Figures,
+});
+
+export const UsageSchema = { querystring: UsageQuery, response: { 200: UsageResponse, 400: ErrorResponse, 401: ErrorResponse } };
+
+const Cell = Type.Object({
+  busy_cpu_seconds_total: Type.Number(),
+  idle_cpu_seconds_total: Type.Number(),
+  busy_kwh: Type.Number(),
+  idle_kwh: Type.Number(),
+  busy_gCo2eq: Type.Number(),
+  idle_gCo2eq: Type.Number(),
+});
+export type CellT = Static<typeof Cell>;
+
+export const DayParams = Type.Object({ level: Level, key: Key, date: Type.String({ maxLength: 10 }) });
+export const DayResponse = Type.Object({
+  cloud_project_name: Type.String(),
+  level: Type.String(),
+  key: Type.String(),
+  date: Type.String({ description: 'DD_MM_YYYY as in the seed' }),
+  day: Type.String({ description: 'YYYY-MM-DD' }),
+  hours_expected: Type.Integer(),
+  hours_estimated: Type.Integer(),
+  hours_failed: Type.Integer(),
+  hours_fallback: Type.Integer(),
+  /** "HH:MM" of hours whose gCO2e used the fallback intensity */
+  fallback_hours: Type.Array(Type.String()),
+  timeseries: Type.Record(Type.String(), Type.Union([Type.Record(Type.String(), Cell), Type.Literal('failed')])),
+});
+export const DaySchema = { params: DayParams, response: { 200: DayResponse, 400: ErrorResponse, 401: ErrorResponse } };
+
+export const SummaryQuery = Type.Object({ level: Level, key: Key, from: When, to: When }, { additionalProperties: false });
+const Contributor = Type.Object({
+  name: Type.String(), busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gco2e: Type.Number(), idle_gco2e: Type.Number(),
+  kwh: Type.Number(), gco2e: Type.Number(),
+});
+export const SummaryResponse = Type.Object({
+  level: Type.String(),
+  key: Type.String(),
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  totals: Figures,
+  kwh: Type.Number(),
+  gco2e: Type.Number(),
+  busy_kwh_ratio: Type.Union([Type.Number(), Type.Null()]),
+  fallback_gco2e: Type.Number(),
+  contributors: Type.Array(Type.Object({ level: Type.String(), items: Type.Array(Contributor) })),
+  data_quality: Type.Object({
+    hours_expected: Type.Integer(),
+    hours_estimated: Type.Integer(),
+    hours_failed: Type.Integer(),
+    hours_fallback: Type.Integer(),
+    hours_missing: Type.Integer(),
+    sum_check: Type.Object({ hours_checked: Type.Integer(), hours_off: Type.Integer(), held: Type.Boolean(), tolerance_ratio: Type.Number() }),
+  }),
+});
+export const SummarySchema = { querystring: SummaryQuery, response: { 200: SummaryResponse, 400: ErrorResponse, 401: ErrorResponse } };
+
+export const HeatmapQuery = Type.Object({ level: Level, key: Key, year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false });
+export const HeatmapResponse = Type.Object({
+  level: Type.String(), key: Type.String(), year: Type.Integer(),
+  days: Type.Array(Type.Object({
+    date: Type.String(), kwh: Type.Number(), gco2e: Type.Number(), busy_kwh: Type.Number(), idle_kwh: Type.Number(),
+    hours_estimated: Type.Integer(), hours_failed: Type.Integer(),
+  })),
+});
+export const HeatmapSchema = { querystring: HeatmapQuery, response: { 200: HeatmapResponse, 400: ErrorResponse, 401: ErrorResponse } };
+
+const Profile = Type.Object({
+  busyWattsPerCpu: Type.Number(), idleWattsPerCpu: Type.Number(), memoryWattsPerGiB: Type.Number(),
+  memoryWatts: Type.Optional(Type.Number()), otherWatts: Type.Number(),
+});
+export const MachinesResponse = Type.Object({
+  pue: Type.Number(),
+  machines: Type.Array(Type.Object({
+    machine_name: Type.String(),
+    workspace_days: Type.Integer(),
+    metrics: Type.Object({
+      energy_kwh: Type.Object({ busy: Type.Object({ average: Type.Number() }), idle: Type.Object({ average: Type.Number() }) }),
+      carbon_gCo2eq: Type.Object({ busy: Type.Object({ average: Type.Number() }), idle: Type.Object({ average: Type.Number() }) }),
+    }),
+    updated_at: Type.Union([Type.String(), Type.Null()]),
+    profile: Profile,
+  })),
+});
+export const MachinesSchema = { response: { 200: MachinesResponse } };

@@ -1,0 +1,139 @@
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite';
+import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
+import { UsageStoreError, type Bucket, type Contributor, type Granularity, type MachineAverage, type UsageFilter, type UsageStore } from './types';
+
+const SUMS = `SUM(busy_cpu) AS busyCpuSeconds, SUM(idle_cpu) AS idleCpuSeconds, SUM(busy_j) AS busyJoules,
+  SUM(idle_j) AS idleJoules, SUM(busy_g) AS busyGrams, SUM(idle_g) AS idleGrams, SUM(fallback_g) AS fallbackGrams`;
+
+const BUCKET: Record<Granularity, string> = {
+  hour: 'hour_s',
+  day: 'hour_s - (hour_s % 86400)',
+  month: "CAST(strftime('%s', hour_s, 'unixepoch', 'start of month') AS INTEGER)",
+  year: "CAST(strftime('%s', hour_s, 'unixepoch', 'start of year') AS INTEGER)",
+};
+
+/** Usage history in the embedded SQLite file (the default store). */
+export class SqliteUsageStore implements UsageStore {
+  readonly kind = 'sqlite' as const;
+  private readonly writeMany: (results: readonly HourResult[]) => void;
+
+  constructor(readonly db: Database.Database, private readonly ownsDb = false) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS history_usage (
+        level TEXT NOT NULL, key TEXT NOT NULL, project TEXT NOT NULL, machine TEXT NOT NULL, hour_s INTEGER NOT NULL,
+        busy_cpu REAL NOT NULL, idle_cpu REAL NOT NULL, busy_j REAL NOT NULL, idle_j REAL NOT NULL,
+        busy_g REAL NOT NULL, idle_g REAL NOT NULL, fallback_g REAL NOT NULL,
+        PRIMARY KEY (level, key, hour_s, project, machine)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS history_usage_hour ON history_usage (hour_s, project);
+      CREATE INDEX IF NOT EXISTS history_usage_level_hour ON history_usage (level, hour_s);
+      CREATE TABLE IF NOT EXISTS history_hours (
+        scope TEXT NOT NULL, hour_s INTEGER NOT NULL, status TEXT NOT NULL, error TEXT, sum_check_ratio REAL,
+        estimated_at_s REAL NOT NULL, PRIMARY KEY (scope, hour_s)) WITHOUT ROWID;
+    `);
+    const delAll = db.prepare('DELETE FROM history_usage WHERE hour_s = ?');
+    const delProject = db.prepare('DELETE FROM history_usage WHERE hour_s = ? AND project = ?');
+    const ins = db.prepare(`INSERT INTO history_usage (level, key, project, machine, hour_s, busy_cpu, idle_cpu, busy_j, idle_j, busy_g, idle_g, fallback_g)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const status = db.prepare(`INSERT INTO history_hours (scope, hour_s, status, error, sum_check_ratio, estimated_at_s) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (scope, hour_s) DO UPDATE SET status = excluded.status, error = excluded.error,
+        sum_check_ratio = excluded.sum_check_ratio, estimated_at_s = excluded.estimated_at_s`);
+    const failed = db.prepare(`INSERT INTO history_hours (scope, hour_s, status, error, sum_check_ratio, estimated_at_s) VALUES (?, ?, 'failed', ?, NULL, ?)
+      ON CONFLICT (scope, hour_s) DO UPDATE SET error = excluded.error, estimated_at_s = excluded.estimated_at_s WHERE status = 'failed'`);
+    this.writeMany = db.transaction((results: readonly HourResult[]) => {
+      const now = Date.now() / 1000;
+      for (const r of results) {
+        if (r.status === 'failed') {
+          failed.run(r.scope, r.hourStartSeconds, r.error ?? null, now);
+          continue;
+        }
+        if (r.scope === '*') delAll.run(r.hourStartSeconds);
+        else delProject.run(r.hourStartSeconds, r.scope);
+        for (const x of r.rows) {
+          if (r.scope !== '*' && x.project !== r.scope) continue;
+          ins.run(x.level, x.key, x.project, x.machine, x.hourStartSeconds, x.busyCpuSeconds, x.idleCpuSeconds, x.busyJoules,
+            x.idleJoules, x.busyGrams, x.idleGrams, x.fallbackGrams);
+        }
+        status.run(r.scope, r.hourStartSeconds, r.status, r.error ?? null, r.sumCheckRatio, now);
+      }
+    });
+  }
+
+  static open(file: string): SqliteUsageStore {
+    return new SqliteUsageStore(openSqlite(file), true);
+  }
+
+  private guard<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw new UsageStoreError(`usage store (sqlite) ${what} failed: ${(err as Error).message}`, err);
+    }
+  }
+
+  async writeHours(results: readonly HourResult[]): Promise<void> {
+    if (results.length > 0) this.guard('write', () => this.writeMany(results));
+  }
+
+  async hourStatuses(scopes: readonly string[], fromSeconds: number, toSeconds: number): Promise<HourStatusRecord[]> {
+    if (scopes.length === 0) return [];
+    return this.guard('read', () => (this.db.prepare(`SELECT scope, hour_s, status, error, sum_check_ratio, estimated_at_s FROM history_hours
+      WHERE scope IN (${scopes.map(() => '?').join(', ')}) AND hour_s >= ? AND hour_s < ? ORDER BY hour_s`)
+      .all(...scopes, fromSeconds, toSeconds) as Array<Record<string, unknown>>).map((r) => {
+      const out: HourStatusRecord = {
+        scope: r.scope as string, hourStartSeconds: r.hour_s as number, status: r.status as HourStatusRecord['status'],
+        sumCheckRatio: (r.sum_check_ratio as number | null) ?? null, estimatedAtSeconds: r.estimated_at_s as number,
+      };
+      if (r.error != null) out.error = r.error as string;
+      return out;
+    }));
+  }
+
+  async buckets(f: UsageFilter, granularity: Granularity): Promise<Bucket[]> {
+    return this.guard('read', () => this.db.prepare(`SELECT ${BUCKET[granularity]} AS startSeconds, ${SUMS} FROM history_usage
+      WHERE level = ? AND key = ? AND hour_s >= ? AND hour_s < ? GROUP BY startSeconds ORDER BY startSeconds`)
+      .all(f.level, f.key, f.fromSeconds, f.toSeconds) as Bucket[]);
+  }
+
+  async rows(f: UsageFilter): Promise<UsageRow[]> {
+    return this.guard('read', () => this.db.prepare(`SELECT level, key, project, machine, hour_s AS hourStartSeconds,
+      busy_cpu AS busyCpuSeconds, idle_cpu AS idleCpuSeconds, busy_j AS busyJoules, idle_j AS idleJoules, busy_g AS busyGrams,
+      idle_g AS idleGrams, fallback_g AS fallbackGrams FROM history_usage
+      WHERE level = ? AND key = ? AND hour_s >= ? AND hour_s < ? ORDER BY hour_s, project, machine`)
+      .all(f.level, f.key, f.fromSeconds, f.toSeconds) as UsageRow[]);
+  }
+
+  async split(f: UsageFilter, by: 'project' | 'machine'): Promise<Contributor[]> {
+    const col = by === 'project' ? 'project' : 'machine';
+    return this.guard('read', () => this.db.prepare(`SELECT ${col} AS name, ${SUMS} FROM history_usage
+      WHERE level = ? AND key = ? AND hour_s >= ? AND hour_s < ? GROUP BY ${col}`)
+      .all(f.level, f.key, f.fromSeconds, f.toSeconds) as Contributor[]);
+  }
+
+  async keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
+    const params: unknown[] = [level, fromSeconds, toSeconds];
+    if (project !== undefined) params.push(project);
+    return this.guard('read', () => this.db.prepare(`SELECT key AS name, ${SUMS} FROM history_usage
+      WHERE level = ? AND hour_s >= ? AND hour_s < ? ${project !== undefined ? 'AND project = ?' : ''} GROUP BY key`)
+      .all(...params) as Contributor[]);
+  }
+
+  async machineAverages(): Promise<MachineAverage[]> {
+    return this.guard('read', () => (this.db.prepare(`SELECT machine, COUNT(*) AS days, SUM(bj) AS bj, SUM(ij) AS ij, SUM(bg) AS bg, SUM(ig) AS ig FROM (
+        SELECT machine, key, hour_s - (hour_s % 86400) AS day, SUM(busy_j) AS bj, SUM(idle_j) AS ij, SUM(busy_g) AS bg, SUM(idle_g) AS ig
+        FROM history_usage WHERE level = 'host' GROUP BY machine, key, day) GROUP BY machine ORDER BY machine`)
+      .all() as Array<{ machine: string; days: number; bj: number; ij: number; bg: number; ig: number }>).map((r) => ({
+      machine: r.machine, workspaceDays: r.days,
+      busyKwhPerWorkspaceDay: r.bj / 3.6e6 / r.days, idleKwhPerWorkspaceDay: r.ij / 3.6e6 / r.days,
+      busyGramsPerWorkspaceDay: r.bg / r.days, idleGramsPerWorkspaceDay: r.ig / r.days,
+    })));
+  }
+
+  async ping(): Promise<void> {
+    this.guard('ping', () => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDb && this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,48 @@
+/** `ada-carbon backfill` end to end against the synthetic fleet. */
+import { runCli } from '../../src/cli';
+import { historyConfig, startUpstreams, type Upstreams } from './support';
+
+let up: Upstreams;
+beforeAll(async () => {
+  up = await startUpstreams();
+}, 120000);
+afterAll(async () => up?.stop());
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), env: {} } };
+}
+
+describe('ada-carbon backfill', () => {
+  it('estimates a day, prints a summary, and a second run skips it', async () => {
+    const file = historyConfig(up).file!;
+    const a = io();
+    const code0 = await runCli(["-c", file, "backfill", "--from", "2026-11-01", "--to", "2026-11-01", "--site", "isis"], a.io);
+    expect([code0, a.err.join("\n")]).toEqual([0, ""]);
+    const text = a.out.join('\n');
+    expect(text).toMatch(/scope: IDAaaS/);
+    expect(text).toMatch(/hours in range: 24 \(already done: 0\)/);
+    expect(text).toMatch(/hours estimated: 24 /);
+    expect(text).toMatch(/energy: \d+\.\d+ kWh/);
+    expect(text).toMatch(/requests: Prometheus \d+, carbon intensity \d+/);
+    const b = io();
+    expect(await runCli(['-c', file, 'backfill', '--from', '2026-11-01', '--to', '2026-11-01', '--site', 'isis', '--json'], b.io)).toBe(0);
+    expect(JSON.parse(b.out.join('\n'))).toMatchObject({ hoursSkipped: 24, hoursEstimated: 0, prometheusRequests: 0, carbonRequests: 0 });
+  });
+
+  it('rejects bad dates, reversed or future ranges, unknown sites, --site with --project', async () => {
+    const file = historyConfig(up).file!;
+    const run = async (...args: string[]) => {
+      const x = io();
+      const code = await runCli(['-c', file, 'backfill', ...args], x.io);
+      return { code, err: x.err.join('\n') };
+    };
+    expect(await run('--from', '2026-13-01', '--to', '2026-11-01')).toMatchObject({ code: 2, err: expect.stringMatching(/not a calendar date/) });
+    expect(await run('--from', '1/11/2026', '--to', '2026-11-01')).toMatchObject({ code: 2, err: expect.stringMatching(/YYYY-MM-DD/) });
+    expect(await run('--from', '2026-11-02', '--to', '2026-11-01')).toMatchObject({ code: 1, err: expect.stringMatching(/before --from/) });
+    expect(await run('--from', '2099-01-01', '--to', '2099-01-02')).toMatchObject({ code: 1, err: expect.stringMatching(/in the future/) });
+    expect(await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'mars')).toMatchObject({ code: 1, err: expect.stringMatching(/unknown site "mars"/) });
+    expect((await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'clf', '--project', 'X')).code).toBe(2);
+  });
+});

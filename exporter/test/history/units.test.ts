@@ -1,0 +1,99 @@
+import { differenceBoundaries, rawIncrease } from '../../src/history/estimate';
+import { chunkHours, completeHours, doneHours } from '../../src/history/backfill';
+import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
+import { boundaryQuery, promString, rawCpuQuery } from '../../src/history/queries';
+import { BadRequest, parseRange, parseWhen } from '../../src/history/report';
+import { DEFAULTS } from '../../src/config';
+
+const T = Date.UTC(2026, 0, 1) / 1000;
+
+describe('ownership records', () => {
+  const csv = [
+    'hostname,owner,created_time,deleted_time',
+    'host-a,alice,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z',
+    'host-a,"bob, jr.",2026-01-01T12:00:00Z,',
+    'host-b,carol,1767225600,null',
+  ].join('\r\n');
+
+  it('reads CSV with quotes, open intervals and unix seconds; later records win overlaps', () => {
+    const o = new Ownership(parseOwnershipText(csv, 'owners.csv'));
+    expect(o.ownerAt(['host-a'], T + 3600)).toBe('alice');
+    expect(o.ownerAt(['host-a'], T + 13 * 3600)).toBe('bob, jr.'); // overlap: created later wins
+    expect(o.ownerAt(['host-a'], T + 5 * 86400)).toBe('bob, jr.'); // open-ended
+    expect(o.ownerAt(['HOST-B'], T)).toBe('carol');
+    expect(o.ownerAt(['host-b'], T - 1)).toBeUndefined(); // before creation
+    expect(o.ownerAt(['host-c'], T)).toBeUndefined();
+  });
+
+  it('deleted_time is exclusive', () => {
+    const o = new Ownership(parseOwnershipText(JSON.stringify([{ hostname: 'h', owner: 'x', created_time: T, deleted_time: T + 10 }]), 'o.json'));
+    expect(o.ownerAt(['h'], T + 9.9)).toBe('x');
+    expect(o.ownerAt(['h'], T + 10)).toBeUndefined();
+  });
+
+  it('rejects bad records with the place of the error', () => {
+    expect(() => parseOwnershipText('hostname,owner\nh,x', 'f.csv')).toThrow(/CSV header has no created_time/);
+    expect(() => parseOwnershipText('[{"hostname":"h","owner":"x","created_time":"soon"}]', 'f.json')).toThrow(/f.json\[0\] created_time: not a time/);
+    expect(() => parseOwnershipText('[{"hostname":"h","owner":"x","created_time":10,"deleted_time":5}]', 'f.json')).toThrow(OwnershipError);
+    expect(() => parseOwnershipText('[{', 'f.json')).toThrow(/invalid JSON/);
+  });
+
+  it('matches a target by host label, instance host or its first DNS label (not an IP octet)', () => {
+    expect(hostNames('172.16.0.1', 'host-172-16-0-1.nubes.example:9100')).toEqual(['172.16.0.1', 'host-172-16-0-1.nubes.example', 'host-172-16-0-1']);
+    expect(hostNames('x', '10.0.0.1:9100')).toEqual(['x', '10.0.0.1']);
+  });
+});
+
+describe('counter arithmetic', () => {
+  it('rawIncrease: baseline within lookback, resets count from zero, no extrapolation', () => {
+    const v: Array<[number, number]> = [[T - 15, 100], [T + 600, 160], [T + 1200, 5], [T + 1800, 50], [T + 1815, 60]];
+    expect(rawIncrease(v, T, T + 1800)).toBe(60 + 5 + 45);
+    expect(rawIncrease(v, T - 1000, T - 400)).toBe(0);
+    expect(rawIncrease([[T + 900, 10], [T + 1200, 20]], T, T + 1800)).toBe(10); // born mid-way: first sample is the baseline
+  });
+
+  it('differenceBoundaries: regular half-hours are boundary differences; resets and gaps are irregular', () => {
+    const m = { instance: 'a:9100', job: 'node' };
+    const s = (state: string, vals: Array<number | undefined>) => ({
+      metric: { ...m, mode: state }, values: vals.flatMap((v, i) => (v === undefined ? [] : [[T + i * 1800, v] as [number, number]])),
+    });
+    const { usage, irregular } = differenceBoundaries([
+      s('user', [0, 60, 30, undefined]), s('system', [0, 40, 20, undefined]), s('idle', [0, 1000, 2000, undefined]),
+      s('steal', [0, 10, 20, undefined]), s('_cpus', [1, 1, 1, undefined]), s('_boot', [5, 5, 5, undefined]),
+    ], T, T + 3 * 1800);
+    expect(usage.map((u) => [u.fromSeconds - T, u.busyCpuSeconds, u.idleCpuSeconds])).toEqual([[0, 100, 1000]]);
+    expect(irregular.map((i) => i.fromSeconds - T)).toEqual([1800, 3600]);
+  });
+});
+
+describe('planning', () => {
+  it('only complete hours, chunked, skipping done ones', () => {
+    expect(completeHours(T, T + 5 * 3600, T + 3 * 3600 + 300, 300)).toEqual([T, T + 3600, T + 7200]);
+    expect(chunkHours([T, T + 3600, T + 7200, T + 5 * 3600], 2)).toEqual([[T, T + 7200], [T + 7200, T + 3 * 3600], [T + 5 * 3600, T + 6 * 3600]]);
+    const done = doneHours([
+      { scope: '*', hourStartSeconds: T, status: 'ok', sumCheckRatio: 1, estimatedAtSeconds: 0 },
+      { scope: 'P', hourStartSeconds: T + 3600, status: 'fallback', sumCheckRatio: 1, estimatedAtSeconds: 0 },
+    ], 'P');
+    expect([...done]).toEqual([T]);
+  });
+});
+
+describe('queries', () => {
+  it('escapes hostile values into PromQL string literals', () => {
+    expect(promString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
+    const q = boundaryQuery({ ...DEFAULTS, prometheus: { ...DEFAULTS.prometheus, selector: 'job="node"' } }, 'P"}or vector(1)#');
+    expect(q).toContain('cloud_project_name="P\\"}or vector(1)#"');
+    expect(q).toContain('avg_over_time(node_memory_Active_bytes');
+    expect(rawCpuQuery(DEFAULTS, ['a.b:9100', 'c|d'], 2100)).toContain('instance=~"a\\\\.b:9100|c\\\\|d"');
+  });
+});
+
+describe('REST date parameters', () => {
+  it('dates are whole UTC days; date-times need a zone', () => {
+    expect(parseWhen('2026-01-01', 'from')).toBe(T);
+    expect(parseWhen('2026-01-01', 'to')).toBe(T + 86400);
+    expect(parseWhen('2026-01-01T01:30:00+01:00', 'from')).toBe(T + 1800);
+    expect(() => parseWhen('2026-01-01T01:30', 'from')).toThrow(BadRequest);
+    expect(parseRange('2026-01-01T00:30Z', '2026-01-01T01:10Z', T + 86400)).toEqual({ fromSeconds: T, toSeconds: T + 7200 });
+  });
+});
