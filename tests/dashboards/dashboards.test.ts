@@ -5,6 +5,7 @@ import {
   DASHBOARDS_DIR, GRAFANA_DIR, HISTORY_UID, PROM_UID, ROOT, allPanels, loadDashboards, readYaml, yamlFiles, type Json,
 } from './support/artifacts';
 import { variablesIn } from './support/substitute';
+import { GREEN_ENDPOINTS, PARAM_VALUES, infinityTypeOf, paramsOf, rowSchemaAt } from './support/infinity';
 
 const PLUGIN_JSON = path.join(ROOT, 'grafana-plugin/src/plugin.json');
 const QUERIES_JSON = path.join(ROOT, 'grafana-plugin/src/queries.json');
@@ -125,7 +126,7 @@ describe('dashboards', () => {
     for (const { json } of dashboards) {
       for (const p of allPanels(json)) {
         for (const t of p.targets ?? []) {
-          if (t.datasource?.uid !== HISTORY_UID) continue;
+          if (t.datasource?.uid !== HISTORY_UID || t.url in GREEN_ENDPOINTS) continue;
           count++;
           expect(t).toMatchObject({ type: 'json', source: 'url', parser: 'backend', url: '/api/v1/usage', root_selector: 'series' });
           const params = Object.fromEntries(t.url_options.params.map((x: Json) => [x.key, x.value]));
@@ -140,6 +141,74 @@ describe('dashboards', () => {
     }
     // project day/month kWh+gCO2e, year heatmap, data quality, user history x2, site history
     expect(count).toBeGreaterThanOrEqual(9);
+  });
+
+  it('greener-choices panels read the REST API through Infinity with only documented parameters, fields and types', () => {
+    const seen = new Set<string>();
+    for (const { file, json } of dashboards) {
+      for (const p of allPanels(json)) {
+        for (const t of p.targets ?? []) {
+          if (t.datasource?.uid !== HISTORY_UID || t.url === '/api/v1/usage') continue;
+          const where = `${file} "${p.title}" ${t.refId}`;
+          expect([where, t.url in GREEN_ENDPOINTS]).toEqual([where, true]);
+          seen.add(t.url);
+          expect(t).toMatchObject({ type: 'json', source: 'url', parser: 'backend' });
+          const route = GREEN_ENDPOINTS[t.url]!;
+          const query: any = route.querystring;
+          const params = paramsOf(t);
+          for (const k of Object.keys(params)) expect([where, k, k in query.properties]).toEqual([where, k, true]);
+          for (const k of query.required ?? []) expect([where, k, k in params]).toEqual([where, k, true]);
+          for (const [k, allowed] of Object.entries(PARAM_VALUES[t.url] ?? {})) {
+            if (k in params) expect([where, k, allowed.includes(params[k]!)]).toEqual([where, k, true]);
+          }
+          const row = rowSchemaAt(t.url, t.root_selector);
+          expect(t.columns.length).toBeGreaterThan(0);
+          for (const c of t.columns) {
+            expect([where, c.selector, c.selector in row.properties]).toEqual([where, c.selector, true]);
+            expect([where, c.selector, c.type]).toEqual([where, c.selector, infinityTypeOf(row.properties[c.selector])]);
+          }
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['/api/v1/idle-waste']);
+  });
+
+  it('the site and user views show the greenest-window advice and idle-shutdown savings; grid shows the forecast', () => {
+    const exprsOf = (uid: string) => allPanels(dashboards.find((d) => d.json.uid === uid)!.json)
+      .flatMap((p) => (p.targets ?? []).map((t: Json) => `${p.type} ${t.expr ?? `${t.url} ${t.root_selector}`}`));
+    const advice = [/^table .*greenest_window_available/, /^table .*greenest_window_start_timestamp_seconds.* \* 1000/,
+      /^table .*greenest_window_mean_grams_per_kilowatt_hour/, /^table .*greenest_window_saving_ratio/];
+    for (const uid of ['ada-carbon-site', 'ada-carbon-user', 'ada-carbon-grid']) {
+      const exprs = exprsOf(uid);
+      for (const re of advice) expect([uid, re.source, exprs.some((e) => re.test(e))]).toEqual([uid, re.source, true]);
+    }
+    const strip = /^barchart ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour\{area=/;
+    expect(exprsOf('ada-carbon-site').some((e) => strip.test(e))).toBe(true);
+    expect(exprsOf('ada-carbon-grid').filter((e) => strip.test(e))).toHaveLength(2);
+    expect(exprsOf('ada-carbon-site')).toEqual(expect.arrayContaining([
+      'stat sum(ada_carbon_idle_workspaces{site="$site"})',
+      'stat sum(ada_carbon_idle_shutdown_projected_daily_saving_joules{site="$site"}) / 3.6e6',
+      'stat sum(ada_carbon_idle_shutdown_projected_daily_saving_grams{site="$site"})',
+    ]));
+    expect(exprsOf('ada-carbon-user')).toEqual(expect.arrayContaining(['stat /api/v1/idle-waste now', 'table /api/v1/idle-waste idle_workspaces']));
+    for (const uid of ['ada-carbon-grid', 'ada-carbon-exporter-health']) {
+      const exprs = exprsOf(uid);
+      expect(exprs.some((e) => /ada_carbon_grid_forecast_up/.test(e))).toBe(true);
+      expect(exprs.some((e) => /ada_carbon_grid_forecast_last_success_timestamp_seconds/.test(e))).toBe(true);
+    }
+  });
+
+  it('the greenest-window tables say "no advice" when available is 0 and show the saving as a percentage', () => {
+    for (const { file, json } of dashboards) {
+      for (const p of allPanels(json)) {
+        if (!(p.targets ?? []).some((t: Json) => /greenest_window_available/.test(t.expr ?? ''))) continue;
+        const prop = (name: string, id: string) => p.fieldConfig.overrides.find((o: Json) => o.matcher.options === name)
+          ?.properties.find((x: Json) => x.id === id)?.value;
+        expect([file, p.title, prop('advice', 'mappings')?.[0]?.options?.['0']?.text]).toEqual([file, p.title, 'no advice']);
+        expect([file, p.title, prop('saving vs now', 'unit')]).toEqual([file, p.title, 'percentunit']);
+        expect(String(prop('starts at', 'unit'))).toMatch(/^dateTime/);
+      }
+    }
   });
 });
 

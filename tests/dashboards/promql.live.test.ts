@@ -10,6 +10,7 @@ import { substitute, variablesIn } from './support/substitute';
 import { startLiveStack, type LiveStack } from './support/liveStack';
 
 const SITES = ['clf', 'isis', 'diamond'] as const;
+const AREAS = ['national', 'regional'] as const;
 let stack: LiveStack;
 
 beforeAll(async () => {
@@ -49,8 +50,10 @@ async function expectData(expr: string, instant: boolean): Promise<void> {
   }
 }
 
-const siteQueries = (qs: PromQuery[]) => qs.filter((q) => variablesIn(q.expr).includes('site'));
-const otherQueries = (qs: PromQuery[]) => qs.filter((q) => !variablesIn(q.expr).includes('site'));
+const uses = (q: PromQuery, name: string) => variablesIn(q.expr).includes(name);
+const siteQueries = (qs: PromQuery[]) => qs.filter((q) => uses(q, 'site'));
+const areaQueries = (qs: PromQuery[]) => qs.filter((q) => uses(q, 'area') && !uses(q, 'site'));
+const otherQueries = (qs: PromQuery[]) => qs.filter((q) => !uses(q, 'site') && !uses(q, 'area'));
 const panelQueries = dashboardQueries();
 
 describe('the live stack', () => {
@@ -74,6 +77,16 @@ describe('dashboard queries with $site', () => {
 describe('dashboard queries without $site', () => {
   it.each(otherQueries(panelQueries).map((q) => [q.origin, q] as const))('%s', async (_o, q) => {
     await expectData(substitute(q.expr, await varsFor('isis')), q.instant);
+  });
+});
+
+describe('dashboard queries with $area', () => {
+  const cases = areaQueries(panelQueries).flatMap((q) => AREAS.map((area) => [q.origin, area, q] as const));
+  it('exist (the forecast strip and the advice tables)', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+  it.each(cases)('%s for area=%s', async (_origin, area, q) => {
+    await expectData(substitute(q.expr, { ...(await varsFor('isis')), area }), q.instant);
   });
 });
 

@@ -60,9 +60,9 @@ describe('Grafana provisioning', () => {
     expect(valid(part('alertRules'), typo)).toMatch(/pattern/);
   });
 
-  it('covers the three required alerts, each condition a threshold on a reduce of a Prometheus query', () => {
+  it('covers the three required alerts and the forecast one, each condition a threshold on a reduce of a Prometheus query', () => {
     const all: Json[] = rules.groups.flatMap((g: Json) => g.rules);
-    expect(all.map((r) => r.uid).sort()).toEqual(['ada-carbon-project-idle-energy', 'ada-carbon-source-down', 'ada-carbon-workspace-idle']);
+    expect(all.map((r) => r.uid).sort()).toEqual(['ada-carbon-forecast-down', 'ada-carbon-project-idle-energy', 'ada-carbon-source-down', 'ada-carbon-workspace-idle']);
     const uids = new Set(all.map((r) => r.uid));
     expect(uids.size).toBe(all.length);
     const dashboardUids = new Set(loadDashboards().map((d) => d.json.uid));
@@ -79,6 +79,8 @@ describe('Grafana provisioning', () => {
     expect(threshold('ada-carbon-workspace-idle')).toEqual({ type: 'gt', params: [0.9] });
     expect(threshold('ada-carbon-project-idle-energy')).toEqual({ type: 'gt', params: [20] });
     expect(threshold('ada-carbon-source-down')).toEqual({ type: 'lt', params: [1] });
+    expect(threshold('ada-carbon-forecast-down')).toEqual({ type: 'lt', params: [1] });
+    expect(all.find((r) => r.uid === 'ada-carbon-forecast-down').for).toBe('1h');
   });
 
   it('the policy routes to the provisioned contact point', () => {

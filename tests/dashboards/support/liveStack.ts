@@ -68,6 +68,13 @@ export async function startLiveStack(): Promise<LiveStack> {
     }, dir));
     stopping.push(() => app.close());
     await app.listen({ host: '127.0.0.1', port: exporterPort });
+    // The forecast plugin is not auto-started in tests: fetch it once from the replay server (48 h from now, national
+    // and the postcode's region) so the forecast and greenest-window families exist before Prometheus scrapes them.
+    const forecast = await app.green.forecast.refresh();
+    for (const a of forecast.areas) {
+      if (!a.up || a.slots.length < 96) throw new Error(`forecast for ${a.area} not ready: up=${a.up} slots=${a.slots.length} ${a.lastError ?? ''}`);
+    }
+    if (forecast.areas.length !== 2) throw new Error(`expected national and regional forecasts, got ${forecast.areas.map((a) => a.area).join(',')}`);
 
     const get = async (p: string, params: Record<string, string>) => {
       const res = await fetch(`${prom.url}${p}?${new URLSearchParams(params).toString()}`);

@@ -1,0 +1,66 @@
+/**
+ * The exporter's greener-choices REST endpoints as their TypeBox route schemas describe them, so that Infinity targets
+ * can be checked against what is documented: query parameters, the root selector's path and each column's field and type.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../../../exporter/src/schemas/green';
+import { IDLE_LEVELS } from '../../../exporter/src/routes/green';
+import type { Json } from './artifacts';
+
+interface RouteSchema {
+  querystring: TSchema;
+  response: { 200: TSchema };
+}
+
+export const GREEN_ENDPOINTS: Record<string, RouteSchema> = {
+  '/api/v1/intensity/forecast': ForecastSchema,
+  '/api/v1/greenest-window': GreenestWindowSchema,
+  '/api/v1/idle-waste': IdleWasteSchema,
+  '/api/v1/equivalencies': EquivalenciesSchema,
+};
+
+/** Allowed values of enumerated parameters (the schemas take text and the handlers check it). */
+export const PARAM_VALUES: Record<string, Record<string, readonly string[]>> = {
+  '/api/v1/idle-waste': { level: IDLE_LEVELS },
+  '/api/v1/intensity/forecast': { area: ['national', 'regional', '$area'] },
+  '/api/v1/greenest-window': { area: ['national', 'regional', '$area'] },
+};
+
+/** Drops `null` from a Nullable union and steps into arrays: the schema of one row. */
+function rowSchema(s: Json): Json {
+  if (Array.isArray(s.anyOf)) {
+    const rest = s.anyOf.filter((x: Json) => x.type !== 'null');
+    if (rest.length === 1) return rowSchema(rest[0]);
+  }
+  if (s.type === 'array') return rowSchema(s.items);
+  return s;
+}
+
+/** The row schema a dotted root selector (plain JSONata field path) picks from a 200 response; throws if undocumented. */
+export function rowSchemaAt(url: string, rootSelector: string): Json {
+  const route = GREEN_ENDPOINTS[url];
+  if (!route) throw new Error(`${url} is not a greener-choices endpoint`);
+  if (!/^[a-z_]+(\.[a-z_]+)*$/.test(rootSelector)) throw new Error(`root selector ${rootSelector} is not a plain field path`);
+  let s: Json = rowSchema(route.response[200]);
+  for (const part of rootSelector.split('.')) {
+    const next = s.properties?.[part];
+    if (!next) throw new Error(`${url}: no documented field ${part} in ${rootSelector}`);
+    s = rowSchema(next);
+  }
+  if (s.type !== 'object') throw new Error(`${url}: ${rootSelector} is not an object or array of objects`);
+  return s;
+}
+
+/** Infinity column type for a documented field's schema. */
+export function infinityTypeOf(field: Json): string {
+  const s = rowSchema(field);
+  if (s.type === 'number' || s.type === 'integer') return 'number';
+  if (s.type === 'boolean') return 'boolean';
+  if (s.type === 'string') return s.format === 'date-time' ? 'timestamp' : 'string';
+  throw new Error(`no Infinity column type for ${JSON.stringify(s)}`);
+}
+
+/** Query parameters of an Infinity target as a plain object. */
+export function paramsOf(t: Json): Record<string, string> {
+  return Object.fromEntries((t.url_options?.params ?? []).map((x: Json) => [x.key, x.value]));
+}
