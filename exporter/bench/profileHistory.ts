@@ -18,16 +18,10 @@ async function main(): Promise<void> {
   const prom = await startPrometheus({ blocksDir: path.join(dir, 'blocks') });
   const G = 'job, instance, cloud_project_name, machine_name, host';
   const qs: Record<string, string> = {
-    sumRaw: `sum by (${G}) (node_cpu_seconds_total{mode=~"user|nice|system|irq|softirq"})`,
-    sumByMode: `sum by (${G}, mode) (node_cpu_seconds_total)`,
-    sumByModeBusy: `sum by (${G}, mode) (node_cpu_seconds_total{mode=~"user|nice|system|irq|softirq"})`,
-    lastBusy5m: `sum by (${G}) (last_over_time(node_cpu_seconds_total{mode=~"user|nice|system|irq|softirq"}[5m]))`,
-    lastAllMode5m: `sum by (${G}, mode) (last_over_time(node_cpu_seconds_total[5m]))`,
-    sumRawState: `sum by (${G}, state) (label_replace(node_cpu_seconds_total{mode=~"user|nice|system|irq|softirq"}, "state", "busy", "", "") or label_replace(node_cpu_seconds_total{mode=~"idle|iowait"}, "state", "idle", "", ""))`,
-    count: `count by (${G}) (node_cpu_seconds_total{mode="idle"})`,
-    boot: `max by (${G}) (node_boot_time_seconds)`,
-    mem: `sum by (${G}) (avg_over_time(node_memory_Active_bytes[30m]))`,
-    increase: `sum by (${G}) (increase(node_cpu_seconds_total{mode=~"user|nice|system|irq|softirq"}[30m]))`,
+    current: `sum by (${G}, mode) (node_cpu_seconds_total)`,
+    byInstance: `sum by (job, instance, mode) (node_cpu_seconds_total)`,
+    last5m: `sum by (${G}, mode) (last_over_time(node_cpu_seconds_total[5m]))`,
+    floorLike: `sum by (${G}, mode) (increase(node_cpu_seconds_total[1800s]))`,
   };
   for (let round = 0; round < 2; round++) {
     for (const [name, q] of Object.entries(qs)) {
