@@ -103,11 +103,14 @@ describe('loadConfig', () => {
     fs.writeFileSync(path.join(dir, 'c.yaml'), [
       'prometheus:', '  url: https://user:inline-pass@p.example', '  basicAuth: { username: ada, passwordFile: pw }',
       'server: { apiToken: token-123456 }',
+      'store: { mongodb: { url: "mongodb://ada:mongo-pass@db.example:27017/ada" } }',
+      'history: { ownership: { mongodbUrl: "mongodb+srv://own:owner-pass@cluster.example/x" } }',
     ].join('\n'));
     const loaded = loadConfig({ file: 'c.yaml', cwd: dir, env: {} });
     expect(loaded.secrets.prometheusBasicAuth).toEqual({ username: 'ada', password: 's3cret-password' });
     const printed = JSON.stringify(redactConfig(loaded.config));
-    expect(printed).not.toMatch(/s3cret|token-123456|inline-pass/);
+    expect(printed).not.toMatch(/s3cret|token-123456|inline-pass|mongo-pass|owner-pass/);
+    expect(printed).toContain('db.example:27017');
     expect(printed).toContain('<redacted>');
   });
 

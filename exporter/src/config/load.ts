@@ -243,14 +243,23 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
 
 const REDACTED = '<redacted>';
 
-/** A copy of the config safe to print or serve: secret values replaced. */
+/**
+ * A copy of the config safe to print or serve: every key the schema marks `secret` is replaced (a URL keeps all but
+ * its password), and so is a password inside the Prometheus URL.
+ */
 export function redactConfig(config: Config): Config {
-  const copy = structuredClone(config);
-  if (copy.prometheus.bearerToken) copy.prometheus.bearerToken = REDACTED;
-  if (copy.prometheus.basicAuth?.password) copy.prometheus.basicAuth.password = REDACTED;
-  if (copy.server.apiToken) copy.server.apiToken = REDACTED;
-  if (copy.prometheus.url) copy.prometheus.url = redactUrl(copy.prometheus.url);
-  return copy;
+  const copy = structuredClone(config) as unknown as Json;
+  for (const b of envBindings()) {
+    if (!b.secret) continue;
+    const parent = b.path.slice(0, -1).reduce<unknown>((node, k) => (isObject(node) ? node[k] : undefined), copy);
+    const leaf = b.path[b.path.length - 1] as string;
+    if (!isObject(parent) || typeof parent[leaf] !== 'string') continue;
+    const value = parent[leaf] as string;
+    parent[leaf] = value.includes('://') ? redactUrl(value) : REDACTED;
+  }
+  const redacted = copy as unknown as Config;
+  if (redacted.prometheus.url) redacted.prometheus.url = redactUrl(redacted.prometheus.url);
+  return redacted;
 }
 
 function redactUrl(url: string): string {

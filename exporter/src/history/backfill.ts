@@ -3,7 +3,7 @@
 import type { Config } from '../config';
 import { joulesToKwh } from '../model/units';
 import type { PrometheusClient } from '../sources/prometheus';
-import { parseRangeData, type Series } from '../sources/prometheus/parse';
+import type { Series } from '../sources/prometheus/parse';
 import type { UsageStore } from '../store/usage/types';
 import { attributeHour } from './attribution';
 import type { CarbonSlotCache } from './carbonCache';
@@ -90,12 +90,6 @@ export function chunkHours(hours: readonly number[], maxHours: number): Array<[n
   return out;
 }
 
-/** An instant query whose answer is a matrix of raw samples; PrometheusClient.instantQuery decodes vectors only. */
-async function rawSamples(prom: PrometheusClient, expr: string, atSeconds: number): Promise<Series[]> {
-  // Reaches the client's private call() to keep its auth, retries and request counting. TODO(core): a public method.
-  const call = (prom as unknown as { call(m: 'POST', p: string, params: Record<string, string>, e: string): Promise<unknown> }).call;
-  return parseRangeData(await call.call(prom, 'POST', '/api/v1/query', { query: expr, time: String(atSeconds) }, expr), expr);
-}
 
 export class BackfillRunner {
   private running?: Promise<BackfillSummary>;
@@ -231,7 +225,7 @@ export class BackfillRunner {
     for (const [t0, items] of byTime) {
       const instances = [...new Set(items.map((i) => i.labels.instance ?? ''))];
       try {
-        const raw = await rawSamples(prometheus, rawCpuQuery(config, instances, HALF_HOUR_SECONDS + 300, project), t0 + HALF_HOUR_SECONDS);
+        const raw = await prometheus.instantMatrixQuery(rawCpuQuery(config, instances, HALF_HOUR_SECONDS + 300, project), t0 + HALF_HOUR_SECONDS);
         for (const it of items) {
           const u = usageFromRaw(raw, it, names);
           if (u) usage.push(u);

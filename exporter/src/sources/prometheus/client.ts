@@ -72,6 +72,12 @@ export class PrometheusClient {
     return parseInstantData(data, expr);
   }
 
+  /** Instant query of a range-vector selector (e.g. `x[30m]`): the raw samples of each series. */
+  async instantMatrixQuery(expr: string, timeSeconds: number): Promise<Series[]> {
+    const data = await this.call('POST', '/api/v1/query', { query: expr, time: String(timeSeconds) }, expr);
+    return parseRangeData(data, expr);
+  }
+
   /** Range query; see splitRange for windows beyond MAX_POINTS_PER_SERIES. */
   async rangeQuery(expr: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<Series[]> {
     const params = { query: expr, start: String(startSeconds), end: String(endSeconds), step: String(stepSeconds) };
