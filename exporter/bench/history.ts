@@ -5,6 +5,7 @@
  *   hourly   - the original: per project and hour, raw increase(node_cpu_seconds_total{project}[1h]), summed client-side
  *   floor    - one aggregated query reading the same samples once
  *   npx tsx exporter/bench/history.ts [hosts] [days]
+ *   BENCH_COMPARE_WITH=/other/checkout/exporter/bench/history.ts ... also runs that checkout's backfill (before/after)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +21,7 @@ import { modeRegex, modeState } from '../src/model/modes';
 import { PrometheusClient } from '../src/sources/prometheus';
 import { CarbonIntensityClient } from '../src/sources/carbon';
 import { openHistory } from '../src/history/context';
-import { boundaryQuery, chunkHoursForBench } from './historySupport';
+import { chunkHoursForBench, historyQueries } from './historySupport';
 
 interface Result {
   method: string;
@@ -96,9 +97,11 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
     const wall = (performance.now() - t0) / 1000;
     // server-side time and bytes of the same range queries, re-issued with stats (not part of the wall time)
     for (const [ca, cb] of chunkHoursForBench(from, to, config.history.hoursPerQuery)) {
-      const res = await post(prom, '/api/v1/query_range', { query: boundaryQuery(config), start: String(ca), end: String(cb), step: '1800', stats: 'all' });
-      bytes += res.bytes;
-      serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
+      for (const { expr } of historyQueries(config)) {
+        const res = await post(prom, '/api/v1/query_range', { query: expr, start: String(ca), end: String(cb), step: '1800', stats: 'all' });
+        bytes += res.bytes;
+        serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
+      }
     }
     return { method, requests, wallSeconds: wall, peakRssMb: process.resourceUsage().maxRSS / 1024, busyCpuSeconds: busy, idleCpuSeconds: idle, responseMb: bytes / 1e6, serverSeconds };
   }
@@ -106,9 +109,9 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
   return { method, requests, wallSeconds: wall, peakRssMb: process.resourceUsage().maxRSS / 1024, busyCpuSeconds: busy, idleCpuSeconds: idle, responseMb: bytes / 1e6, serverSeconds };
 }
 
-function runChild(method: string, args: Record<string, string>): Promise<Result> {
+function runChild(method: string, args: Record<string, string>, file = __filename): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const argv = [...process.execArgv, __filename, '--method', method, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v])];
+    const argv = [...process.execArgv, file, '--method', method, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v])];
     const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -145,6 +148,9 @@ async function main(): Promise<void> {
     const results: Result[] = [];
     for (const m of ['backfill', 'hourly', 'floor']) results.push(await runChild(m, args));
     const [b, h, f] = results as [Result, Result, Result];
+    // BENCH_COMPARE_WITH=<another checkout's exporter/bench/history.ts>: its backfill too, same fleet and conditions
+    const other = process.env.BENCH_COMPARE_WITH;
+    if (other) results.push({ ...await runChild('backfill', args, path.resolve(other)), method: 'backfill (compared)' });
     console.log(`fleet: ${hosts} hosts x 4 CPUs x 8 modes, ${days} days at 5-min samples (${(w.samples / 1e6).toFixed(1)} M samples, ${w.series} series), ${projects.length} projects; generated in ${genSeconds.toFixed(1)} s`);
     console.log('| method | requests | wall s | peak RSS MB | response MB | server exec s | busy cpu-s | idle cpu-s |');
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
@@ -155,6 +161,8 @@ async function main(): Promise<void> {
     console.log(`requests: hourly / backfill = ${(h.requests / b.requests).toFixed(1)}x (goal >= 24x)`);
     console.log(`wall: hourly / backfill = ${(h.wallSeconds / b.wallSeconds).toFixed(2)}x; server-side exec alone: hourly / backfill = ${(h.serverSeconds / b.serverSeconds).toFixed(2)}x (goal: wall factor >= server factor)`);
     console.log(`wall: backfill / floor = ${(b.wallSeconds / f.wallSeconds).toFixed(2)}x (goal <= 1.5x)`);
+    const c = results[3];
+    if (c) console.log(`wall: compared backfill / floor = ${(c.wallSeconds / f.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(c.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(c.idleCpuSeconds, b.idleCpuSeconds)}`);
     console.log(`totals vs backfill: hourly busy ${pct(h.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(h.idleCpuSeconds, b.idleCpuSeconds)}; floor busy ${pct(f.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(f.idleCpuSeconds, b.idleCpuSeconds)} (goal within 0.5%)`);
   } finally {
     await Promise.all([prom.stop(), carbon.stop()]);

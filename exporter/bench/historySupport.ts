@@ -1,5 +1,5 @@
 import { HOUR_SECONDS } from '../src/history/types';
-export { boundaryQuery } from '../src/history/queries';
+export { historyQueries } from '../src/history/queries';
 
 /** The chunks the backfill uses for a contiguous range (for re-issuing its queries with stats). */
 export function chunkHoursForBench(from: number, to: number, hoursPerQuery: number): Array<[number, number]> {

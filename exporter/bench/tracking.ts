@@ -60,6 +60,8 @@ async function benchFleet(hosts: number) {
       PATH: process.env.PATH, ADA_CARBON_PROMETHEUS_URL: prom.url, ADA_CARBON_CARBON_INTENSITY_URL: carbon.url,
       ADA_CARBON_SERVER_PORT: String(port), ADA_CARBON_TRACKING_INTERVAL_SECONDS: '5', ADA_CARBON_LOG_LEVEL: 'warn',
       ADA_CARBON_STORE_SQLITE_PATH: path.join(dir, 'store.sqlite'),
+      // tracking alone: the history loop's catch-up would share the process (see bench/history.ts for it)
+      ADA_CARBON_HISTORY_ENABLED: 'false',
     },
   });
   try {

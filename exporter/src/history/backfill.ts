@@ -9,7 +9,7 @@ import { attributeHour } from './attribution';
 import type { CarbonSlotCache } from './carbonCache';
 import { differenceBoundaries, usageFromRaw, type HalfHourUsage, type Irregular } from './estimate';
 import type { Ownership } from './ownership';
-import { boundaryQuery, groupLabels, rawCpuQuery } from './queries';
+import { groupLabels, historyQueries, rawCpuQuery } from './queries';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult, type HourStatusRecord } from './types';
 
 export interface BackfillDeps {
@@ -90,10 +90,27 @@ export function chunkHours(hours: readonly number[], maxHours: number): Array<[n
   return out;
 }
 
+/** Runs tasks with at most `n` at a time, in the order they were asked for. */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active < n) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing task hands its slot over
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
 
 export class BackfillRunner {
   private running?: Promise<BackfillSummary>;
   private ownership?: Ownership;
+  private limit: <T>(task: () => Promise<T>) => Promise<T> = limiter(1);
 
   constructor(private readonly deps: BackfillDeps) {}
 
@@ -129,10 +146,11 @@ export class BackfillRunner {
     sum.hoursSkipped = all.length - todo.length;
     let progressed = 0;
     opts.onProgress?.(0, todo.length);
-    // Short ranges are still cut into `parallelQueries` chunks so that Prometheus can work on them side by side.
+    // Each chunk is already several queries that Prometheus works on side by side (limit), so short ranges are not cut
+    // further: more chunks would only mean more requests reading the same samples.
     const parallel = config.history.parallelQueries;
-    const perChunk = Math.max(1, Math.min(config.history.hoursPerQuery, Math.ceil(todo.length / parallel)));
-    const chunks = chunkHours(todo, perChunk);
+    this.limit = limiter(parallel);
+    const chunks = chunkHours(todo, config.history.hoursPerQuery);
     const one = async ([a, b]: [number, number]): Promise<void> => {
       await this.deps.carbon.ensure(a, b);
       const results = await this.estimateRange(a, b, opts.project);
@@ -187,7 +205,13 @@ export class BackfillRunner {
     const { config, prometheus } = this.deps;
     let series: Series[];
     try {
-      series = await prometheus.rangeQuery(boundaryQuery(config, project), a, b, HALF_HOUR_SECONDS);
+      // the state queries run side by side (bounded by parallelQueries across the whole run)
+      const answers = await Promise.all(historyQueries(config, project).map(({ tag, expr }) => this.limit(async () => {
+        const got = await prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS);
+        if (tag) for (const s of got) s.metric.mode = tag;
+        return got;
+      })));
+      series = answers.flat();
     } catch (err) {
       const hours = (b - a) / HOUR_SECONDS;
       if (hours > 1) {

@@ -41,7 +41,8 @@ function withoutMode(metric: Record<string, string>): Record<string, string> {
 }
 
 /**
- * Differences consecutive half-hour boundary values of the boundaryQuery answer. Boundaries are
+ * Differences consecutive half-hour boundary values of the historyQueries answers (series tagged "_busy", "_idle",
+ * "_other", "_cpus", "_boot", "_mem"; series with a real mode label are folded by the mode rule). Boundaries are
  * start, start + 1800, ..., end. A target-half-hour is regular when all three counters are present at both ends,
  * none went down and the boot time did not change; otherwise it is returned as irregular (if seen at either end).
  */
@@ -66,7 +67,10 @@ export function differenceBoundaries(series: Series[], startSeconds: number, end
   const usage: HalfHourUsage[] = [];
   const irregular: Irregular[] = [];
   for (const { labels, values } of targets.values()) {
-    const at = (state: string, ts: number): number | undefined => values.get(state)?.get(ts);
+    // a target with no "other" mode at all (no steal series, e.g. not Linux) has 0 there, not a missing value
+    const noOther = !values.has('other');
+    const at = (state: string, ts: number): number | undefined =>
+      state === 'other' && noOther && values.has('busy') ? 0 : values.get(state)?.get(ts);
     for (let t0 = startSeconds; t0 + HALF_HOUR_SECONDS <= endSeconds; t0 += HALF_HOUR_SECONDS) {
       const t1 = t0 + HALF_HOUR_SECONDS;
       const v0 = STATES.map((s) => at(s, t0));

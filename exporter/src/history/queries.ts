@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { modeRegex } from '../model/modes';
 import { matchers } from '../tracking/queries';
 
 /** A PromQL double-quoted string literal of any text (quotes, backslashes, newlines, unicode). */
@@ -25,24 +26,44 @@ export function scopeSelector(config: Pick<Config, 'prometheus' | 'labels'>, pro
   return parts.filter((p) => p.length > 0);
 }
 
+/** The range queries of one chunk, each tagged with the "mode" its series stand for in differenceBoundaries. */
+export interface HistoryQuery {
+  /** "_busy", "_idle" or "_other": every series of the answer is that state; "" when the answer carries its own */
+  tag: string;
+  expr: string;
+}
+
 /**
- * One range query (step = half an hour) answering, at every half-hour boundary, per target: the cpu-second
- * counters of each mode summed over CPUs, the CPU count, the boot time and the mean active memory of the half-hour
- * ending there. Differences of consecutive boundaries are exact counter increases (no
- * extrapolation as increase() does); boundaries that disagree (reset, reboot, gap) are redone from raw samples.
+ * The range queries (step = half an hour) answering, at every half-hour boundary, per target: the busy, idle and other
+ * cpu-second counters summed over CPUs and modes, the CPU count, the boot time and the mean active memory of the
+ * half-hour ending there. Differences of consecutive boundaries are exact counter increases (no extrapolation as
+ * increase() does); boundaries that disagree (reset, reboot, gap) are redone from raw samples.
+ *
+ * One query per state, issued side by side: Prometheus evaluates each query on one core, so three smaller queries
+ * use both cores of a small machine, and the answer has 3 series per target instead of one per mode (8). The mode
+ * rule is applied by regex matchers, so nothing is relabelled per raw series; label_replace is used only on the
+ * small aggregated helper series (one per target) so they can share a request with "other" (a "_" name can never
+ * collide with a real mode).
  */
-export function boundaryQuery(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string {
+export function historyQueries(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): HistoryQuery[] {
   const sel = scopeSelector(config, project).join(', ');
   const by = groupLabels(config.labels).join(', ');
-  // Summed by mode, not relabelled into busy/idle server-side: label_replace over every raw series at every step
-  // costs Prometheus several times more than this aggregation; the mode -> state rule is applied client-side.
-  // The extra series carry a "mode" starting with "_" so they can never collide with a real mode.
+  const busy = modeRegex('busy');
+  const idle = modeRegex('idle');
+  const tagged = (expr: string, tag: string): string => `label_replace(${expr}, "mode", "${tag}", "", "")`;
   return [
-    `sum by (${by}, mode) (node_cpu_seconds_total${matchers(sel)})`,
-    ` or label_replace(count by (${by}) (node_cpu_seconds_total${matchers(sel, 'mode="idle"')}), "mode", "_cpus", "", "")`,
-    ` or label_replace(max by (${by}) (node_boot_time_seconds${matchers(sel)}), "mode", "_boot", "", "")`,
-    ` or label_replace(sum by (${by}) (avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m])), "mode", "_mem", "", "")`,
-  ].join('');
+    { tag: '_busy', expr: `sum by (${by}) (node_cpu_seconds_total${matchers(sel, `mode=~"${busy}"`)})` },
+    { tag: '_idle', expr: `sum by (${by}) (node_cpu_seconds_total${matchers(sel, `mode=~"${idle}"`)})` },
+    {
+      tag: '',
+      expr: [
+        tagged(`sum by (${by}) (node_cpu_seconds_total${matchers(sel, `mode!~"${busy}|${idle}"`)})`, '_other'),
+        ` or ${tagged(`count by (${by}) (node_cpu_seconds_total${matchers(sel, 'mode="idle"')})`, '_cpus')}`,
+        ` or ${tagged(`max by (${by}) (node_boot_time_seconds${matchers(sel)})`, '_boot')}`,
+        ` or ${tagged(`sum by (${by}) (avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m]))`, '_mem')}`,
+      ].join(''),
+    },
+  ];
 }
 
 /** Raw cpu counters of some targets over (at - seconds, at]: for half-hours whose boundary values disagree. */

@@ -18,7 +18,7 @@ export function trackingMetrics(registry: Registry): (c: CycleStats) => void {
     registers: [registry],
   });
   const queries = new Gauge({
-    name: CYCLE_QUERIES, help: 'Prometheus HTTP requests made by the last tracking cycle (independent of the number of hosts).',
+    name: CYCLE_QUERIES, help: 'PromQL queries issued by the last tracking cycle (a fixed number, independent of the number of hosts).',
     registers: [registry],
   });
   cycles.inc({ result: 'ok' }, 0);

@@ -16,7 +16,7 @@ export interface CycleStats {
   atSeconds: number;
   ok: boolean;
   durationSeconds: number;
-  /** Prometheus HTTP requests the cycle made (retries included) */
+  /** PromQL queries the cycle issued (the client is shared with history, so its request count cannot tell) */
   queries: number;
   error?: string;
 }

@@ -13,7 +13,7 @@ import { workspaceId } from './integrate';
 
 export interface TrackerDeps {
   config: Config;
-  prometheus: Pick<PrometheusClient, 'instantQuery' | 'stats'>;
+  prometheus: Pick<PrometheusClient, 'instantQuery'>;
   carbon: Pick<CarbonIntensityClient, 'current'>;
   store: WorkspaceStore;
   /** unix seconds; injectable so tests can run cycles at past instants */
@@ -90,7 +90,7 @@ export class Tracker {
   private async cycle(at: number): Promise<TrackingSnapshot> {
     const started = performance.now();
     const sources: Record<SourceName, SourceStatus> = { ...this.snap.sources };
-    const requestsBefore = this.deps.prometheus.stats.requests;
+    let queries = 0;
     const finish = (ok: boolean, error?: string, extra: Partial<TrackingSnapshot> = {}): TrackingSnapshot => {
       this.snap = {
         ...this.snap,
@@ -101,7 +101,7 @@ export class Tracker {
           atSeconds: at,
           ok,
           durationSeconds: (performance.now() - started) / 1000,
-          queries: this.deps.prometheus.stats.requests - requestsBefore,
+          queries,
           error,
         },
       };
@@ -130,7 +130,10 @@ export class Tracker {
     let results: Record<TrackingQueryName, Sample[]>;
     try {
       const names = Object.keys(this.queries) as TrackingQueryName[];
-      const answers = await Promise.all(names.map((n) => this.deps.prometheus.instantQuery(this.queries[n], at)));
+      const answers = await Promise.all(names.map((n) => {
+        queries++;
+        return this.deps.prometheus.instantQuery(this.queries[n], at);
+      }));
       results = Object.fromEntries(names.map((n, i) => [n, answers[i] ?? []])) as Record<TrackingQueryName, Sample[]>;
       sources.prometheus = { up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0) };
     } catch (err) {

@@ -1,7 +1,7 @@
 import { differenceBoundaries, rawIncrease } from '../../src/history/estimate';
-import { chunkHours, completeHours, doneHours } from '../../src/history/backfill';
+import { chunkHours, completeHours, doneHours, limiter } from '../../src/history/backfill';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
-import { boundaryQuery, promString, rawCpuQuery } from '../../src/history/queries';
+import { historyQueries, promString, rawCpuQuery } from '../../src/history/queries';
 import { BadRequest, parseRange, parseWhen } from '../../src/history/report';
 import { DEFAULTS } from '../../src/config';
 
@@ -64,6 +64,14 @@ describe('counter arithmetic', () => {
     expect(usage.map((u) => [u.fromSeconds - T, u.busyCpuSeconds, u.idleCpuSeconds])).toEqual([[0, 100, 1000]]);
     expect(irregular.map((i) => i.fromSeconds - T)).toEqual([1800, 3600]);
   });
+
+  it('differenceBoundaries: per-state tagged series; a target without any "other" mode counts 0 there', () => {
+    const m = { instance: 'b:9100', job: 'node' };
+    const s = (tag: string, vals: number[]) => ({ metric: { ...m, mode: tag }, values: vals.map((v, i) => [T + i * 1800, v] as [number, number]) });
+    const { usage, irregular } = differenceBoundaries([s('_busy', [10, 70]), s('_idle', [0, 1700]), s('_cpus', [1, 1]), s('_boot', [5, 5])], T, T + 1800);
+    expect(irregular).toEqual([]);
+    expect(usage.map((u) => [u.busyCpuSeconds, u.idleCpuSeconds, u.otherCpuSeconds, u.cpus])).toEqual([[60, 1700, 0, 1]]);
+  });
 });
 
 describe('planning', () => {
@@ -78,12 +86,34 @@ describe('planning', () => {
   });
 });
 
+describe('limiter', () => {
+  it('runs at most n tasks at a time, all of them, in order', async () => {
+    const limit = limiter(2);
+    let active = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (i: number) => limit(async () => {
+      started.push(i);
+      peak = Math.max(peak, ++active);
+      await new Promise((r) => setTimeout(r, 5));
+      active--;
+      if (i === 3) throw new Error('boom');
+      return i;
+    });
+    const out = await Promise.allSettled([0, 1, 2, 3, 4, 5].map(task));
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(out.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  });
+});
+
 describe('queries', () => {
   it('escapes hostile values into PromQL string literals', () => {
     expect(promString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
-    const q = boundaryQuery({ ...DEFAULTS, prometheus: { ...DEFAULTS.prometheus, selector: 'job="node"' } }, 'P"}or vector(1)#');
-    expect(q).toContain('cloud_project_name="P\\"}or vector(1)#"');
-    expect(q).toContain('avg_over_time(node_memory_Active_bytes');
+    const qs = historyQueries({ ...DEFAULTS, prometheus: { ...DEFAULTS.prometheus, selector: 'job="node"' } }, 'P"}or vector(1)#');
+    for (const { expr } of qs) expect(expr).toContain('cloud_project_name="P\\"}or vector(1)#"');
+    expect(qs.map((q) => q.tag)).toEqual(['_busy', '_idle', '']);
+    expect(qs[2]!.expr).toContain('avg_over_time(node_memory_Active_bytes');
     expect(rawCpuQuery(DEFAULTS, ['a.b:9100', 'c|d'], 2100)).toContain('instance=~"a\\\\.b:9100|c\\\\|d"');
   });
 });
