@@ -1,0 +1,4 @@
+declare module '*.prom' {
+  const text: string;
+  export default text;
+}

@@ -1,0 +1,115 @@
+import { LoadingState, PanelProps, SelectableValue } from '@grafana/data';
+import { PanelDataErrorView } from '@grafana/runtime';
+import { Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
+import React, { useMemo, useState } from 'react';
+
+import { filterWorkspaces, sortWorkspaces } from '../data/sortFilter';
+import { buildSiteModel } from '../data/viewModel';
+import { SiteAnalysisOptions, SortKey } from '../types';
+import { getStyles } from './styles';
+import { Totals } from './Totals';
+import { useIdleTicker } from './useIdleTicker';
+import { WorkspaceList } from './WorkspaceList';
+
+export const SORT_OPTIONS: Array<SelectableValue<SortKey>> = [
+  { value: 'idleWaste', label: 'Idle waste', description: 'Most energy used while idle first' },
+  { value: 'power', label: 'Power', description: 'Highest current draw first' },
+  { value: 'uptime', label: 'Uptime', description: 'Longest running first' },
+  { value: 'name', label: 'Name', description: 'By machine type, then host' },
+];
+
+type Props = PanelProps<SiteAnalysisOptions>;
+
+export function SiteAnalysisPanel({ data, options, width, height, id, fieldConfig, timeZone }: Props) {
+  const styles = useStyles2(getStyles);
+  const model = useMemo(() => buildSiteModel(data.series), [data.series]);
+  // Uptimes are as of the end of the queried range (now, for a live dashboard); they move with each refresh.
+  const nowMs = data.timeRange.to.valueOf();
+  const [filter, setFilter] = useState('');
+  // A sort picked in the panel holds until the default sort option itself changes.
+  const [picked, setPicked] = useState<{ option: SortKey; value: SortKey }>({
+    option: options.sortBy,
+    value: options.sortBy,
+  });
+  const sortBy = picked.option === options.sortBy ? picked.value : options.sortBy;
+  const ticker = useIdleTicker(model.workspaces, options.energyUnit, options.showTicker);
+
+  const visible = useMemo(
+    () => sortWorkspaces(filterWorkspaces(model.workspaces, filter), sortBy, nowMs),
+    [model.workspaces, filter, sortBy, nowMs]
+  );
+
+  const hasError = Boolean(data.errors?.length);
+  if (model.workspaces.length === 0) {
+    if (data.state === LoadingState.Loading && !hasError) {
+      return (
+        <div className={styles.empty} data-testid="adacarbon-loading">
+          Loading workspaces…
+        </div>
+      );
+    }
+    return (
+      <PanelDataErrorView
+        panelId={id}
+        fieldConfig={fieldConfig}
+        data={data}
+        message={hasError ? undefined : 'No active workspaces for this site'}
+      />
+    );
+  }
+
+  const compact =
+    options.layout === 'compact' || (options.layout === 'auto' && model.workspaces.length > options.compactAboveCount);
+
+  return (
+    <div className={styles.root} style={{ width, height }} data-testid="adacarbon-panel">
+      <Totals totals={model.totals} options={options} styles={styles} ticker={ticker} />
+      {/* Issue 6: the grid-intensity forecast strip goes here, between the totals and the workspace list. */}
+      {options.showToolbar && (
+        <div className={styles.toolbar}>
+          <div className={styles.filter}>
+            <Input
+              value={filter}
+              onChange={(e) => setFilter(e.currentTarget.value)}
+              placeholder="Filter by user or machine"
+              aria-label="Filter workspaces by user or machine"
+              data-testid="adacarbon-filter"
+            />
+          </div>
+          <div className={styles.sort}>
+            <span className={styles.sortLabel} aria-hidden>
+              Sort
+            </span>
+            <RadioButtonGroup
+              options={SORT_OPTIONS}
+              value={sortBy}
+              onChange={(v) => setPicked({ option: options.sortBy, value: v })}
+              size="sm"
+              aria-label="Sort workspaces"
+            />
+          </div>
+          <span className={styles.count} data-testid="adacarbon-count" aria-live="polite">
+            {visible.length === model.workspaces.length
+              ? `${visible.length} workspaces`
+              : `${visible.length} of ${model.workspaces.length} workspaces`}
+          </span>
+        </div>
+      )}
+      {visible.length === 0 ? (
+        <div className={styles.empty}>No workspace matches “{filter}”</div>
+      ) : (
+        <WorkspaceList
+          workspaces={visible}
+          compact={compact}
+          widthPx={width}
+          viewportPx={height}
+          options={options}
+          styles={styles}
+          ticker={ticker}
+          nowMs={nowMs}
+          timeZone={timeZone}
+        />
+      )}
+    </div>
+  );
+}
