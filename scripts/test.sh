@@ -5,23 +5,22 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh prometheus prometheus-node-exporter chromium || exit 1
 
+rm -rf artifacts/jest
 mkdir -p artifacts/jest
 status=0
 step() {
   echo "== $*"
   "$@" || status=1
 }
+# builds first: the CLI tests run exporter/dist, the provisioning tests look for grafana-plugin/dist
 step npm run build -w exporter --silent
+step npm run build -w grafana-plugin --silent
 step npx tsc -p exporter/tsconfig.json
 step npx tsc -p tests/tsconfig.json
+step npm run typecheck -w grafana-plugin --silent
 step npx jest --ci -c exporter/jest.config.js --json --outputFile=artifacts/jest/exporter.json
 step npx jest --ci -c tests/jest.config.js --json --outputFile=artifacts/jest/tests.json
-if [ -f grafana-plugin/package.json ]; then
-  step npm run build -w grafana-plugin --silent
-  step npx jest --ci -c grafana-plugin/jest.config.js --rootDir grafana-plugin --json --outputFile=artifacts/jest/plugin.json
-  if grep -q '"test:browser"' grafana-plugin/package.json; then
-    step npm run test:browser -w grafana-plugin --silent
-  fi
-fi
+step npx jest --ci -c grafana-plugin/jest.config.js --rootDir grafana-plugin --json --outputFile=artifacts/jest/plugin.json
+step npx jest --ci -c grafana-plugin/browser/jest.config.js --json --outputFile=artifacts/jest/plugin-browser.json
 node scripts/summarize-tests.js artifacts/jest/*.json || status=1
 exit $status
