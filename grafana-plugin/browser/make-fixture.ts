@@ -1,87 +1,114 @@
 /**
- * Writes fixtures/exporter-metrics.prom: /metrics output of the ada-carbon exporter for one site, following the
- * exporter's metric contract. Run once (npx ts-node browser/make-fixture.ts) and commit the result; tests read the file.
+ * Writes fixtures/exporter-metrics.prom: the REAL /metrics output of the ada-carbon exporter app for the isis site.
+ * Same set-up as exporter/test/integration/fleet.test.ts: a synthetic fleet loaded into a real Prometheus (promtool
+ * blocks), the carbon-intensity replay server, tracking cycles at past instants through the injectable clock, then the
+ * 48 h forecast refreshed (national and, with a postcode, regional) so the greener-choices metrics are there.
+ * The fleet ends at the last half-hour before now, so the recorded start times and forecast are recent.
+ *
+ *   cd /work/main && npx tsx grafana-plugin/browser/make-fixture.ts
  */
-import fs from 'fs';
-import path from 'path';
+import fs from 'node:fs';
+import path from 'node:path';
 
-import { fleetSeries, FIXED_NOW_MS, workspaceFixture, WorkspaceFixture } from '../src/test-utils/fleet';
-import { PromSeries, renderSeriesLine } from '../src/test-utils/exposition';
+import { startCarbonServer } from '../../tests/harness/carbonServer';
+import type { FleetHost, FleetSpec } from '../../tests/harness/fleet';
+import { startFleetPrometheus } from '../../exporter/test/support/fleetPrometheus';
+import { testApp, testConfig } from '../../exporter/test/support/app';
+import { promtoolCheckMetrics } from '../../exporter/test/support/promtool';
 
-const recordedAtSeconds = Math.floor(Date.now() / 1000);
-const shift = recordedAtSeconds - FIXED_NOW_MS / 1000;
+const OUT = path.join(__dirname, 'fixtures', 'exporter-metrics.prom');
+const GiB = 1024 ** 3;
+const END = Math.floor(Date.now() / 1000 / 1800) * 1800;
+const START = END - 3 * 3600;
 
-const workspaces: WorkspaceFixture[] = Array.from({ length: 12 }, (_, i) => {
-  const w = workspaceFixture(i, 'isis');
-  return { ...w, startedTimestampSeconds: Math.round(w.startedTimestampSeconds + shift) };
+const shares = (busy: number) => ({
+  user: busy * 0.7,
+  system: busy * 0.2,
+  softirq: busy * 0.05,
+  nice: busy * 0.05,
+  idle: (1 - busy) * 0.9,
+  iowait: (1 - busy) * 0.08,
+  steal: (1 - busy) * 0.02,
+  irq: 0,
 });
-// A workspace booted a minute ago: no full tracking interval yet, so its idle ratio is not a number.
-const fresh = workspaces[11]!;
-const scale = 60 / (recordedAtSeconds - fresh.startedTimestampSeconds);
-workspaces[11] = {
-  ...fresh,
-  idleRatio: NaN,
-  startedTimestampSeconds: recordedAtSeconds - 60,
-  busyJoules: fresh.busyJoules * scale,
-  idleJoules: fresh.idleJoules * scale,
-  busyGrams: fresh.busyGrams * scale,
-  idleGrams: fresh.idleGrams * scale,
-};
+const MACHINES: Array<[string, number]> = [
+  ['Muon', 4],
+  ['SANS', 4],
+  ['Artemis (Matlab)', 8],
+  ['Tomography (GPU)', 16],
+  ['Excitations', 8],
+  ['Reflectometry', 4],
+];
+const OWNERS = ['abc12345', 'jsmith', 'r.patel', 'wkowalski', 'lchen', 'mgarcia'];
+// busy share per host: a mix of idle-all-day, light and heavy users
+const BUSY = [0.02, 0.6, 0.3, 0.05, 0.9, 0.12, 0.45, 0.0, 0.75, 0.2, 0.08, 0.5];
 
-const HELP: Record<string, [string, string]> = {
-  ada_carbon_workspace_energy_joules_total: [
-    'counter',
-    'Estimated energy used by the workspace since it started, in joules, by CPU state.',
-  ],
-  ada_carbon_workspace_emissions_grams_total: [
-    'counter',
-    'Estimated emissions of the workspace since it started, in grams CO2e, by CPU state.',
-  ],
-  ada_carbon_workspace_power_watts: ['gauge', 'Estimated current power draw of the workspace, in watts.'],
-  ada_carbon_workspace_idle_power_watts: ['gauge', 'Idle part of the estimated current power draw, in watts.'],
-  ada_carbon_workspace_idle_ratio: ['gauge', 'Share of CPU time idle over the last tracking interval (0-1).'],
-  ada_carbon_workspace_cpus: ['gauge', 'vCPUs of the workspace.'],
-  ada_carbon_workspace_started_timestamp_seconds: ['gauge', 'Unix time the workspace booted, in seconds.'],
-};
-
-const lines: string[] = [];
-const series = fleetSeries(workspaces).map((s): PromSeries => {
-  // Prometheus adds instance/job when it scrapes; the exporter's own output does not carry them.
-  const { instance: _i, job: _j, ...labels } = s.labels;
-  return { ...s, labels };
+const hosts: FleetHost[] = BUSY.map((busy, i) => {
+  const [machine, cpus] = MACHINES[i % MACHINES.length]!;
+  return {
+    instance: `host-172-16-0-${i + 2}.nubes.example:9100`,
+    labels: {
+      cloud_project_name: 'IDAaaS',
+      machine_name: machine,
+      host: `172.16.0.${i + 2}`,
+      owner: OWNERS[i % OWNERS.length]!,
+    },
+    cpus,
+    modeShares: shares(busy),
+    memTotalBytes: 16 * GiB,
+    memActiveBytes: (1 + (i % 5)) * GiB,
+    // uptimes from 4 h to several days; the last one booted during the recorded window
+    bootTimeSeconds: i === BUSY.length - 1 ? END - 1500 : START - 3600 * (1 + ((i * 37) % 150)),
+  };
 });
-for (const [name, [type, help]] of Object.entries(HELP)) {
-  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  lines.push(...series.filter((s) => s.name === name).map(renderSeriesLine));
+
+const spec: FleetSpec = { startSeconds: START, endSeconds: END, stepSeconds: 15, hosts };
+
+async function main(): Promise<void> {
+  let clock = START;
+  const [prom, carbon] = await Promise.all([startFleetPrometheus(spec), startCarbonServer({ now: () => clock })]);
+  const app = await testApp(
+    testConfig({
+      prometheus: { url: prom.url, retries: 0, timeoutSeconds: 10 },
+      carbonIntensity: { url: carbon.url, cacheSeconds: 0, postcode: 'OX11' },
+      labels: { project: 'cloud_project_name', machine: 'machine_name', host: 'host', user: 'owner' },
+      machines: {
+        default: { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0.4, otherWatts: 5 },
+        'Tomography (GPU)': { busyWattsPerCpu: 14, idleWattsPerCpu: 2 },
+      },
+      pue: 1.2,
+      tracking: { intervalSeconds: 60, closeAfterSeconds: 600 },
+    }),
+    { clock: () => clock }
+  );
+  try {
+    for (let t = START + 1800; t <= END; t += 300) {
+      clock = t;
+      const snap = await app.tracker.refresh(t);
+      if (!snap.lastCycle?.ok) {
+        throw new Error(`tracking cycle at ${new Date(t * 1000).toISOString()} failed`);
+      }
+    }
+    await app.green.forecast.refresh();
+    const res = await app.inject('/metrics');
+    if (res.statusCode !== 200) {
+      throw new Error(`/metrics answered ${res.statusCode}`);
+    }
+    const complaints = promtoolCheckMetrics(res.body);
+    if (complaints) {
+      throw new Error(`promtool check metrics: ${complaints}`);
+    }
+    fs.writeFileSync(OUT, res.body);
+    process.stdout.write(
+      `wrote ${OUT}: ${res.body.split('\n').length} lines, recorded at ${new Date(END * 1000).toISOString()}\n`
+    );
+  } finally {
+    await app.close();
+    await Promise.all([prom.stop(), carbon.stop()]);
+  }
 }
-lines.push(
-  '# HELP ada_carbon_grid_intensity_grams_per_kilowatt_hour Carbon intensity of the grid, in gCO2 per kWh.',
-  '# TYPE ada_carbon_grid_intensity_grams_per_kilowatt_hour gauge',
-  'ada_carbon_grid_intensity_grams_per_kilowatt_hour{area="national"} 150',
-  'ada_carbon_grid_intensity_grams_per_kilowatt_hour{area="regional"} 142',
-  '# HELP ada_carbon_grid_intensity_fallback 1 when the intensity is the configured fallback, not real data.',
-  '# TYPE ada_carbon_grid_intensity_fallback gauge',
-  'ada_carbon_grid_intensity_fallback{area="national"} 0',
-  'ada_carbon_grid_intensity_fallback{area="regional"} 0',
-  '# HELP ada_carbon_source_up 1 when the last request to the source succeeded.',
-  '# TYPE ada_carbon_source_up gauge',
-  'ada_carbon_source_up{source="prometheus"} 1',
-  'ada_carbon_source_up{source="carbon_intensity"} 1',
-  'ada_carbon_source_up{source="store"} 1',
-  '# HELP ada_carbon_tracking_cycle_duration_seconds Duration of one tracking cycle, in seconds.',
-  '# TYPE ada_carbon_tracking_cycle_duration_seconds histogram',
-  'ada_carbon_tracking_cycle_duration_seconds_bucket{le="0.1"} 118',
-  'ada_carbon_tracking_cycle_duration_seconds_bucket{le="0.5"} 143',
-  'ada_carbon_tracking_cycle_duration_seconds_bucket{le="+Inf"} 144',
-  'ada_carbon_tracking_cycle_duration_seconds_sum 9.81',
-  'ada_carbon_tracking_cycle_duration_seconds_count 144',
-  '# HELP ada_carbon_build_info Build information; always 1.',
-  '# TYPE ada_carbon_build_info gauge',
-  'ada_carbon_build_info{version="0.1.0"} 1'
-);
 
-const out = path.resolve(__dirname, 'fixtures', 'exporter-metrics.prom');
-fs.writeFileSync(out, lines.join('\n') + '\n');
-console.log(
-  `wrote ${out}: ${series.length} workspace series, recorded at ${new Date(recordedAtSeconds * 1000).toISOString()}`
-);
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

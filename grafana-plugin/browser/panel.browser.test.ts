@@ -17,6 +17,15 @@ function fixtureSum(metric: string, state?: string): number {
     .reduce((acc, l) => acc + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 const workspaceCount = FIXTURE.split('\n').filter((l) => l.startsWith('ada_carbon_workspace_power_watts{')).length;
+/** Values of a metric's samples whose label text contains every fragment, in file order. */
+function fixtureValues(metric: string, ...fragments: string[]): number[] {
+  return FIXTURE.split('\n')
+    .filter((l) => l.startsWith(`${metric}{`) && fragments.every((f) => l.includes(f)))
+    .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
+}
+const firstArea = /^ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour\{area="([^"]+)"/m.exec(FIXTURE)![1]!;
+const recordedAtSeconds = Math.max(...fixtureValues('ada_carbon_grid_forecast_last_success_timestamp_seconds'));
+const hhmmUtc = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 16);
 const numberIn = (text: string | null) => Number((text ?? '').replace(/[^0-9.]/g, ''));
 
 let served: Served;
@@ -65,6 +74,7 @@ describe.each(['light', 'dark'] as const)('panel in Chromium, %s theme', (theme)
   afterAll(async () => {
     await page.getByLabel('Filter workspaces by user or machine').blur();
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, `panel-${theme}.png`), fullPage: true });
+    await page.getByTestId('adacarbon-green').screenshot({ path: path.join(ARTIFACTS_DIR, `forecast-${theme}.png`) });
     await page.close();
   });
 
@@ -83,13 +93,78 @@ describe.each(['light', 'dark'] as const)('panel in Chromium, %s theme', (theme)
     const kg = fixtureSum('ada_carbon_workspace_emissions_grams_total') / 1000;
     expect(await text('carbon')).toBe(`${kg.toFixed(2)} kgCO₂e`);
     const idleKwh = fixtureSum('ada_carbon_workspace_energy_joules_total', 'idle') / 3.6e6;
-    expect(numberIn(await page.getByTestId('adacarbon-total-ticker').textContent())).toBeGreaterThanOrEqual(idleKwh);
+    // the ticker shows the counter rounded to its last digit, never less than the recorded value minus that rounding
+    const shown = (await page.getByTestId('adacarbon-total-ticker').textContent()) ?? '';
+    const decimals = (/\.(\d+)/.exec(shown)?.[1] ?? '').length;
+    expect(numberIn(shown)).toBeGreaterThanOrEqual(idleKwh - 0.5 * 10 ** -decimals);
   });
 
-  it('a workspace without an idle ratio yet says "no data" instead of a number', async () => {
-    const fresh = page.locator('[data-testid="adacarbon-card"][data-level="unknown"]');
-    await expect(fresh.count()).resolves.toBe(1);
-    await expect(fresh.getByTestId('adacarbon-card-idleRatio').textContent()).resolves.toBe('—');
+  it('flags the cards by the idle thresholds of the recorded idle ratios', async () => {
+    const ratios = fixtureValues('ada_carbon_workspace_idle_ratio');
+    const count = (level: string) => page.locator(`[data-testid="adacarbon-card"][data-level="${level}"]`).count();
+    await expect(count('critical')).resolves.toBe(ratios.filter((r) => r >= 0.9).length);
+    await expect(count('warning')).resolves.toBe(ratios.filter((r) => r >= 0.5 && r < 0.9).length);
+    await expect(count('ok')).resolves.toBe(ratios.filter((r) => r < 0.5).length);
+  });
+
+  it('draws the recorded 48 h forecast with the greenest windows in green', async () => {
+    const strip = page.getByTestId('adacarbon-forecast');
+    await expect(strip.getByTestId('adacarbon-forecast-area').textContent()).resolves.toBe(firstArea);
+    const forecast = fixtureValues('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour', `area="${firstArea}"`);
+    await expect(strip.getByTestId('adacarbon-forecast-slot').count()).resolves.toBe(forecast.length);
+    // the green half-hours are the union of the recorded windows, from their start times and durations
+    const base = recordedAtSeconds - (recordedAtSeconds % 1800);
+    const expected = new Set<number>();
+    for (const [duration, hours] of [
+      ['1h', 1],
+      ['3h', 3],
+      ['8h', 8],
+    ] as const) {
+      const [start] = fixtureValues(
+        'ada_carbon_grid_greenest_window_start_timestamp_seconds',
+        `area="${firstArea}"`,
+        `duration="${duration}"`
+      );
+      for (let i = 0; i < hours * 2; i++) {
+        expected.add((start! - base) / 60 + i * 30);
+      }
+    }
+    const green = await strip
+      .locator('[data-testid="adacarbon-forecast-slot"][data-green="true"]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-offset'))));
+    expect(green).toEqual([...expected].sort((a, b) => a - b));
+    const box = await strip.getByTestId('adacarbon-forecast-chart').boundingBox();
+    expect(box!.height).toBeGreaterThan(60);
+  });
+
+  it('gives the recorded advice and idle-shutdown savings beside the totals', async () => {
+    const lines = await page.getByTestId('adacarbon-advice-line').allTextContents();
+    const [start] = fixtureValues(
+      'ada_carbon_grid_greenest_window_start_timestamp_seconds',
+      `area="${firstArea}"`,
+      'duration="3h"'
+    );
+    const [saving] = fixtureValues(
+      'ada_carbon_grid_greenest_window_saving_ratio',
+      `area="${firstArea}"`,
+      'duration="3h"'
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^Start a 3 h job (tomorrow )?at ${hhmmUtc(start!)} to cut its carbon by ${Math.round(saving! * 100)}%$`
+      )
+    );
+    const idle = fixtureSum('ada_carbon_idle_workspaces');
+    const kg = fixtureSum('ada_carbon_idle_shutdown_projected_daily_saving_grams') / 1000;
+    const kwh = fixtureSum('ada_carbon_idle_shutdown_projected_daily_saving_joules') / 3.6e6;
+    await expect(page.getByTestId('adacarbon-idle-savings').textContent()).resolves.toBe(
+      `Shutting down ${idle} idle workspace${idle === 1 ? '' : 's'} would save ${kg.toFixed(2)} kgCO₂e and ${kwh.toFixed(2)} kWh per day.`
+    );
+  });
+
+  it('shows no data-issues notice for clean exporter output', async () => {
+    await expect(page.getByTestId('adacarbon-data-issues').count()).resolves.toBe(0);
   });
 
   it('the idle ticker advances in the totals and on the cards', async () => {
@@ -126,6 +201,16 @@ describe.each(['light', 'dark'] as const)('panel in Chromium, %s theme', (theme)
   it('logs no errors', () => {
     expect(errors).toEqual([]);
   });
+});
+
+it('the area option picks the regional forecast when both are present', async () => {
+  const { page, errors } = await open('theme=dark&area=regional');
+  await expect(page.getByTestId('adacarbon-forecast-area').textContent()).resolves.toBe('regional');
+  const [saving] = fixtureValues('ada_carbon_grid_greenest_window_saving_ratio', 'area="regional"', 'duration="1h"');
+  const first = await page.getByTestId('adacarbon-advice-line').first().textContent();
+  expect(first).toMatch(new RegExp(`(cut its carbon by ${Math.round(saving! * 100)}%|Now is the greenest time)`));
+  expect(errors).toEqual([]);
+  await page.close();
 });
 
 it('compact layout for a few hundred workspaces', async () => {

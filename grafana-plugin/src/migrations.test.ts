@@ -56,3 +56,16 @@ describe('options migration', () => {
     expect(plugin.defaults).toEqual(DEFAULT_OPTIONS);
   });
 });
+
+describe('options migration of the greener-choices options', () => {
+  it('keeps saved values and defaults the rest', () => {
+    const { migrateOptions: migrate } = jest.requireActual('./migrations') as typeof import('./migrations');
+    expect(migrate({ showForecast: false, forecastArea: ' regional ', showDataIssues: 'yes' })).toMatchObject({
+      showForecast: false,
+      showAdvice: true,
+      forecastArea: 'regional',
+      showDataIssues: true,
+    });
+    expect(migrate({ forecastArea: 3 }).forecastArea).toBe('');
+  });
+});

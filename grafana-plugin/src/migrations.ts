@@ -23,6 +23,13 @@ function ratio(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : fallback;
 }
 
+type BooleanOption = 'showToolbar' | 'showForecast' | 'showAdvice' | 'showDataIssues';
+
+function bool(raw: Record<string, unknown>, key: BooleanOption): boolean {
+  const v = raw[key];
+  return typeof v === 'boolean' ? v : DEFAULT_OPTIONS[key];
+}
+
 export function migrateOptions(rawOptions: unknown): SiteAnalysisOptions {
   const raw = (rawOptions && typeof rawOptions === 'object' ? rawOptions : {}) as Record<string, unknown>;
   let warning = ratio(raw.idleWarningRatio, DEFAULT_OPTIONS.idleWarningRatio);
@@ -47,7 +54,11 @@ export function migrateOptions(rawOptions: unknown): SiteAnalysisOptions {
         : DEFAULT_OPTIONS.compactAboveCount,
     cardFields: fields,
     showTicker: typeof raw.showTicker === 'boolean' ? raw.showTicker : DEFAULT_OPTIONS.showTicker,
-    showToolbar: typeof raw.showToolbar === 'boolean' ? raw.showToolbar : DEFAULT_OPTIONS.showToolbar,
+    showToolbar: bool(raw, 'showToolbar'),
+    showForecast: bool(raw, 'showForecast'),
+    showAdvice: bool(raw, 'showAdvice'),
+    forecastArea: typeof raw.forecastArea === 'string' ? raw.forecastArea.trim() : DEFAULT_OPTIONS.forecastArea,
+    showDataIssues: bool(raw, 'showDataIssues'),
   };
 }
 

@@ -117,4 +117,39 @@ export const plugin = new PanelPlugin<SiteAnalysisOptions>(SiteAnalysisPanel)
         description: 'Advance idle energy every second from the current idle power between refreshes',
         defaultValue: DEFAULT_OPTIONS.showTicker,
       })
+      .addBooleanSwitch({
+        category: ['Greener choices'],
+        path: 'showForecast',
+        name: 'Forecast strip',
+        description: 'The 48 h grid forecast with the greenest window per job length (needs the forecast queries)',
+        defaultValue: DEFAULT_OPTIONS.showForecast,
+      })
+      .addBooleanSwitch({
+        category: ['Greener choices'],
+        path: 'showAdvice',
+        name: 'Advice and idle savings',
+        description: 'When to start a job, and what shutting idle workspaces down would save per day',
+        defaultValue: DEFAULT_OPTIONS.showAdvice,
+      })
+      .addRadio({
+        category: ['Greener choices'],
+        path: 'forecastArea',
+        name: 'Forecast area',
+        description: 'Which area to show when the queries return both (the dashboard variable $area usually picks one)',
+        defaultValue: DEFAULT_OPTIONS.forecastArea,
+        settings: {
+          options: [
+            { value: '', label: 'First in the data' },
+            { value: 'national', label: 'National' },
+            { value: 'regional', label: 'Regional' },
+          ],
+        },
+      })
+      .addBooleanSwitch({
+        category: ['Data quality'],
+        path: 'showDataIssues',
+        name: 'Data issues notice',
+        description: 'A small notice counting duplicate, NaN and unrecognised series',
+        defaultValue: DEFAULT_OPTIONS.showDataIssues,
+      })
   );

@@ -36,6 +36,14 @@ export interface SiteAnalysisOptions {
   cardFields: CardField[];
   showTicker: boolean;
   showToolbar: boolean;
+  /** The grid forecast strip with the greenest windows marked (shown only when its queries return data). */
+  showForecast: boolean;
+  /** Greenest-window advice and idle-shutdown savings beside the totals (shown only when there is data). */
+  showAdvice: boolean;
+  /** Forecast area to show when the data holds several (e.g. national and regional); '' = the first. */
+  forecastArea: string;
+  /** A small notice counting duplicate, NaN and unrecognised series. */
+  showDataIssues: boolean;
 }
 
 export const DEFAULT_OPTIONS: SiteAnalysisOptions = {
@@ -49,4 +57,8 @@ export const DEFAULT_OPTIONS: SiteAnalysisOptions = {
   cardFields: [...ALL_CARD_FIELDS],
   showTicker: true,
   showToolbar: true,
+  showForecast: true,
+  showAdvice: true,
+  forecastArea: '',
+  showDataIssues: true,
 };

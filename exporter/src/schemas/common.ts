@@ -7,3 +7,13 @@ export const ErrorResponse = Type.Object({
   message: Type.String(),
   code: Type.Optional(Type.String()),
 });
+
+/** The busy/idle split every usage figure carries (cpu-seconds, kWh, gCO2e), shared by live and history responses. */
+export const EnergySplitFields = {
+  busy_cpu_seconds: Type.Number(),
+  idle_cpu_seconds: Type.Number(),
+  busy_kwh: Type.Number(),
+  idle_kwh: Type.Number(),
+  busy_gco2e: Type.Number(),
+  idle_gco2e: Type.Number(),
+};

@@ -1,17 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ErrorResponse } from './common';
+import { ErrorResponse, EnergySplitFields } from './common';
 
 const Level = Type.String({ minLength: 1, maxLength: 32, description: 'site | project | experiment | machine | host | user' });
 const Key = Type.String({ minLength: 1, maxLength: 2048, description: 'the value at that level, e.g. IDAaaS' });
 const When = Type.String({ minLength: 1, maxLength: 40, description: 'YYYY-MM-DD or an ISO 8601 date-time (UTC)' });
 
 export const Figures = Type.Object({
-  busy_cpu_seconds: Type.Number(),
-  idle_cpu_seconds: Type.Number(),
-  busy_kwh: Type.Number(),
-  idle_kwh: Type.Number(),
-  busy_gco2e: Type.Number(),
-  idle_gco2e: Type.Number(),
+  ...EnergySplitFields,
   hours_expected: Type.Integer(),
   hours_estimated: Type.Integer(),
   hours_failed: Type.Integer(),

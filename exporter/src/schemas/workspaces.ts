@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ErrorResponse } from './common';
+import { EnergySplitFields, ErrorResponse } from './common';
 
 export const WorkspacesQuery = Type.Object(
   { site: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a configured site, e.g. clf' })) },
@@ -18,12 +18,7 @@ export const WorkspaceView = Type.Object({
   started_at: Type.String({ format: 'date-time' }),
   last_seen_at: Type.String({ format: 'date-time' }),
   cpus: Type.Number(),
-  busy_cpu_seconds: Type.Number(),
-  idle_cpu_seconds: Type.Number(),
-  busy_kwh: Type.Number(),
-  idle_kwh: Type.Number(),
-  busy_gco2e: Type.Number(),
-  idle_gco2e: Type.Number(),
+  ...EnergySplitFields,
   /** part of the gCO2e computed with the fallback intensity */
   fallback_gco2e: Type.Number(),
   power_watts: Type.Number(),

@@ -1,10 +1,13 @@
 /**
  * Browser harness: the real panel component with real @grafana/ui and @grafana/data, themed like Grafana, fed with
  * frames built from recorded exporter output. Query string: theme=light|dark, workspaces=<n> (generated fleet instead of
- * the recorded fixture), layout=auto|cards|compact.
+ * the recorded fixture), layout=auto|cards|compact, area=<forecast area option>.
+ * With the recorded fixture, "now" is the instant it was recorded (the forecast's last success), as in Grafana where
+ * the instant queries run at the end of the time range.
  */
 import {
   createTheme,
+  dateTime,
   dateTimeFormat,
   getDefaultTimeRange,
   getValueFormat,
@@ -19,7 +22,8 @@ import { createRoot, Root } from 'react-dom/client';
 import { SiteAnalysisPanel } from '../../src/components/SiteAnalysisPanel';
 import { buildSiteModel } from '../../src/data/viewModel';
 import { fleet, fleetSeries, tableFrames } from '../../src/test-utils/factory';
-import { parseExposition, PromSeries, workspaceSeries } from '../../src/test-utils/exposition';
+import { GREEN_METRIC_BY_NAME, METRIC_BY_NAME } from '../../src/data/metrics';
+import { parseExposition, PromSeries } from '../../src/test-utils/exposition';
 import { panelProps } from '../../src/test-utils/panelProps';
 import { DEFAULT_OPTIONS, LayoutMode, SiteAnalysisOptions } from '../../src/types';
 import recorded from '../fixtures/exporter-metrics.prom';
@@ -30,8 +34,29 @@ const theme = createTheme({ colors: { mode } });
 const WIDTH = 1280;
 const HEIGHT = 880;
 
+const RECORDED = parseExposition(recorded);
+const recordedAtMs =
+  1000 *
+  Math.max(
+    ...RECORDED.filter((s) => s.name === 'ada_carbon_grid_forecast_last_success_timestamp_seconds').map((s) => s.value)
+  );
+
+/** The series the panel's queries would return: workspace and greener-choices metrics. */
 function seriesFor(count: number | null): PromSeries[] {
-  return count === null ? workspaceSeries(parseExposition(recorded)) : fleetSeries(fleet(count));
+  return count === null
+    ? RECORDED.filter((s) => METRIC_BY_NAME[s.name] || GREEN_METRIC_BY_NAME[s.name])
+    : fleetSeries(fleet(count));
+}
+
+function timeRangeFor(count: number | null) {
+  if (count !== null || !Number.isFinite(recordedAtMs)) {
+    return getDefaultTimeRange();
+  }
+  return {
+    from: dateTime(recordedAtMs - 6 * 3600_000),
+    to: dateTime(recordedAtMs),
+    raw: { from: 'now-6h', to: 'now' },
+  };
 }
 
 function App({ props }: { props: PanelProps<SiteAnalysisOptions> }) {
@@ -65,9 +90,10 @@ function renderNow(count: number | null, layout: LayoutMode): number {
   container.innerHTML = '';
   root = createRoot(container);
   // Frames as Grafana hands them over, stamped with the real clock; built before timing starts.
-  const frames = tableFrames(seriesFor(count), Date.now());
-  const data = { state: LoadingState.Done, series: frames, timeRange: getDefaultTimeRange() };
-  const props = panelProps(data, { ...DEFAULT_OPTIONS, layout });
+  const timeRange = timeRangeFor(count);
+  const frames = tableFrames(seriesFor(count), timeRange.to.valueOf());
+  const data = { state: LoadingState.Done, series: frames, timeRange };
+  const props = panelProps(data, { ...DEFAULT_OPTIONS, layout, forecastArea: params.get('area') ?? '' });
   const t0 = performance.now();
   flushSync(() => root!.render(<App props={props} />));
   void document.body.offsetHeight; // include style and layout, not just React's commit

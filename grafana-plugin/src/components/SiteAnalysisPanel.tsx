@@ -3,9 +3,17 @@ import { PanelDataErrorView } from '@grafana/runtime';
 import { Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import React, { useMemo, useState } from 'react';
 
+import { adviceLines } from '../data/advice';
+import { dataIssues } from '../data/diagnostics';
+import { buildForecastModel } from '../data/forecast';
+import { extractSamples } from '../data/frames';
 import { filterWorkspaces, sortWorkspaces } from '../data/sortFilter';
-import { buildSiteModel } from '../data/viewModel';
+import { buildSiteModelFromSamples } from '../data/viewModel';
 import { SiteAnalysisOptions, SortKey } from '../types';
+import { DataIssuesNotice } from './DataIssuesNotice';
+import { ForecastStrip } from './ForecastStrip';
+import { GreenChoices } from './GreenChoices';
+import { getGreenStyles } from './greenStyles';
 import { getStyles } from './styles';
 import { Totals } from './Totals';
 import { useIdleTicker } from './useIdleTicker';
@@ -22,9 +30,20 @@ type Props = PanelProps<SiteAnalysisOptions>;
 
 export function SiteAnalysisPanel({ data, options, width, height, id, fieldConfig, timeZone }: Props) {
   const styles = useStyles2(getStyles);
-  const model = useMemo(() => buildSiteModel(data.series), [data.series]);
+  const greenStyles = useStyles2(getGreenStyles);
+  const extracted = useMemo(() => extractSamples(data.series), [data.series]);
+  const model = useMemo(() => buildSiteModelFromSamples(extracted), [extracted]);
   // Uptimes are as of the end of the queried range (now, for a live dashboard); they move with each refresh.
   const nowMs = data.timeRange.to.valueOf();
+  const forecast = useMemo(
+    () => buildForecastModel(extracted.greenSamples, { area: options.forecastArea, nowMs }),
+    [extracted, options.forecastArea, nowMs]
+  );
+  const advice = useMemo(
+    () => (forecast.slots.length + forecast.windows.length > 0 ? adviceLines(forecast, nowMs, timeZone) : null),
+    [forecast, nowMs, timeZone]
+  );
+  const issues = useMemo(() => dataIssues(model.diagnostics, forecast.diagnostics), [model, forecast]);
   const [filter, setFilter] = useState('');
   // A sort picked in the panel holds until the default sort option itself changes.
   const [picked, setPicked] = useState<{ option: SortKey; value: SortKey }>({
@@ -58,13 +77,26 @@ export function SiteAnalysisPanel({ data, options, width, height, id, fieldConfi
     );
   }
 
+  // Nothing of this without its queries: panels set up before issue 6 look as they did.
+  const showStrip = options.showForecast && forecast.slots.length + forecast.windows.length > 0;
+  const showAside = options.showAdvice && (advice !== null || forecast.savings !== null);
+  const notice =
+    options.showDataIssues && issues.count > 0 ? <DataIssuesNotice issues={issues} styles={greenStyles} /> : null;
+
   const compact =
     options.layout === 'compact' || (options.layout === 'auto' && model.workspaces.length > options.compactAboveCount);
 
   return (
     <div className={styles.root} style={{ width, height }} data-testid="adacarbon-panel">
       <Totals totals={model.totals} options={options} styles={styles} ticker={ticker} />
-      {/* Issue 6: the grid-intensity forecast strip goes here, between the totals and the workspace list. */}
+      {(showStrip || showAside) && (
+        <div className={greenStyles.row} data-testid="adacarbon-green">
+          {showStrip && <ForecastStrip model={forecast} styles={greenStyles} timeZone={timeZone} />}
+          {showAside && (
+            <GreenChoices advice={advice} savings={forecast.savings} options={options} styles={greenStyles} />
+          )}
+        </div>
+      )}
       {options.showToolbar && (
         <div className={styles.toolbar}>
           <div className={styles.filter}>
@@ -93,8 +125,10 @@ export function SiteAnalysisPanel({ data, options, width, height, id, fieldConfi
               ? `${visible.length} workspaces`
               : `${visible.length} of ${model.workspaces.length} workspaces`}
           </span>
+          {notice}
         </div>
       )}
+      {!options.showToolbar && notice && <div>{notice}</div>}
       {visible.length === 0 ? (
         <div className={styles.empty}>No workspace matches “{filter}”</div>
       ) : (

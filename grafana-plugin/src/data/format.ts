@@ -83,3 +83,7 @@ export function tickerDecimals(rateWatts: number, joules: number, unit: EnergyUn
   const decimals = Math.ceil(-Math.log10(perSecond));
   return Math.min(MAX_DECIMALS, Math.max(2, decimals));
 }
+
+export function formatGramsPerKwh(gramsPerKwh: number | null): string {
+  return gramsPerKwh === null ? MISSING : fmt('suffix:gCO₂/kWh', gramsPerKwh, 0);
+}

@@ -60,7 +60,7 @@ describe('extractSamples', () => {
         { name: 'Value', type: FieldType.number, labels: { __name__: 'node_load1' }, values: [1] },
       ],
     });
-    expect(extractSamples([frame])).toEqual({ samples: [], unrecognisedSeries: 1 });
+    expect(extractSamples([frame])).toEqual({ samples: [], greenSamples: [], unrecognisedSeries: 1 });
   });
 
   it('turns NaN, infinities and nulls into null and leaves empty label cells out', () => {

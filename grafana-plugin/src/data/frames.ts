@@ -5,7 +5,14 @@
  */
 import { DataFrame, Field, FieldType } from '@grafana/data';
 
-import { METRIC_BY_NAME, METRIC_BY_REF_ID, MetricKey } from './metrics';
+import {
+  GREEN_METRIC_BY_NAME,
+  GREEN_METRIC_BY_REF_ID,
+  GreenMetricKey,
+  METRIC_BY_NAME,
+  METRIC_BY_REF_ID,
+  MetricKey,
+} from './metrics';
 
 export interface Sample {
   metric: MetricKey;
@@ -14,8 +21,16 @@ export interface Sample {
   value: number | null;
 }
 
+/** A sample of the greener-choices metrics (forecast, greenest windows, idle-shutdown savings). */
+export interface GreenSample {
+  metric: GreenMetricKey;
+  labels: Record<string, string>;
+  value: number | null;
+}
+
 export interface ExtractResult {
   samples: Sample[];
+  greenSamples: GreenSample[];
   /** Series whose metric could not be recognised from refId or __name__. */
   unrecognisedSeries: number;
 }
@@ -27,20 +42,40 @@ function finiteOrNull(raw: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+type Recognised = { kind: 'workspace'; metric: MetricKey } | { kind: 'green'; metric: GreenMetricKey };
+
+function byRefId(refId: string): Recognised | undefined {
+  const w = METRIC_BY_REF_ID[refId];
+  if (w) {
+    return { kind: 'workspace', metric: w };
+  }
+  const g = GREEN_METRIC_BY_REF_ID[refId];
+  return g ? { kind: 'green', metric: g } : undefined;
+}
+
 /** The metric a value field carries by its query: "Value #<refId>" or the frame's refId. */
-function metricByQuery(frame: DataFrame, field: Field): MetricKey | undefined {
+function metricByQuery(frame: DataFrame, field: Field): Recognised | undefined {
   const fromFieldName = VALUE_NAME_PATTERN.exec(field.name)?.[1];
   for (const refId of [fromFieldName, frame.refId]) {
-    if (refId !== undefined && METRIC_BY_REF_ID[refId]) {
-      return METRIC_BY_REF_ID[refId];
+    const found = refId !== undefined ? byRefId(refId) : undefined;
+    if (found) {
+      return found;
     }
   }
   return undefined;
 }
 
-function metricByName(labels: Record<string, string>): MetricKey | undefined {
+function metricByName(labels: Record<string, string>): Recognised | undefined {
   const name = labels['__name__'];
-  return name !== undefined ? METRIC_BY_NAME[name] : undefined;
+  if (name === undefined) {
+    return undefined;
+  }
+  const w = METRIC_BY_NAME[name];
+  if (w) {
+    return { kind: 'workspace', metric: w };
+  }
+  const g = GREEN_METRIC_BY_NAME[name];
+  return g ? { kind: 'green', metric: g } : undefined;
 }
 
 function lastFiniteValue(values: readonly unknown[]): number | null {
@@ -61,7 +96,15 @@ function isTableFrame(frame: DataFrame, valueFields: Field[]): boolean {
 
 export function extractSamples(frames: readonly DataFrame[]): ExtractResult {
   const samples: Sample[] = [];
+  const greenSamples: GreenSample[] = [];
   let unrecognisedSeries = 0;
+  const push = (found: Recognised, labels: Record<string, string>, value: number | null) => {
+    if (found.kind === 'workspace') {
+      samples.push({ metric: found.metric, labels, value });
+    } else {
+      greenSamples.push({ metric: found.metric, labels, value });
+    }
+  };
 
   for (const frame of frames) {
     const valueFields = frame.fields.filter((f) => f.type === FieldType.number);
@@ -79,7 +122,7 @@ export function extractSamples(frames: readonly DataFrame[]): ExtractResult {
         valueFields.forEach((vf, i) => {
           const metric = queryMetrics[i] ?? metricByName(labels);
           if (metric) {
-            samples.push({ metric, labels, value: finiteOrNull(vf.values[row]) });
+            push(metric, labels, finiteOrNull(vf.values[row]));
           } else {
             unrecognisedSeries++;
           }
@@ -94,8 +137,8 @@ export function extractSamples(frames: readonly DataFrame[]): ExtractResult {
         unrecognisedSeries++;
         continue;
       }
-      samples.push({ metric, labels, value: lastFiniteValue(vf.values) });
+      push(metric, labels, lastFiniteValue(vf.values));
     }
   }
-  return { samples, unrecognisedSeries };
+  return { samples, greenSamples, unrecognisedSeries };
 }

@@ -44,6 +44,39 @@ export const METRIC_BY_NAME: Readonly<Record<string, MetricKey>> = {
   ada_carbon_workspace_emissions_grams_total: 'emissionsGrams',
 };
 
+/** The greener-choices metrics (issue 6): grid forecast, greenest windows and idle-shutdown savings. */
+export type GreenMetricKey =
+  | 'forecastGramsPerKwh'
+  | 'windowStartTimestampSeconds'
+  | 'windowMeanGramsPerKwh'
+  | 'windowSavingRatio'
+  | 'windowAvailable'
+  | 'idleSavingGramsPerDay'
+  | 'idleSavingJoulesPerDay'
+  | 'idleWorkspaces';
+
+export const GREEN_METRIC_BY_REF_ID: Readonly<Record<string, GreenMetricKey>> = {
+  forecast: 'forecastGramsPerKwh',
+  window_start: 'windowStartTimestampSeconds',
+  window_mean: 'windowMeanGramsPerKwh',
+  window_saving: 'windowSavingRatio',
+  window_available: 'windowAvailable',
+  idle_saving_grams: 'idleSavingGramsPerDay',
+  idle_saving_joules: 'idleSavingJoulesPerDay',
+  idle_workspaces: 'idleWorkspaces',
+};
+
+export const GREEN_METRIC_BY_NAME: Readonly<Record<string, GreenMetricKey>> = {
+  ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour: 'forecastGramsPerKwh',
+  ada_carbon_grid_greenest_window_start_timestamp_seconds: 'windowStartTimestampSeconds',
+  ada_carbon_grid_greenest_window_mean_grams_per_kilowatt_hour: 'windowMeanGramsPerKwh',
+  ada_carbon_grid_greenest_window_saving_ratio: 'windowSavingRatio',
+  ada_carbon_grid_greenest_window_available: 'windowAvailable',
+  ada_carbon_idle_shutdown_projected_daily_saving_grams: 'idleSavingGramsPerDay',
+  ada_carbon_idle_shutdown_projected_daily_saving_joules: 'idleSavingJoulesPerDay',
+  ada_carbon_idle_workspaces: 'idleWorkspaces',
+};
+
 /** The workspace identity labels of the contract. */
 export const WORKSPACE_LABELS = ['site', 'project', 'machine', 'host', 'user'] as const;
 export type WorkspaceLabel = (typeof WORKSPACE_LABELS)[number];

@@ -1,7 +1,7 @@
 /** Samples -> one view per workspace plus site totals. Pure: no clock, no I/O. */
 import { DataFrame } from '@grafana/data';
 
-import { extractSamples, Sample } from './frames';
+import { ExtractResult, extractSamples, Sample } from './frames';
 import { MetricKey, UNKNOWN_LABEL, WORKSPACE_LABELS, WorkspaceLabel } from './metrics';
 
 export interface WorkspaceView {
@@ -184,7 +184,11 @@ export function computeTotals(workspaces: readonly WorkspaceView[]): SiteTotals 
 }
 
 export function buildSiteModel(frames: readonly DataFrame[]): SiteModel {
-  const { samples, unrecognisedSeries } = extractSamples(frames);
+  return buildSiteModelFromSamples(extractSamples(frames));
+}
+
+/** The same from samples already extracted, so the panel reads its frames once for this and the forecast model. */
+export function buildSiteModelFromSamples({ samples, unrecognisedSeries }: ExtractResult): SiteModel {
   const { workspaces, diagnostics } = buildWorkspaces(samples);
   diagnostics.unrecognisedSeries = unrecognisedSeries;
   return { workspaces, totals: computeTotals(workspaces), diagnostics };

@@ -1,14 +1,14 @@
 /** The frames Grafana's Prometheus datasource would build for a fleet's series. */
 import { createDataFrame, DataFrame, FieldType } from '@grafana/data';
 
-import { METRIC_BY_NAME, RECOMMENDED_QUERIES } from '../data/metrics';
+import { GREEN_METRIC_BY_NAME, METRIC_BY_NAME, RECOMMENDED_QUERIES } from '../data/metrics';
 import { PromSeries } from './exposition';
 import { FIXED_NOW_MS } from './fleet';
 
 export * from './fleet';
 
 function refIdForName(name: string): string {
-  const metric = METRIC_BY_NAME[name];
+  const metric = METRIC_BY_NAME[name] ?? GREEN_METRIC_BY_NAME[name];
   const query = RECOMMENDED_QUERIES.find((q) => q.expr.startsWith(`${name}{`));
   if (!metric || !query) {
     throw new Error(`no recommended query for ${name}`);
