@@ -4,6 +4,8 @@
  *   backfill - this project's backfill (range queries, step 30 min, many hours per request, stored in SQLite)
  *   hourly   - the original: per project and hour, raw increase(node_cpu_seconds_total{project}[1h]), summed client-side
  *   floor    - one aggregated query reading the same samples once
+ *   backfill (recording rules) - the backfill against the same Prometheus plus the node-cpu recording rules' series
+ *              (provisioning/prometheus/rules/ada-carbon-node-cpu.yml, generated with promtool create-blocks-from rules)
  *   npx tsx exporter/bench/history.ts [hosts] [days]
  *   BENCH_COMPARE_WITH=/other/checkout/exporter/bench/history.ts ... also runs that checkout's backfill (before/after)
  */
@@ -22,6 +24,7 @@ import { PrometheusClient } from '../src/sources/prometheus';
 import { CarbonIntensityClient } from '../src/sources/carbon';
 import { openHistory } from '../src/history/context';
 import { chunkHoursForBench, historyQueries } from './historySupport';
+import { createRuleBlocks, mergeBlockDirs } from '../test/history/recordingRules';
 
 interface Result {
   method: string;
@@ -87,6 +90,7 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
     const ctx = await openHistory({ config, prometheus, carbon });
     const tOpen = performance.now();
     const s = await ctx.runner.run({ fromSeconds: from, toSeconds: to });
+    if (a.recorded && s.hoursFromRecordingRules !== s.hoursEstimated) throw new Error(`only ${s.hoursFromRecordingRules} of ${s.hoursEstimated} hours read from recording rules`);
     if (process.env.BENCH_DEBUG) console.error(`open ${((tOpen - t0) / 1000).toFixed(2)} s, run ${((performance.now() - tOpen) / 1000).toFixed(2)} s, prometheus call ${prometheus.stats.lastDurationSeconds.toFixed(2)} s`);
     requests = s.prometheusRequests;
     for (const c of await ctx.store.keys('project', from, to)) {
@@ -97,7 +101,7 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
     const wall = (performance.now() - t0) / 1000;
     // server-side time and bytes of the same range queries, re-issued with stats (not part of the wall time)
     for (const [ca, cb] of chunkHoursForBench(from, to, config.history.hoursPerQuery)) {
-      for (const { expr } of historyQueries(config)) {
+      for (const { expr } of historyQueries(config, undefined, a.recorded === '1')) {
         const res = await post(prom, '/api/v1/query_range', { query: expr, start: String(ca), end: String(cb), step: '1800', stats: 'all' });
         bytes += res.bytes;
         serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
@@ -148,6 +152,20 @@ async function main(): Promise<void> {
     const results: Result[] = [];
     for (const m of ['backfill', 'hourly', 'floor']) results.push(await runChild(m, args));
     const [b, h, f] = results as [Result, Result, Result];
+    // the recorded series, as a Prometheus running the rules all along would hold them (generation not in any wall time)
+    const r0 = performance.now();
+    await createRuleBlocks(prom.url, start, end + 1800, path.join(dir, 'rule-blocks'), 60);
+    const ruleSeconds = (performance.now() - r0) / 1000;
+    const withRules = await startPrometheus({ blocksDir: mergeBlockDirs(path.join(dir, 'all-blocks'), path.join(dir, 'blocks'), path.join(dir, 'rule-blocks')) });
+    let rec: Result;
+    try {
+      const rargs = { ...args, prom: withRules.url, recorded: '1' };
+      await runChild('floor', rargs);
+      rec = { ...await runChild('backfill', rargs), method: 'backfill (recording rules)' };
+    } finally {
+      await withRules.stop();
+    }
+    results.splice(1, 0, rec);
     // BENCH_COMPARE_WITH=<another checkout's exporter/bench/history.ts>: its backfill too, same fleet and conditions
     const other = process.env.BENCH_COMPARE_WITH;
     if (other) results.push({ ...await runChild('backfill', args, path.resolve(other)), method: 'backfill (compared)' });
@@ -158,10 +176,11 @@ async function main(): Promise<void> {
       console.log(`| ${r.method} | ${r.requests} | ${r.wallSeconds.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.responseMb.toFixed(2)} | ${r.serverSeconds.toFixed(2)} | ${r.busyCpuSeconds.toFixed(0)} | ${r.idleCpuSeconds.toFixed(0)} |`);
     }
     const pct = (x: number, y: number) => `${((x / y - 1) * 100).toFixed(3)}%`;
+    console.log(`recording rules: backfill / backfill (recording rules) wall = ${(b.wallSeconds / rec.wallSeconds).toFixed(2)}x, server exec = ${(b.serverSeconds / rec.serverSeconds).toFixed(2)}x; (recording rules) / floor wall = ${(rec.wallSeconds / f.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(rec.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(rec.idleCpuSeconds, b.idleCpuSeconds)}; rule blocks generated in ${ruleSeconds.toFixed(1)} s (not in any wall time)`);
     console.log(`requests: hourly / backfill = ${(h.requests / b.requests).toFixed(1)}x (goal >= 24x)`);
     console.log(`wall: hourly / backfill = ${(h.wallSeconds / b.wallSeconds).toFixed(2)}x; server-side exec alone: hourly / backfill = ${(h.serverSeconds / b.serverSeconds).toFixed(2)}x (goal: wall factor >= server factor)`);
     console.log(`wall: backfill / floor = ${(b.wallSeconds / f.wallSeconds).toFixed(2)}x (goal <= 1.5x)`);
-    const c = results[3];
+    const c = results[4];
     if (c) console.log(`wall: compared backfill / floor = ${(c.wallSeconds / f.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(c.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(c.idleCpuSeconds, b.idleCpuSeconds)}`);
     console.log(`totals vs backfill: hourly busy ${pct(h.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(h.idleCpuSeconds, b.idleCpuSeconds)}; floor busy ${pct(f.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(f.idleCpuSeconds, b.idleCpuSeconds)} (goal within 0.5%)`);
   } finally {

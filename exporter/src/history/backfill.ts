@@ -9,7 +9,7 @@ import { attributeHour } from './attribution';
 import type { CarbonSlotCache } from './carbonCache';
 import { differenceBoundaries, usageFromRaw, type HalfHourUsage, type Irregular } from './estimate';
 import type { Ownership } from './ownership';
-import { groupLabels, historyQueries, rawCpuQuery } from './queries';
+import { coveredBoundaries, groupLabels, historyQueries, rawCpuQuery, recordedProbeQuery, useRecorded } from './queries';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult, type HourStatusRecord } from './types';
 
 export interface BackfillDeps {
@@ -50,6 +50,8 @@ export interface BackfillSummary {
   busyGrams: number;
   idleGrams: number;
   prometheusRequests: number;
+  /** hours read from the node-cpu recording rules' series instead of the raw counters */
+  hoursFromRecordingRules: number;
   carbonRequests: number;
   durationSeconds: number;
   errors: string[];
@@ -111,6 +113,8 @@ export class BackfillRunner {
   private running?: Promise<BackfillSummary>;
   private ownership?: Ownership;
   private limit: <T>(task: () => Promise<T>) => Promise<T> = limiter(1);
+  /** per half-hour boundary of the current run: whether the recorded series cover every target */
+  private covered?: Map<number, boolean>;
 
   constructor(private readonly deps: BackfillDeps) {}
 
@@ -135,7 +139,7 @@ export class BackfillRunner {
     const all = completeHours(opts.fromSeconds, opts.toSeconds, now(), config.history.settleSeconds);
     const sum: BackfillSummary = {
       scope, hoursInRange: all.length, hoursSkipped: 0, hoursEstimated: 0, hoursFailed: 0, hoursFallback: 0, hoursSumCheckOff: 0,
-      busyKwh: 0, idleKwh: 0, busyGrams: 0, idleGrams: 0, prometheusRequests: 0, carbonRequests: 0, durationSeconds: 0, errors: [],
+      busyKwh: 0, idleKwh: 0, busyGrams: 0, idleGrams: 0, prometheusRequests: 0, hoursFromRecordingRules: 0, carbonRequests: 0, durationSeconds: 0, errors: [],
     };
     this.ownership = await this.deps.loadOwnership?.();
     let todo = all;
@@ -151,10 +155,12 @@ export class BackfillRunner {
     const parallel = config.history.parallelQueries;
     this.limit = limiter(parallel);
     const chunks = chunkHours(todo, config.history.hoursPerQuery);
+    this.covered = chunks.length > 0 ? await this.probeRecorded(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
     const one = async ([a, b]: [number, number]): Promise<void> => {
       await this.deps.carbon.ensure(a, b);
       const results = await this.estimateRange(a, b, opts.project);
       await store.writeHours(results); // throws UsageStoreError: the run stops, chunks already written are kept
+      if (useRecorded(this.covered, a, b, HALF_HOUR_SECONDS)) sum.hoursFromRecordingRules += (b - a) / HOUR_SECONDS;
       this.tally(sum, results);
       progressed += (b - a) / HOUR_SECONDS;
       opts.onProgress?.(progressed, todo.length);
@@ -206,7 +212,8 @@ export class BackfillRunner {
     let series: Series[];
     try {
       // the state queries run side by side (bounded by parallelQueries across the whole run)
-      const answers = await Promise.all(historyQueries(config, project).map(({ tag, expr }) => this.limit(async () => {
+      const recorded = useRecorded(this.covered, a, b, HALF_HOUR_SECONDS);
+      const answers = await Promise.all(historyQueries(config, project, recorded).map(({ tag, expr }) => this.limit(async () => {
         const got = await prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS);
         if (tag) for (const s of got) s.metric.mode = tag;
         return got;
@@ -236,6 +243,25 @@ export class BackfillRunner {
         sumCheckRatio: att.cpuCapacitySeconds > 0 ? att.allModesCpuSeconds / att.cpuCapacitySeconds : null,
         rows: att.rows,
       });
+    }
+    return out;
+  }
+
+  /**
+   * One cheap range query per run (a count per boundary, split to stay under the points limit): where the node-cpu
+   * recording rules' series cover every target. Any error means "not covered": the raw counters are always right.
+   */
+  private async probeRecorded(a: number, b: number, project?: string): Promise<Map<number, boolean> | undefined> {
+    const { config, prometheus } = this.deps;
+    const maxSpan = 10000 * HALF_HOUR_SECONDS;
+    const out = new Map<number, boolean>();
+    try {
+      for (let s = a; s <= b; s += maxSpan + HALF_HOUR_SECONDS) {
+        const got = await prometheus.rangeQuery(recordedProbeQuery(config, project), s, Math.min(b, s + maxSpan), HALF_HOUR_SECONDS);
+        for (const [t, ok] of coveredBoundaries(got)) out.set(t, ok);
+      }
+    } catch {
+      return undefined;
     }
     return out;
   }

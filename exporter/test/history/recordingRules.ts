@@ -1,0 +1,33 @@
+/**
+ * The node-cpu recording rules' series for a synthetic history: `promtool tsdb create-blocks-from rules` against a
+ * Prometheus serving the fleet's blocks, then the fleet and rule blocks together in one directory (Prometheus serves
+ * overlapping blocks as one), as if the rules had been running all along.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { requireBinary } from '../../../tests/harness/binaries';
+
+export const NODE_CPU_RULES = path.resolve(__dirname, '../../../provisioning/prometheus/rules/ada-carbon-node-cpu.yml');
+
+/** Evaluates the rules over [start, end] (evaluations at start + k x interval, so on every half-hour boundary). */
+export async function createRuleBlocks(promUrl: string, startSeconds: number, endSeconds: number, outDir: string, evalIntervalSeconds = 60): Promise<void> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${promUrl}`, `--start=${startSeconds}`, `--end=${endSeconds}`,
+    `--eval-interval=${evalIntervalSeconds}s`, `--output-dir=${outDir}`, NODE_CPU_RULES];
+  await new Promise<void>((resolve, reject) => {
+    execFile(requireBinary('promtool'), args, { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
+      (err ? reject(new Error(`promtool ${args.join(' ')}: ${String(stderr).trim().split('\n').slice(-10).join('\n')}`)) : resolve()));
+  });
+}
+
+/** A directory with copies of every block of `dirs`, for startPrometheus({ blocksDir }). */
+export function mergeBlockDirs(outDir: string, ...dirs: string[]): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const d of dirs) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory() && fs.existsSync(path.join(d, e.name, 'meta.json'))) fs.cpSync(path.join(d, e.name), path.join(outDir, e.name), { recursive: true });
+    }
+  }
+  return outDir;
+}

@@ -1,0 +1,15 @@
+/** The node-cpu recording rules must classify modes exactly as exporter/src/model/modes.ts does. */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { BUSY_MODES, IDLE_MODES, modeRegex } from '../../exporter/src/model/modes';
+
+const file = path.resolve(__dirname, '../../provisioning/prometheus/rules/ada-carbon-node-cpu.yml');
+
+it('uses the busy and idle mode lists of model/modes.ts', () => {
+  const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  const expr: string = doc.groups[0].rules.find((r: { record: string }) => r.record === 'instance_state:node_cpu_seconds:sum_at_30m').expr;
+  expect(expr).toContain(`mode=~"${modeRegex('busy')}"}))[30m:30m]), "state", "busy"`);
+  expect(expr).toContain(`mode=~"${modeRegex('idle')}"}))[30m:30m]), "state", "idle"`);
+  expect(expr).toContain(`mode!~"${[...BUSY_MODES, ...IDLE_MODES].join('|')}"`);
+});
