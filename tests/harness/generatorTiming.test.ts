@@ -7,8 +7,8 @@ import { buildFleetBlocks } from './fleetBlocks';
 import { writeFleetOpenMetrics } from './openmetrics';
 
 // The benchmark-sized fleet: 2,000 hosts x 4 CPUs x 8 modes, 30 minutes at 15 s. Times are printed, not asserted.
-// The generator always runs; the promtool runs (1.7 GB of text, about a minute of CPU) only with
-// ADA_CARBON_HARNESS_TIMING=1.
+// Only with ADA_CARBON_HARNESS_TIMING=1: it writes 1.7 GB of text and takes about a minute of CPU, too much for the
+// default suite on a small CI disk (the benchmarks exercise the same path).
 const END = 1_767_225_600; // 2026-01-01T00:00:00Z
 const spec = adaFleet({ hosts: 2000, cpus: 4, startSeconds: END - 1800, endSeconds: END, stepSeconds: 15, seed: 7 });
 const heavy = process.env.ADA_CARBON_HARNESS_TIMING === '1';
@@ -25,7 +25,7 @@ describe('generator timing (2,000 hosts x 4 CPUs x 8 modes, 30 min at 15 s)', ()
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('streams the OpenMetrics file', async () => {
+  (heavy ? it : it.skip)('streams the OpenMetrics file', async () => {
     const file = path.join(dir, 'fleet.om');
     const t0 = performance.now();
     const c0 = process.cpuUsage();
