@@ -96,6 +96,7 @@ export async function startUpstreams(): Promise<Upstreams> {
   const dir = tempDir('ada-carbon-history-');
   await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
+  fs.rmSync(path.join(dir, 'fleet.om'));
   const [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: path.join(dir, 'blocks') }), startCarbonServer()]);
   return { prom, carbon, dir, stop: async () => { await Promise.all([prom.stop(), carbon.stop()]); } };
 }

@@ -5,8 +5,20 @@ import YAML from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../src/config';
 import { buildApp, type AppOptions } from '../../src/app';
 
+const created: string[] = [];
+
+/** A fresh temp dir, removed after the test file that made it (when run under jest). */
 export function tempDir(prefix = 'ada-carbon-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+// registered from the test file's module scope, so it runs once that file's own afterAll hooks have closed everything
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /** A real, validated config: YAML written to a temp dir and loaded the way the CLI loads it. */
