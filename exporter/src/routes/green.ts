@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { adviceText, durationLabel, equivalentsOf, greenestWindows, addWorkspace, idleDayJoules, isIdle, zeroIdleTotals, type WindowAdvice } from '../green';
@@ -8,6 +7,7 @@ import { projectionIntensity, type AreaForecast } from '../plugins/forecast';
 import { AdviceViewT, EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../schemas/green';
 import type { Area } from '../sources/carbon';
 import type { WorkspaceState } from '../tracking/types';
+import { BadRequest, hasApiToken, sendBadRequest, sendUnauthorized } from './common';
 import '../plugins/types';
 import '../plugins/forecast';
 import '../plugins/history';
@@ -30,7 +30,6 @@ export function adviceView(a: WindowAdvice): AdviceViewT {
 export const IDLE_LEVELS = ['site', 'project', 'user', 'host'] as const;
 type IdleLevel = (typeof IDLE_LEVELS)[number];
 
-class BadRequest extends Error {}
 
 /** "1.5" -> 1.5; a RangeError-free parse with a message naming the parameter. */
 function parseNumber(name: string, text: string, check: (n: number) => boolean, rule: string): number {
@@ -50,18 +49,8 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!areas.includes(text)) throw new BadRequest('the regional forecast needs carbonIntensity.postcode in the configuration');
     return text;
   };
-  const bad = (reply: FastifyReply, err: unknown) => {
-    if (err instanceof BadRequest) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message });
-    throw err;
-  };
-  // same rule as the usage routes: with a configured token, per-user data needs `Authorization: Bearer <token>`
-  const authorized = (req: FastifyRequest): boolean => {
-    if (!secrets.apiToken) return true;
-    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    const given = Buffer.from(m?.[1]?.trim() ?? '');
-    const want = Buffer.from(secrets.apiToken);
-    return given.length === want.length && timingSafeEqual(given, want);
-  };
+  const bad = sendBadRequest;
+  const authorized = (req: FastifyRequest): boolean => hasApiToken(secrets.apiToken, req);
 
   const areaView = (a: AreaForecast, at: number) => {
     const first = slotStart(at);
@@ -135,7 +124,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (key.trim() === '') throw new BadRequest('key must not be blank');
       const showUsers = authorized(req);
       if (level === 'user' && !showUsers) {
-        return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'per-user idle waste needs the API token (Authorization: Bearer ...)' });
+        return sendUnauthorized(reply, 'per-user idle waste');
       }
       const snap = app.tracker.snapshot;
       const view = green.savings();

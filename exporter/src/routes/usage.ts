@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveMachineProfile } from '../config';
@@ -9,6 +8,7 @@ import {
 import type { Level, UsageFigures } from '../history/types';
 import { DaySchema, HeatmapSchema, MachinesSchema, SummarySchema, UsageSchema, type CellT } from '../schemas/usage';
 import type { Contributor } from '../store/usage/types';
+import { hasApiToken, sendBadRequest, sendUnauthorized } from './common';
 import '../plugins/types';
 import '../plugins/history';
 
@@ -36,23 +36,13 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const token = app.settings.secrets.apiToken;
   const now = (): number => Date.now() / 1000;
 
-  /** With a configured token, per-user data needs `Authorization: Bearer <token>`. */
-  const authorized = (req: FastifyRequest): boolean => {
-    if (!token) return true;
-    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    const given = Buffer.from(m?.[1]?.trim() ?? '');
-    const want = Buffer.from(token);
-    return given.length === want.length && timingSafeEqual(given, want);
-  };
+  const authorized = (req: FastifyRequest): boolean => hasApiToken(token, req);
   const denyUser = (req: FastifyRequest, reply: FastifyReply, level: Level): boolean => {
     if (level !== 'user' || authorized(req)) return false;
-    void reply.code(401).header('WWW-Authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'per-user usage needs the API token (Authorization: Bearer ...)' });
+    void sendUnauthorized(reply, 'per-user usage');
     return true;
   };
-  const bad = (reply: FastifyReply, err: unknown) => {
-    if (err instanceof BadRequest) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message });
-    throw err;
-  };
+  const bad = sendBadRequest;
 
   app.get('/api/v1/usage', { schema: UsageSchema }, async (req, reply) => {
     try {
