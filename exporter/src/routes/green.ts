@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { adviceText, durationLabel, equivalentsOf, greenestWindows, addWorkspace, idleDayJoules, isIdle, zeroIdleTotals, type WindowAdvice } from '../green';
 import { slotStart } from '../model/slots';
 import { gramsFor, joulesToKwh } from '../model/units';
