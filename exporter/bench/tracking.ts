@@ -27,9 +27,7 @@ function valueIn(text: string, name: string): number {
 }
 
 async function metricValue(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+  return valueIn(await (await fetch(`${url}/metrics`)).text(), name);
 }
 
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {

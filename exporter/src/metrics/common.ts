@@ -68,3 +68,26 @@ export function workspaceStateCounter(
     }),
   });
 }
+
+/**
+ * A gauge with bounded labels (site, area, status) refilled from each new snapshot; `add` accumulates, so counts
+ * per site are sums and a label set added once is simply its value.
+ */
+export function snapshotGauge<L extends string>(
+  registry: Registry, source: SnapshotSource,
+  spec: {
+    name: string; help: string; labelNames: readonly L[];
+    fill: (s: TrackingSnapshot, add: (labels: Record<L, string>, value: number) => void) => void;
+  },
+): Gauge<L> {
+  return new Gauge<L>({
+    name: spec.name,
+    help: spec.help,
+    labelNames: spec.labelNames,
+    registers: [registry],
+    collect: onNewSnapshot(source, function (this: Gauge<L>, s) {
+      this.reset();
+      spec.fill(s, (labels, value) => this.inc(labels as never, value));
+    }),
+  });
+}

@@ -1,16 +1,14 @@
-import { Gauge, type Registry } from 'prom-client';
-import { onNewSnapshot, type SnapshotSource } from './common';
+import type { Registry } from 'prom-client';
+import { snapshotGauge, type SnapshotSource } from './common';
 
 export const GRID_INTENSITY = 'ada_carbon_grid_intensity_grams_per_kilowatt_hour';
 
 export const gridIntensity = (registry: Registry, source: SnapshotSource) =>
-  new Gauge({
+  snapshotGauge(registry, source, {
     name: GRID_INTENSITY,
     help: 'GB grid carbon intensity used for the current half-hour, in grams of CO2 per kWh (actual, else forecast, else the configured fallback).',
     labelNames: ['area'] as const,
-    registers: [registry],
-    collect: onNewSnapshot(source, function (this: Gauge<'area'>, s) {
-      this.reset();
-      for (const [area, r] of Object.entries(s.intensity)) if (r) this.set({ area }, r.gramsPerKwh);
-    }),
+    fill: (s, add) => {
+      for (const [area, r] of Object.entries(s.intensity)) if (r) add({ area }, r.gramsPerKwh);
+    },
   });
