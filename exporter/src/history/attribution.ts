@@ -3,7 +3,7 @@ import { resolveMachineProfile, type Config } from '../config';
 import { intervalEnergy } from '../model/power';
 import { gramsFor } from '../model/units';
 import { UNKNOWN } from '../tracking/observe';
-import type { HalfHourUsage } from './estimate';
+import type { HalfHourUsage } from './boundaries';
 import { hostNames, type Ownership } from './ownership';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, LEVELS, type Level, type UsageRow } from './types';
 
@@ -29,56 +29,90 @@ export interface Attributed {
   cpuCapacitySeconds: number;
 }
 
+/** What a target contributes to every level, fixed for the run (all but the user, which depends on the instant). */
+interface TargetInfo {
+  project: string;
+  machine: string;
+  profile: ReturnType<typeof resolveMachineProfile>;
+  names: string[];
+  /** keys and row ids per level; the user's are set per half-hour when they come from ownership records */
+  keys: Record<Level, string>;
+  ids: Record<Level, string>;
+}
+
+const rowId = (level: Level, key: string, project: string, machine: string): string => `${level}\u0000${key}\u0000${project}\u0000${machine}`;
+
 /**
  * Energy per target-half-hour with the machine type's profile (the model tracking uses), elapsed = seconds the
  * host was up = all-mode cpu-seconds / cpus; grams with that half-hour's intensity; then summed into one row per
- * (level, key, project, machine) for the hour. Every level sees every target once, so each level adds to the total.
+ * (level, key, project, machine) and hour. Every level sees every target once, so each level adds to the total.
+ * Returns one Attributed per hour start in [from, to) (hours with no usage have no rows).
  */
-export function attributeHour(hourStartSeconds: number, usage: readonly HalfHourUsage[], ctx: AttributionContext): Attributed {
+export function attributeRange(fromSeconds: number, toSeconds: number, usage: readonly HalfHourUsage[], ctx: AttributionContext): Map<number, Attributed> {
   const { labels } = ctx.config;
   const siteOf = new Map(Object.entries(ctx.config.sites).map(([site, s]) => [s.project, site]));
-  const rows = new Map<string, UsageRow>();
-  let fallbackUsed = false;
-  let allModes = 0;
-  let capacity = 0;
-  for (const u of usage) {
-    if (u.fromSeconds < hourStartSeconds || u.fromSeconds >= hourStartSeconds + HOUR_SECONDS) continue;
-    const project = clean(u.labels[labels.project]);
-    const machine = clean(u.labels[labels.machine]);
-    const host = clean(u.labels[labels.host] ?? hostNames('', u.labels.instance).at(-1));
-    const mid = u.fromSeconds + HALF_HOUR_SECONDS / 2;
-    const user = labels.user
-      ? clean(u.labels[labels.user])
-      : clean(ctx.ownership?.ownerAt(hostNames(host, u.labels.instance), mid));
+  const profiles = new Map<string, ReturnType<typeof resolveMachineProfile>>();
+  const infos = new Map<Record<string, string>, TargetInfo>();
+  const info = (l: Record<string, string>): TargetInfo => {
+    let i = infos.get(l);
+    if (i) return i;
+    const project = clean(l[labels.project]);
+    const machine = clean(l[labels.machine]);
+    const host = clean(l[labels.host] ?? hostNames('', l.instance).at(-1));
+    let profile = profiles.get(machine);
+    if (!profile) profiles.set(machine, (profile = resolveMachineProfile(ctx.config, machine)));
     const keys: Record<Level, string> = {
-      site: siteOf.get(project) ?? UNKNOWN,
-      project,
-      experiment: clean(labels.experiment ? u.labels[labels.experiment] : undefined),
-      machine,
-      host,
-      user,
+      site: siteOf.get(project) ?? UNKNOWN, project, machine, host,
+      experiment: clean(labels.experiment ? l[labels.experiment] : undefined),
+      user: labels.user ? clean(l[labels.user]) : UNKNOWN,
     };
+    const ids = Object.fromEntries(LEVELS.map((lv) => [lv, rowId(lv, keys[lv], project, machine)])) as Record<Level, string>;
+    i = { project, machine, profile, names: hostNames(host, l.instance), keys, ids };
+    infos.set(l, i);
+    return i;
+  };
+  const out = new Map<number, Attributed>();
+  const rowsOf = new Map<number, Map<string, UsageRow>>();
+  for (let h = fromSeconds; h < toSeconds; h += HOUR_SECONDS) {
+    out.set(h, { rows: [], fallbackUsed: false, allModesCpuSeconds: 0, cpuCapacitySeconds: 0 });
+    rowsOf.set(h, new Map());
+  }
+  const slotCache = new Map<number, SlotIntensity>();
+  for (const u of usage) {
+    const hourStartSeconds = u.fromSeconds - (u.fromSeconds % HOUR_SECONDS);
+    const att = out.get(hourStartSeconds);
+    if (!att) continue;
+    const rows = rowsOf.get(hourStartSeconds)!;
+    const t = info(u.labels);
+    if (!labels.user && ctx.ownership) {
+      const user = clean(ctx.ownership.ownerAt(t.names, u.fromSeconds + HALF_HOUR_SECONDS / 2));
+      if (user !== t.keys.user) {
+        t.keys.user = user;
+        t.ids.user = rowId('user', user, t.project, t.machine);
+      }
+    }
     const all = u.busyCpuSeconds + u.idleCpuSeconds + u.otherCpuSeconds;
     const elapsed = u.cpus && u.cpus > 0 ? all / u.cpus : 0;
     if (u.regular && u.cpus) {
-      allModes += all;
-      capacity += u.cpus * HALF_HOUR_SECONDS;
+      att.allModesCpuSeconds += all;
+      att.cpuCapacitySeconds += u.cpus * HALF_HOUR_SECONDS;
     }
-    const energy = intervalEnergy(resolveMachineProfile(ctx.config, machine), ctx.config.pue, {
+    const energy = intervalEnergy(t.profile, ctx.config.pue, {
       busyCpuSeconds: u.busyCpuSeconds, idleCpuSeconds: u.idleCpuSeconds, elapsedSeconds: elapsed,
       memoryActiveBytes: u.memoryActiveBytes,
     });
-    const ci = ctx.intensity(u.fromSeconds);
+    let ci = slotCache.get(u.fromSeconds);
+    if (!ci) slotCache.set(u.fromSeconds, (ci = ctx.intensity(u.fromSeconds)));
     const busyGrams = gramsFor(energy.busyJoules, ci.gramsPerKwh);
     const idleGrams = gramsFor(energy.idleJoules, ci.gramsPerKwh);
-    if (ci.source === 'fallback') fallbackUsed = true;
+    const fallback = ci.source === 'fallback';
+    if (fallback) att.fallbackUsed = true;
     for (const level of LEVELS) {
-      const key = keys[level];
-      const id = `${level}\u0000${key}\u0000${project}\u0000${machine}`;
+      const id = t.ids[level];
       let row = rows.get(id);
       if (!row) {
         row = {
-          level, key, project, machine, hourStartSeconds,
+          level, key: t.keys[level], project: t.project, machine: t.machine, hourStartSeconds,
           busyCpuSeconds: 0, idleCpuSeconds: 0, busyJoules: 0, idleJoules: 0, busyGrams: 0, idleGrams: 0, fallbackGrams: 0,
         };
         rows.set(id, row);
@@ -89,8 +123,14 @@ export function attributeHour(hourStartSeconds: number, usage: readonly HalfHour
       row.idleJoules += energy.idleJoules;
       row.busyGrams += busyGrams;
       row.idleGrams += idleGrams;
-      if (ci.source === 'fallback') row.fallbackGrams += busyGrams + idleGrams;
+      if (fallback) row.fallbackGrams += busyGrams + idleGrams;
     }
   }
-  return { rows: [...rows.values()], fallbackUsed, allModesCpuSeconds: allModes, cpuCapacitySeconds: capacity };
+  for (const [h, att] of out) att.rows = [...rowsOf.get(h)!.values()];
+  return out;
+}
+
+/** One hour of attributeRange. */
+export function attributeHour(hourStartSeconds: number, usage: readonly HalfHourUsage[], ctx: AttributionContext): Attributed {
+  return attributeRange(hourStartSeconds, hourStartSeconds + HOUR_SECONDS, usage, ctx).get(hourStartSeconds)!;
 }

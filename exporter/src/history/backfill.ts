@@ -5,11 +5,12 @@ import { joulesToKwh } from '../model/units';
 import type { PrometheusClient } from '../sources/prometheus';
 import type { Series } from '../sources/prometheus/parse';
 import type { UsageStore } from '../store/usage/types';
-import { attributeHour } from './attribution';
+import { attributeRange } from './attribution';
+import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './boundaries';
 import type { CarbonSlotCache } from './carbonCache';
-import { differenceBoundaries, usageFromRaw, type HalfHourUsage, type Irregular } from './estimate';
+import { usageFromRaw } from './estimate';
 import type { Ownership } from './ownership';
-import { coveredBoundaries, groupLabels, historyQueries, rawCpuQuery, recordedProbeQuery, useRecorded } from './queries';
+import { cpuCountQuery, cpuSeriesMatchers, groupLabels, historyQueries, rawCpuQuery } from './queries';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult, type HourStatusRecord } from './types';
 
 export interface BackfillDeps {
@@ -58,6 +59,14 @@ export interface BackfillSummary {
 }
 
 const scopeOf = (project?: string): string => project ?? '*';
+
+type CpuSeries = ReturnType<typeof countCpus>;
+/** The run's one series call over all its chunks: which path to take, and the CPU counts when there is one chunk. */
+interface RunSeries {
+  fromSeconds: number;
+  toSeconds: number;
+  found: CpuSeries;
+}
 
 /** Every hour start in [from, to) that has ended (plus settle time) by now. */
 export function completeHours(fromSeconds: number, toSeconds: number, nowSeconds: number, settleSeconds: number): number[] {
@@ -113,8 +122,6 @@ export class BackfillRunner {
   private running?: Promise<BackfillSummary>;
   private ownership?: Ownership;
   private limit: <T>(task: () => Promise<T>) => Promise<T> = limiter(1);
-  /** per half-hour boundary of the current run: whether the recorded series cover every target */
-  private covered?: Map<number, boolean>;
 
   constructor(private readonly deps: BackfillDeps) {}
 
@@ -155,12 +162,12 @@ export class BackfillRunner {
     const parallel = config.history.parallelQueries;
     this.limit = limiter(parallel);
     const chunks = chunkHours(todo, config.history.hoursPerQuery);
-    this.covered = chunks.length > 0 ? await this.probeRecorded(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
+    const runSeries = chunks.length > 0 ? await this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
     const one = async ([a, b]: [number, number]): Promise<void> => {
       await this.deps.carbon.ensure(a, b);
-      const results = await this.estimateRange(a, b, opts.project);
+      const { results, recordedHours } = await this.estimateRange(a, b, opts.project, runSeries);
       await store.writeHours(results); // throws UsageStoreError: the run stops, chunks already written are kept
-      if (useRecorded(this.covered, a, b, HALF_HOUR_SECONDS)) sum.hoursFromRecordingRules += (b - a) / HOUR_SECONDS;
+      sum.hoursFromRecordingRules += recordedHours;
       this.tally(sum, results);
       progressed += (b - a) / HOUR_SECONDS;
       opts.onProgress?.(progressed, todo.length);
@@ -206,64 +213,92 @@ export class BackfillRunner {
     }
   }
 
-  /** [a, b) on hour boundaries; a failed request is split in halves down to single hours, which are then failed. */
-  async estimateRange(a: number, b: number, project?: string): Promise<HourResult[]> {
+  /**
+   * [a, b) on hour boundaries; a failed request is split in halves down to single hours, which are then failed.
+   * Requests: one series call (index only: CPU counts, and whether the recording rules' series exist), then the
+   * range queries of the recorded or the raw path side by side, one CPU count query when some target rebooted, and
+   * one raw-sample request per half-hour with irregular targets.
+   */
+  async estimateRange(a: number, b: number, project?: string, run?: RunSeries): Promise<{ results: HourResult[]; recordedHours: number }> {
     const { config, prometheus } = this.deps;
-    let series: Series[];
+    let usage: HalfHourUsage[];
+    let irregular: Irregular[];
+    let recorded = false;
     try {
-      // the state queries run side by side (bounded by parallelQueries across the whole run)
-      const recorded = useRecorded(this.covered, a, b, HALF_HOUR_SECONDS);
-      const answers = await Promise.all(historyQueries(config, project, recorded).map(({ tag, expr }) => this.limit(async () => {
-        const got = await prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS);
-        if (tag) for (const s of got) s.metric.mode = tag;
-        return got;
-      })));
-      series = answers.flat();
+      const names = groupLabels(config.labels);
+      const seriesCall = (): Promise<CpuSeries> => this.limit(async () => countCpus(await prometheus.series(cpuSeriesMatchers(config, project), a, b), names));
+      // the run's series call when it is this chunk's, else one of the chunk's own: first when the run's failed
+      // (it picks the path), else side by side with the queries (only the CPU counts are needed, at the end)
+      const own = run?.fromSeconds === a && run.toSeconds === b ? Promise.resolve(run.found) : undefined;
+      const first = run ? undefined : await seriesCall();
+      const picked = run?.found ?? first!;
+      // the recorded path when every target with CPU series has the recorded count; the answers then show whether
+      // every boundary is covered (rules deployed mid-range, a rule outage, a new target), else the raw counters
+      recorded = picked.recorded.size > 0 && [...picked.cpus.keys()].every((k) => picked.recorded.has(k));
+      let table = recorded ? await this.queryTable(a, b, names, true, project) : undefined;
+      if (table && !table.covered()) {
+        recorded = false;
+        table = undefined;
+      }
+      if (!table) {
+        const tablePromise = this.queryTable(a, b, names, false, project);
+        const cpusPromise = first ? Promise.resolve(first) : own ?? seriesCall();
+        const [t, found] = await Promise.all([tablePromise, cpusPromise]);
+        table = t;
+        table.useChunkCpus(found.cpus);
+        const rebooted = table.rebooted();
+        if (rebooted.length > 0) {
+          const instances = [...new Set(rebooted.map((l) => l.instance ?? ''))];
+          table.add('cpus', await this.limit(() => prometheus.rangeQuery(cpuCountQuery(config, instances, project), a, b, HALF_HOUR_SECONDS)));
+        }
+      }
+      ({ usage, irregular } = table.difference());
     } catch (err) {
       const hours = (b - a) / HOUR_SECONDS;
       if (hours > 1) {
         const mid = a + Math.floor(hours / 2) * HOUR_SECONDS;
-        return [...await this.estimateRange(a, mid, project), ...await this.estimateRange(mid, b, project)];
+        const [x, y] = [await this.estimateRange(a, mid, project, run), await this.estimateRange(mid, b, project, run)];
+        return { results: [...x.results, ...y.results], recordedHours: x.recordedHours + y.recordedHours };
       }
-      return [this.failed(a, project, err)];
+      return { results: [this.failed(a, project, err)], recordedHours: 0 };
     }
-    const { usage, irregular } = differenceBoundaries(series, a, b);
     const failedHours = new Map<number, unknown>();
     await this.resolveIrregular(irregular, usage, failedHours, project);
-    const intensity = this.deps.carbon.lookup(a, b);
-    const out: HourResult[] = [];
-    for (let h = a; h < b; h += HOUR_SECONDS) {
+    const attributed = attributeRange(a, b, usage, { config, ownership: this.ownership, intensity: this.deps.carbon.lookup(a, b) });
+    const results: HourResult[] = [];
+    for (const [h, att] of attributed) {
       if (failedHours.has(h)) {
-        out.push(this.failed(h, project, failedHours.get(h)));
+        results.push(this.failed(h, project, failedHours.get(h)));
         continue;
       }
-      const att = attributeHour(h, usage, { config, ownership: this.ownership, intensity });
-      out.push({
+      results.push({
         scope: scopeOf(project), hourStartSeconds: h, status: att.fallbackUsed ? 'fallback' : 'ok',
         sumCheckRatio: att.cpuCapacitySeconds > 0 ? att.allModesCpuSeconds / att.cpuCapacitySeconds : null,
         rows: att.rows,
       });
     }
-    return out;
+    return { results, recordedHours: recorded ? (b - a) / HOUR_SECONDS : 0 };
   }
 
-  /**
-   * One cheap range query per run (a count per boundary, split to stay under the points limit): where the node-cpu
-   * recording rules' series cover every target. Any error means "not covered": the raw counters are always right.
-   */
-  private async probeRecorded(a: number, b: number, project?: string): Promise<Map<number, boolean> | undefined> {
+  /** The series call over the whole run; on error undefined, and each chunk makes its own (and fails with it). */
+  private async runSeries(a: number, b: number, project?: string): Promise<RunSeries | undefined> {
     const { config, prometheus } = this.deps;
-    const maxSpan = 10000 * HALF_HOUR_SECONDS;
-    const out = new Map<number, boolean>();
     try {
-      for (let s = a; s <= b; s += maxSpan + HALF_HOUR_SECONDS) {
-        const got = await prometheus.rangeQuery(recordedProbeQuery(config, project), s, Math.min(b, s + maxSpan), HALF_HOUR_SECONDS);
-        for (const [t, ok] of coveredBoundaries(got)) out.set(t, ok);
-      }
+      const found = countCpus(await this.limit(() => prometheus.series(cpuSeriesMatchers(config, project), a, b)), groupLabels(config.labels));
+      return { fromSeconds: a, toSeconds: b, found };
     } catch {
       return undefined;
     }
-    return out;
+  }
+
+  /** The chunk's range queries side by side (bounded by parallelQueries across the whole run), each answer added as it arrives. */
+  private async queryTable(a: number, b: number, names: string[], recorded: boolean, project?: string): Promise<BoundaryTable> {
+    const { config, prometheus } = this.deps;
+    const table = new BoundaryTable(a, b, names);
+    await Promise.all(historyQueries(config, project, recorded).map(({ kind, expr }) => this.limit(async () => {
+      table.add(kind, await prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS));
+    })));
+    return table;
   }
 
   /** One raw-sample request per half-hour that has irregular targets (reboots, gaps, hosts coming and going). */

@@ -34,64 +34,74 @@ export const RECORDED_CPUS = 'instance:node_cpus:count_at_30m';
  * t + 30m (negative offset: stable since Prometheus 2.33). Works for rule intervals up to ~5 min (the lookback).
  */
 export const RECORDED_READ = 'offset -1790s';
-
+export const BOOT_METRIC = 'node_boot_time_seconds';
 /**
- * The probe of the recorded series (one range query per run, step 30 min): at every half-hour boundary, how many
- * targets have a recorded CPU count ("recorded") and how many targets exist ("targets", one boot-time series each, so
- * cheap). A chunk reads the recorded series only where they cover every target (see recordedChunks).
+ * Set on the memory series of the targets query: `or` matches series on every label but the name, so without it a
+ * target's memory series (avg_over_time drops the name) would be taken for its boot series and dropped.
  */
-export function recordedProbeQuery(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string {
-  const sel = scopeSelector(config, project).join(', ');
-  return `label_replace(count(${RECORDED_CPUS}${matchers(sel)} ${RECORDED_READ}), "probe", "recorded", "", "")` +
-    ` or label_replace(count(node_boot_time_seconds${matchers(sel)}), "probe", "targets", "", "")`;
-}
+export const MEMORY_TAG = 'ada_carbon_series';
 
-/** The range queries of one chunk, each tagged with the "mode" its series stand for in differenceBoundaries. */
+/** What the series of a range query stand for in the boundary table (estimate.ts). */
+export type AnswerKind = 'busy' | 'idle' | 'other' | 'targets' | 'recorded' | 'cpus';
+
+/** One range query of a chunk (step = half an hour). */
 export interface HistoryQuery {
-  /** "_busy", "_idle" or "_other": every series of the answer is that state; "" when the answer carries its own */
-  tag: string;
+  kind: AnswerKind;
   expr: string;
 }
 
 /**
- * The range queries (step = half an hour) answering, at every half-hour boundary, per target: the busy, idle and other
- * cpu-second counters summed over CPUs and modes, the CPU count, the boot time and the mean active memory of the
- * half-hour ending there. Differences of consecutive boundaries are exact counter increases (no extrapolation as
- * increase() does); boundaries that disagree (reset, reboot, gap) are redone from raw samples.
+ * The matchers of the chunk's one /api/v1/series call (index only, no samples read): every per-CPU idle series, for
+ * the CPU count of each target, and the recorded CPU count, whose presence for every target picks the recorded path.
+ */
+export function cpuSeriesMatchers(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string[] {
+  const sel = scopeSelector(config, project).join(', ');
+  return [`node_cpu_seconds_total${matchers(sel, 'mode="idle"')}`, `${RECORDED_CPUS}${matchers(sel)}`];
+}
+
+/**
+ * The range queries of a chunk, answering at every half-hour boundary per target. Differences of consecutive
+ * boundaries are exact counter increases (no extrapolation as increase() does); boundaries that disagree (reset,
+ * reboot, gap) are redone from raw samples.
  *
- * One query per state, issued side by side: Prometheus evaluates each query on one core, so three smaller queries
- * use both cores of a small machine, and the answer has 3 series per target instead of one per mode (8). The mode
- * rule is applied by regex matchers, so nothing is relabelled per raw series; label_replace is used only on the
- * small aggregated helper series (one per target) so they can share a request with "other" (a "_" name can never
- * collide with a real mode).
+ * Raw counters: one `sum by (<target>)` per state (busy, idle, other) with regex mode matchers, so nothing is
+ * relabelled per raw series and each raw series is read once; the three run side by side (Prometheus evaluates a
+ * query on one core). Recorded: the rules' per-target state sums and CPU count, unaggregated (already one series per
+ * target and state; a `sum by` would only add per-step grouping work). Both: boot time and mean active memory of the
+ * half-hour ending at the boundary, unaggregated (one series per target each); the client picks the target labels.
  */
 export function historyQueries(config: Pick<Config, 'prometheus' | 'labels'>, project?: string, recorded = false): HistoryQuery[] {
   const sel = scopeSelector(config, project).join(', ');
   const by = groupLabels(config.labels).join(', ');
   const busy = modeRegex('busy');
   const idle = modeRegex('idle');
-  const tagged = (expr: string, tag: string): string => `label_replace(${expr}, "mode", "${tag}", "", "")`;
-  // recorded: the per-target state sums of the node-cpu recording rules (3 series per target, already summed over
-  // CPUs and modes) instead of every raw per-CPU-per-mode counter; the same group labels, so the same answer shape
-  const state = (s: 'busy' | 'idle' | 'other', rawMode: string): string => recorded
-    ? `sum by (${by}) (${RECORDED_CPU_SECONDS}${matchers(sel, `state="${s}"`)} ${RECORDED_READ})`
-    : `sum by (${by}) (node_cpu_seconds_total${matchers(sel, rawMode)})`;
-  const cpus = recorded
-    ? `sum by (${by}) (${RECORDED_CPUS}${matchers(sel)} ${RECORDED_READ})`
-    : `count by (${by}) (node_cpu_seconds_total${matchers(sel, 'mode="idle"')})`;
+  const targets: HistoryQuery = {
+    kind: 'targets',
+    expr: `${BOOT_METRIC}${matchers(sel)} or label_replace(avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m]), "${MEMORY_TAG}", "memory", "", "")`,
+  };
+  if (recorded) {
+    return [
+      { kind: 'recorded', expr: `${RECORDED_CPU_SECONDS}${matchers(sel)} ${RECORDED_READ} or ${RECORDED_CPUS}${matchers(sel)} ${RECORDED_READ}` },
+      targets,
+    ];
+  }
+  const state = (mode: string): string => `sum by (${by}) (node_cpu_seconds_total${matchers(sel, mode)})`;
   return [
-    { tag: '_busy', expr: state('busy', `mode=~"${busy}"`) },
-    { tag: '_idle', expr: state('idle', `mode=~"${idle}"`) },
-    {
-      tag: '',
-      expr: [
-        tagged(state('other', `mode!~"${busy}|${idle}"`), '_other'),
-        ` or ${tagged(cpus, '_cpus')}`,
-        ` or ${tagged(`max by (${by}) (node_boot_time_seconds${matchers(sel)})`, '_boot')}`,
-        ` or ${tagged(`sum by (${by}) (avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m]))`, '_mem')}`,
-      ].join(''),
-    },
+    { kind: 'busy', expr: state(`mode=~"${busy}"`) },
+    { kind: 'idle', expr: state(`mode=~"${idle}"`) },
+    { kind: 'other', expr: state(`mode!~"${busy}|${idle}"`) },
+    targets,
   ];
+}
+
+/**
+ * The CPU count per boundary of some targets: those that rebooted within the chunk, whose CPU count may differ
+ * between boots (a resize reboots the VM), so the chunk-wide count of the series call is not theirs.
+ */
+export function cpuCountQuery(config: Pick<Config, 'prometheus' | 'labels'>, instances: string[], project?: string): string {
+  const sel = scopeSelector(config, project);
+  sel.push('mode="idle"', `instance=~${promString(instances.map(reExact).join('|'))}`);
+  return `count by (${groupLabels(config.labels).join(', ')}) (node_cpu_seconds_total${matchers(sel.join(', '))})`;
 }
 
 /** Raw cpu counters of some targets over (at - seconds, at]: for half-hours whose boundary values disagree. */
@@ -99,32 +109,4 @@ export function rawCpuQuery(config: Pick<Config, 'prometheus' | 'labels'>, insta
   const sel = scopeSelector(config, project);
   sel.push(`instance=~${promString(instances.map(reExact).join('|'))}`);
   return `node_cpu_seconds_total${matchers(sel.join(', '))}[${Math.round(seconds)}s]`;
-}
-
-/**
- * Half-hour boundaries (unix seconds) where the probe saw the recorded series cover every target. Pure.
- * A boundary with no target at all counts as covered (there is nothing to read either way).
- */
-export function coveredBoundaries(probe: ReadonlyArray<{ metric: Record<string, string>; values: ReadonlyArray<[number, number]> }>): Map<number, boolean> {
-  const counts = new Map<number, { recorded: number; targets: number }>();
-  for (const s of probe) {
-    const which = s.metric.probe;
-    if (which !== 'recorded' && which !== 'targets') continue;
-    for (const [ts, v] of s.values) {
-      const t = Math.round(ts);
-      const c = counts.get(t) ?? { recorded: 0, targets: 0 };
-      c[which] = v;
-      counts.set(t, c);
-    }
-  }
-  const out = new Map<number, boolean>();
-  for (const [t, c] of counts) out.set(t, c.recorded >= c.targets);
-  return out;
-}
-
-/** Whether [a, b] can be read from the recorded series: every boundary covered (absent from the probe = no target). */
-export function useRecorded(covered: ReadonlyMap<number, boolean> | undefined, a: number, b: number, stepSeconds: number): boolean {
-  if (!covered || covered.size === 0) return false;
-  for (let t = a; t <= b; t += stepSeconds) if (covered.get(t) === false) return false;
-  return true;
 }

@@ -112,8 +112,8 @@ describe('queries', () => {
     expect(promString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
     const qs = historyQueries({ ...DEFAULTS, prometheus: { ...DEFAULTS.prometheus, selector: 'job="node"' } }, 'P"}or vector(1)#');
     for (const { expr } of qs) expect(expr).toContain('cloud_project_name="P\\"}or vector(1)#"');
-    expect(qs.map((q) => q.tag)).toEqual(['_busy', '_idle', '']);
-    expect(qs[2]!.expr).toContain('avg_over_time(node_memory_Active_bytes');
+    expect(qs.map((q) => q.kind)).toEqual(['busy', 'idle', 'other', 'targets']);
+    expect(qs[3]!.expr).toContain('avg_over_time(node_memory_Active_bytes');
     expect(rawCpuQuery(DEFAULTS, ['a.b:9100', 'c|d'], 2100)).toContain('instance=~"a\\\\.b:9100|c\\\\|d"');
   });
 });

@@ -61,6 +61,21 @@ describe('PrometheusClient: successful answers', () => {
     expect([form.get('start'), form.get('end'), form.get('step')]).toEqual(['1795844423', '1795844483', '15']);
   });
 
+  it('asks /api/v1/series with every matcher and reads the label sets; a non-array answer is a parse error', async () => {
+    const sets = [{ __name__: 'node_cpu_seconds_total', cpu: '0', instance: 'a:9100', job: 'node', mode: 'idle' }];
+    stub = await startHttpStub((_req, res) => sendJson(res, 200, JSON.stringify({ status: 'success', data: sets })));
+    const c = client();
+    expect(await c.series(['node_cpu_seconds_total{mode="idle"}', 'instance:node_cpus:count_at_30m'], 1795844400, 1795848000)).toEqual(sets);
+    const form = new URLSearchParams(stub.requests[0]!.body);
+    expect(stub.requests[0]!.url).toBe('/api/v1/series');
+    expect(form.getAll('match[]')).toEqual(['node_cpu_seconds_total{mode="idle"}', 'instance:node_cpus:count_at_30m']);
+    expect([form.get('start'), form.get('end')]).toEqual(['1795844400', '1795848000']);
+    await stub.close();
+    stub = await startHttpStub((_req, res) => sendJson(res, 200, JSON.stringify({ status: 'success', data: { resultType: 'vector' } })));
+    const err = (await client().series(['up'], 0, 1).catch((e: unknown) => e)) as PrometheusError;
+    expect([err.kind, err.message]).toEqual(['parse', 'unexpected series result: data is not an array']);
+  });
+
   it('turns a scalar into one unlabelled sample and reads NaN and ±Inf', async () => {
     const bodies = [
       { resultType: 'scalar', result: [1795844482.5, '42.5'] },

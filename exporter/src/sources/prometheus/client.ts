@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpRequest, joinUrl, TransportError } from '../http';
 import { PrometheusError } from './errors';
-import { parseBuildInfoData, parseInstantData, parseRangeData, Sample, Series, unwrapEnvelope } from './parse';
+import { parseBuildInfoData, parseInstantData, parseRangeData, parseSeriesData, Sample, Series, unwrapEnvelope } from './parse';
 
 export interface PrometheusClientOptions {
   /** base URL, may include a path prefix (e.g. https://host/prometheus) */
@@ -85,11 +85,19 @@ export class PrometheusClient {
     return parseRangeData(data, expr);
   }
 
+  /** /api/v1/series: the label sets of the series matching any of `match` in [start, end], read from the index only. */
+  async series(match: readonly string[], startSeconds: number, endSeconds: number): Promise<Array<Record<string, string>>> {
+    const params = new URLSearchParams({ start: String(startSeconds), end: String(endSeconds) });
+    for (const m of match) params.append('match[]', m);
+    const data = await this.call('POST', '/api/v1/series', params, match.join(' or '));
+    return parseSeriesData(data, match.join(' or '));
+  }
+
   async buildInfo(): Promise<{ version: string }> {
     return parseBuildInfoData(await this.call('GET', '/api/v1/status/buildinfo'));
   }
 
-  private async call(method: 'GET' | 'POST', path: string, params?: Record<string, string>, expr?: string): Promise<unknown> {
+  private async call(method: 'GET' | 'POST', path: string, params?: Record<string, string> | URLSearchParams, expr?: string): Promise<unknown> {
     const started = process.hrtime.bigint();
     try {
       for (let attempt = 0; ; attempt++) {
@@ -112,14 +120,16 @@ export class PrometheusClient {
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
-  private async once(method: 'GET' | 'POST', path: string, params?: Record<string, string>, expr?: string): Promise<unknown> {
+  private async once(method: 'GET' | 'POST', path: string, params?: Record<string, string> | URLSearchParams, expr?: string): Promise<unknown> {
     this.stats.requests++;
     try {
       const headers = { ...this.headers };
       let body: string | undefined;
       if (params) {
         // let Prometheus abandon the evaluation when we stop waiting
-        body = new URLSearchParams({ ...params, timeout: String(this.opts.timeoutSeconds) }).toString();
+        const form = new URLSearchParams(params);
+        form.set('timeout', String(this.opts.timeoutSeconds));
+        body = form.toString();
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
       }
       const res = await httpRequest({

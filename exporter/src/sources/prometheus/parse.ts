@@ -120,6 +120,16 @@ export function parseRangeData(data: Json, expr?: string): Series[] {
   }
 }
 
+/** data of /api/v1/series: an array of label sets. */
+export function parseSeriesData(data: Json, expr?: string): Array<Record<string, string>> {
+  try {
+    if (!Array.isArray(data)) throw new TypeError('data is not an array');
+    return data.map(parseLabels);
+  } catch (err) {
+    return fail(`unexpected series result: ${(err as Error).message}`, expr);
+  }
+}
+
 export function parseBuildInfoData(data: Json): { version: string } {
   if (!isObject(data) || typeof data.version !== 'string') return fail('buildinfo has no version string');
   return { version: data.version };

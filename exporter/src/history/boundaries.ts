@@ -1,0 +1,214 @@
+// Pure: the answers of a chunk's range queries as one table of per-target values at every half-hour boundary, and
+// the boundary differences that make half-hour usage. No I/O. Typed columns (NaN = no value) because a chunk holds
+// hundreds of targets x hundreds of boundaries and this runs between Prometheus answers.
+import { modeState } from '../model/modes';
+import type { Series } from '../sources/prometheus';
+import { BOOT_METRIC, RECORDED_CPUS, type AnswerKind } from './queries';
+import { HALF_HOUR_SECONDS } from './types';
+
+/** One target (job + instance + attribution labels) in one half-hour. */
+export interface HalfHourUsage {
+  /** the grouped labels of the target */
+  labels: Record<string, string>;
+  fromSeconds: number;
+  busyCpuSeconds: number;
+  idleCpuSeconds: number;
+  /** steal and any mode that is neither busy nor idle: not energy, but part of the sum-check */
+  otherCpuSeconds: number;
+  cpus: number | undefined;
+  /** mean active memory over the half-hour, when known */
+  memoryActiveBytes: number | undefined;
+  /** boundary difference (true) or recomputed from raw samples (false) */
+  regular: boolean;
+}
+
+/** A target-half-hour whose boundary values cannot be differenced: redo it from raw samples. */
+export interface Irregular {
+  labels: Record<string, string>;
+  fromSeconds: number;
+  cpus: number | undefined;
+  memoryActiveBytes: number | undefined;
+}
+
+const BUSY = 0;
+const IDLE = 1;
+const OTHER = 2;
+const BOOT = 3;
+const MEM = 4;
+const CPUS = 5;
+const COLUMNS = 6;
+const STATE_COLUMN: Record<string, number> = { busy: BUSY, idle: IDLE, other: OTHER };
+/** node_boot_time_seconds can wobble by a fraction of a second between scrapes on some kernels */
+const BOOT_TOLERANCE_SECONDS = 1;
+
+/** The labels of `metric` among `names` that are set (what `sum by (names)` keeps), and a key for them. */
+export function pickTarget(metric: Record<string, string>, names: readonly string[]): { key: string; labels: Record<string, string> } {
+  const labels: Record<string, string> = {};
+  let key = '';
+  for (const n of names) {
+    const v = metric[n];
+    if (v !== undefined && v !== '') {
+      labels[n] = v;
+      key += `${n}\u0000${v}\u0001`;
+    } else key += '\u0001';
+  }
+  return { key, labels };
+}
+
+/** Per target of a series-call answer: distinct CPUs of its idle series, and whether it has the recorded count. */
+export function countCpus(labelSets: ReadonlyArray<Record<string, string>>, names: readonly string[]): { cpus: Map<string, number>; recorded: Set<string> } {
+  const ids = new Map<string, Set<string>>();
+  const recorded = new Set<string>();
+  for (const m of labelSets) {
+    const { key } = pickTarget(m, names);
+    if (m.__name__ === RECORDED_CPUS) {
+      recorded.add(key);
+      continue;
+    }
+    let set = ids.get(key);
+    if (!set) ids.set(key, (set = new Set()));
+    set.add(m.cpu ?? '');
+  }
+  return { cpus: new Map([...ids].map(([k, s]) => [k, s.size])), recorded };
+}
+
+interface Target {
+  labels: Record<string, string>;
+  columns: Float64Array[];
+}
+
+export class BoundaryTable {
+  /** boundaries: start, start + 1800, ..., end */
+  readonly size: number;
+  private readonly targets = new Map<string, Target>();
+  private chunkCpus?: ReadonlyMap<string, number>;
+
+  constructor(readonly startSeconds: number, readonly endSeconds: number, readonly names: readonly string[]) {
+    this.size = Math.floor((endSeconds - startSeconds) / HALF_HOUR_SECONDS) + 1;
+  }
+
+  get targetCount(): number {
+    return this.targets.size;
+  }
+
+  private target(metric: Record<string, string>): Target {
+    const { key, labels } = pickTarget(metric, this.names);
+    let t = this.targets.get(key);
+    if (!t) {
+      t = { labels, columns: Array.from({ length: COLUMNS }, () => new Float64Array(this.size).fill(NaN)) };
+      this.targets.set(key, t);
+    }
+    return t;
+  }
+
+  private put(column: Float64Array, values: ReadonlyArray<[number, number]>, max: boolean): void {
+    for (const [ts, v] of values) {
+      if (!Number.isFinite(v)) continue;
+      const i = Math.round((ts - this.startSeconds) / HALF_HOUR_SECONDS);
+      if (i < 0 || i >= this.size) continue;
+      const old = column[i]!;
+      column[i] = Number.isNaN(old) ? v : max ? Math.max(old, v) : old + v;
+    }
+  }
+
+  /**
+   * Adds the series of one answer. busy/idle/other/cpus: per-target sums; targets: boot time (max; the series keeps
+   * its name) or mean active memory (sum); recorded: the rules' state sums (by their "state" label) and CPU counts.
+   */
+  add(kind: AnswerKind, series: readonly Series[]): void {
+    for (const s of series) {
+      let column: number;
+      if (kind === 'targets') column = s.metric.__name__ === BOOT_METRIC ? BOOT : MEM;
+      else if (kind === 'recorded') column = s.metric.__name__ === RECORDED_CPUS ? CPUS : STATE_COLUMN[s.metric.state ?? ''] ?? -1;
+      else if (kind === 'cpus') column = CPUS;
+      else column = STATE_COLUMN[kind]!;
+      if (column < 0) continue;
+      this.put(this.target(s.metric).columns[column]!, s.values, column === BOOT);
+    }
+  }
+
+  /** Adds series whose "mode" label is a node_exporter mode (folded by the mode rule) or a "_state" tag. */
+  addByMode(series: readonly Series[]): void {
+    for (const s of series) {
+      const mode = s.metric.mode ?? '';
+      const tag = mode.startsWith('_') ? mode.slice(1) : modeState(mode) ?? 'other';
+      const { mode: _mode, ...metric } = s.metric;
+      const column = tag === 'boot' ? BOOT : tag === 'mem' ? MEM : tag === 'cpus' ? CPUS : STATE_COLUMN[tag];
+      if (column === undefined) continue;
+      this.put(this.target(metric).columns[column]!, s.values, column === BOOT);
+    }
+  }
+
+  /** CPU counts for the whole chunk (the series call), used where no per-boundary count was added. */
+  useChunkCpus(cpus: ReadonlyMap<string, number>): void {
+    this.chunkCpus = cpus;
+  }
+
+  /** Labels of the targets whose boot time changed within the chunk. */
+  rebooted(): Array<Record<string, string>> {
+    const out: Array<Record<string, string>> = [];
+    for (const t of this.targets.values()) {
+      const boot = t.columns[BOOT]!;
+      let first = NaN;
+      for (let i = 0; i < this.size; i++) {
+        const b = boot[i]!;
+        if (Number.isNaN(b)) continue;
+        if (Number.isNaN(first)) first = b;
+        else if (Math.abs(b - first) > BOOT_TOLERANCE_SECONDS) {
+          out.push(t.labels);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether every boundary where a target has a boot time also has its busy, idle and CPU values (recorded path). */
+  covered(): boolean {
+    for (const t of this.targets.values()) {
+      const [busy, idle, , boot, , cpus] = t.columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      for (let i = 0; i < this.size; i++) {
+        if (!Number.isNaN(boot[i]!) && (Number.isNaN(busy[i]!) || Number.isNaN(idle[i]!) || Number.isNaN(cpus[i]!))) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A target-half-hour is regular when busy, idle and other are present at both ends, none went down and the boot
+   * time did not change: its usage is the difference. Otherwise it is irregular (if seen at either end). A target
+   * with no "other" value at all (no steal series, e.g. not Linux) has 0 there, not a missing value.
+   */
+  difference(): { usage: HalfHourUsage[]; irregular: Irregular[] } {
+    const usage: HalfHourUsage[] = [];
+    const irregular: Irregular[] = [];
+    for (const [key, t] of this.targets) {
+      const [busy, idle, otherRaw, boot, mem, cpuCol] = t.columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      const other = otherRaw.some((v) => !Number.isNaN(v)) || !busy.some((v) => !Number.isNaN(v)) ? otherRaw : new Float64Array(this.size);
+      const chunkCpus = this.chunkCpus?.get(key);
+      for (let i = 0; i + 1 < this.size; i++) {
+        const j = i + 1;
+        const complete0 = !Number.isNaN(busy[i]!) && !Number.isNaN(idle[i]!) && !Number.isNaN(other[i]!);
+        const complete1 = !Number.isNaN(busy[j]!) && !Number.isNaN(idle[j]!) && !Number.isNaN(other[j]!);
+        const seen0 = !Number.isNaN(busy[i]!) || !Number.isNaN(idle[i]!) || !Number.isNaN(otherRaw[i]!);
+        const seen1 = !Number.isNaN(busy[j]!) || !Number.isNaN(idle[j]!) || !Number.isNaN(otherRaw[j]!);
+        if (!seen0 && !seen1) continue;
+        const c = !Number.isNaN(cpuCol[j]!) ? cpuCol[j]! : !Number.isNaN(cpuCol[i]!) ? cpuCol[i]! : chunkCpus;
+        const m = Number.isNaN(mem[j]!) ? undefined : mem[j]!;
+        const b0 = boot[i]!;
+        const b1 = boot[j]!;
+        const bootSame = Number.isNaN(b0) || Number.isNaN(b1) ? Number.isNaN(b0) === Number.isNaN(b1) : Math.abs(b1 - b0) <= BOOT_TOLERANCE_SECONDS;
+        const fromSeconds = this.startSeconds + i * HALF_HOUR_SECONDS;
+        if (complete0 && complete1 && bootSame && busy[j]! >= busy[i]! && idle[j]! >= idle[i]! && other[j]! >= other[i]!) {
+          usage.push({
+            labels: t.labels, fromSeconds, cpus: c, memoryActiveBytes: m, regular: true,
+            busyCpuSeconds: busy[j]! - busy[i]!, idleCpuSeconds: idle[j]! - idle[i]!, otherCpuSeconds: other[j]! - other[i]!,
+          });
+        } else {
+          irregular.push({ labels: t.labels, fromSeconds, cpus: c, memoryActiveBytes: m });
+        }
+      }
+    }
+    return { usage, irregular };
+  }
+}
