@@ -6,7 +6,9 @@
  *   floor    - one aggregated query reading the same samples once
  *   backfill (recording rules) - the backfill against the same Prometheus plus the node-cpu recording rules' series
  *              (provisioning/prometheus/rules/ada-carbon-node-cpu.yml, generated with promtool create-blocks-from rules)
- *   npx tsx exporter/bench/history.ts [hosts] [days]
+ * Each method runs `repeats` times, interleaved (backfill, hourly, floor, backfill, ...), and the table shows the
+ * median of each (the machine is shared and a run varies by +-15%), with the range.
+ *   npx tsx exporter/bench/history.ts [hosts=500] [days=2] [sampleSeconds=300] [repeats=3]
  *   BENCH_COMPARE_WITH=/other/checkout/exporter/bench/history.ts ... also runs that checkout's backfill (before/after)
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +26,7 @@ import { PrometheusClient } from '../src/sources/prometheus';
 import { CarbonIntensityClient } from '../src/sources/carbon';
 import { openHistory } from '../src/history/context';
 import { chunkHoursForBench, historyQueries } from './historySupport';
-import { createRuleBlocks, mergeBlockDirs } from '../test/history/recordingRules';
+import { createRuleBlocks, mergeBlockDirs, RULE_INTERVAL_SECONDS } from '../test/history/recordingRules';
 
 interface Result {
   method: string;
@@ -133,10 +135,12 @@ async function main(): Promise<void> {
   }
   const hosts = Number(argv[0] ?? 500);
   const days = Number(argv[1] ?? 2);
+  const sampleSeconds = Number(argv[2] ?? 300);
+  const repeats = Math.max(1, Number(argv[3] ?? 3));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-bench-history-'));
   const end = Math.floor(Date.now() / 1000 / 86400) * 86400 - 86400; // whole past days
   const start = end - days * 86400;
-  const spec = adaFleet({ hosts, cpus: 4, startSeconds: start - 600, endSeconds: end + 600, stepSeconds: 300, events: false });
+  const spec = adaFleet({ hosts, cpus: 4, startSeconds: start - 600, endSeconds: end + 600, stepSeconds: sampleSeconds, events: false });
   const g0 = performance.now();
   const w = await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'), { maxBlockDuration: '24h' });
@@ -149,38 +153,48 @@ async function main(): Promise<void> {
     const args = { prom: prom.url, carbon: carbon.url, from: String(start), to: String(end), projects: projects.join(','), dir };
     // warm the TSDB page cache once so the first method measured is not penalised
     await runChild('floor', args);
-    const results: Result[] = [];
-    for (const m of ['backfill', 'hourly', 'floor']) results.push(await runChild(m, args));
-    const [b, h, f] = results as [Result, Result, Result];
-    // the recorded series, as a Prometheus running the rules all along would hold them (generation not in any wall time)
+    const runs = new Map<string, Result[]>();
+    const record = (r: Result, method = r.method): void => void runs.set(method, [...(runs.get(method) ?? []), { ...r, method }]);
+    for (let i = 0; i < repeats; i++) for (const m of ['backfill', 'hourly', 'floor']) record(await runChild(m, args));
+    // the recorded series, as a Prometheus running the rules all along would hold them (generation not in any wall
+    // time), at the rules file's group interval
     const r0 = performance.now();
-    await createRuleBlocks(prom.url, start, end + 1800, path.join(dir, 'rule-blocks'), 60);
+    await createRuleBlocks(prom.url, start, end + 1800, path.join(dir, 'rule-blocks'), RULE_INTERVAL_SECONDS);
     const ruleSeconds = (performance.now() - r0) / 1000;
     const withRules = await startPrometheus({ blocksDir: mergeBlockDirs(path.join(dir, 'all-blocks'), path.join(dir, 'blocks'), path.join(dir, 'rule-blocks')) });
-    let rec: Result;
     try {
       const rargs = { ...args, prom: withRules.url, recorded: '1' };
       await runChild('floor', rargs);
-      rec = { ...await runChild('backfill', rargs), method: 'backfill (recording rules)' };
+      for (let i = 0; i < repeats; i++) {
+        record(await runChild('backfill', rargs), 'backfill (recording rules)');
+        record(await runChild('floor', rargs), 'floor (recording rules Prometheus)');
+      }
     } finally {
       await withRules.stop();
     }
-    results.splice(1, 0, rec);
     // BENCH_COMPARE_WITH=<another checkout's exporter/bench/history.ts>: its backfill too, same fleet and conditions
     const other = process.env.BENCH_COMPARE_WITH;
-    if (other) results.push({ ...await runChild('backfill', args, path.resolve(other)), method: 'backfill (compared)' });
-    console.log(`fleet: ${hosts} hosts x 4 CPUs x 8 modes, ${days} days at 5-min samples (${(w.samples / 1e6).toFixed(1)} M samples, ${w.series} series), ${projects.length} projects; generated in ${genSeconds.toFixed(1)} s`);
-    console.log('| method | requests | wall s | peak RSS MB | response MB | server exec s | busy cpu-s | idle cpu-s |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    if (other) for (let i = 0; i < repeats; i++) record(await runChild('backfill', args, path.resolve(other)), 'backfill (compared)');
+    const median = (method: string): Result & { minWall: number; maxWall: number } => {
+      const rs = [...runs.get(method)!].sort((x, y) => x.wallSeconds - y.wallSeconds);
+      const mid = rs[Math.floor((rs.length - 1) / 2)]!;
+      return { ...mid, minWall: rs[0]!.wallSeconds, maxWall: rs[rs.length - 1]!.wallSeconds, peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)) };
+    };
+    const results = [...runs.keys()].map(median);
+    const get = (m: string) => results.find((r) => r.method === m)!;
+    const [b, h, f, rec, recFloor] = [get('backfill'), get('hourly'), get('floor'), get('backfill (recording rules)'), get('floor (recording rules Prometheus)')];
+    console.log(`fleet: ${hosts} hosts x 4 CPUs x 8 modes, ${days} days at ${sampleSeconds}-s samples (${(w.samples / 1e6).toFixed(1)} M samples, ${w.series} series), ${projects.length} projects; generated in ${genSeconds.toFixed(1)} s; ${repeats} runs of each method, medians`);
+    console.log('| method | requests | wall s (median) | wall s (range) | peak RSS MB | response MB | server exec s | busy cpu-s | idle cpu-s |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results) {
-      console.log(`| ${r.method} | ${r.requests} | ${r.wallSeconds.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.responseMb.toFixed(2)} | ${r.serverSeconds.toFixed(2)} | ${r.busyCpuSeconds.toFixed(0)} | ${r.idleCpuSeconds.toFixed(0)} |`);
+      console.log(`| ${r.method} | ${r.requests} | ${r.wallSeconds.toFixed(2)} | ${r.minWall.toFixed(2)}-${r.maxWall.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.responseMb.toFixed(2)} | ${r.serverSeconds.toFixed(2)} | ${r.busyCpuSeconds.toFixed(0)} | ${r.idleCpuSeconds.toFixed(0)} |`);
     }
     const pct = (x: number, y: number) => `${((x / y - 1) * 100).toFixed(3)}%`;
-    console.log(`recording rules: backfill / backfill (recording rules) wall = ${(b.wallSeconds / rec.wallSeconds).toFixed(2)}x, server exec = ${(b.serverSeconds / rec.serverSeconds).toFixed(2)}x; (recording rules) / floor wall = ${(rec.wallSeconds / f.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(rec.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(rec.idleCpuSeconds, b.idleCpuSeconds)}; rule blocks generated in ${ruleSeconds.toFixed(1)} s (not in any wall time)`);
+    console.log(`recording rules: backfill / backfill (recording rules) wall = ${(b.wallSeconds / rec.wallSeconds).toFixed(2)}x, server exec = ${(b.serverSeconds / rec.serverSeconds).toFixed(2)}x; (recording rules) / floor on that Prometheus wall = ${(rec.wallSeconds / recFloor.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(rec.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(rec.idleCpuSeconds, b.idleCpuSeconds)}; rule blocks generated in ${ruleSeconds.toFixed(1)} s (not in any wall time)`);
     console.log(`requests: hourly / backfill = ${(h.requests / b.requests).toFixed(1)}x (goal >= 24x)`);
     console.log(`wall: hourly / backfill = ${(h.wallSeconds / b.wallSeconds).toFixed(2)}x; server-side exec alone: hourly / backfill = ${(h.serverSeconds / b.serverSeconds).toFixed(2)}x (goal: wall factor >= server factor)`);
     console.log(`wall: backfill / floor = ${(b.wallSeconds / f.wallSeconds).toFixed(2)}x (goal <= 1.5x)`);
-    const c = results[4];
+    const c = runs.has('backfill (compared)') ? get('backfill (compared)') : undefined;
     if (c) console.log(`wall: compared backfill / floor = ${(c.wallSeconds / f.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(c.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(c.idleCpuSeconds, b.idleCpuSeconds)}`);
     console.log(`totals vs backfill: hourly busy ${pct(h.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(h.idleCpuSeconds, b.idleCpuSeconds)}; floor busy ${pct(f.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(f.idleCpuSeconds, b.idleCpuSeconds)} (goal within 0.5%)`);
   } finally {

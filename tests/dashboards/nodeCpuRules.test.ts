@@ -13,3 +13,11 @@ it('uses the busy and idle mode lists of model/modes.ts', () => {
   expect(expr).toContain(`mode=~"${modeRegex('idle')}"}))[30m:30m]), "state", "idle"`);
   expect(expr).toContain(`mode!~"${[...BUSY_MODES, ...IDLE_MODES].join('|')}"`);
 });
+
+it('evaluates the group under the 5-min lookback the backfill reads with (with a minute to spare)', () => {
+  const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  const m = /^(\d+)(s|m)$/.exec(String(doc.groups[0].interval))!;
+  const seconds = Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+  expect(seconds).toBeGreaterThanOrEqual(60);
+  expect(seconds).toBeLessThanOrEqual(240);
+});

@@ -6,12 +6,22 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { requireBinary } from '../../../tests/harness/binaries';
 
 export const NODE_CPU_RULES = path.resolve(__dirname, '../../../provisioning/prometheus/rules/ada-carbon-node-cpu.yml');
+/** The rules group's own evaluation interval (what a Prometheus running the file would use). */
+export const RULE_INTERVAL_SECONDS = ruleIntervalSeconds(fs.readFileSync(NODE_CPU_RULES, 'utf8'));
+
+function ruleIntervalSeconds(text: string): number {
+  const interval = String((parse(text) as { groups: Array<{ interval?: string }> }).groups[0]?.interval ?? '');
+  const m = /^(\d+)(s|m)$/.exec(interval);
+  if (!m) throw new Error(`${NODE_CPU_RULES}: group interval ${JSON.stringify(interval)} is not like 4m or 240s`);
+  return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+}
 
 /** Evaluates the rules over [start, end] (evaluations at start + k x interval, so on every half-hour boundary). */
-export async function createRuleBlocks(promUrl: string, startSeconds: number, endSeconds: number, outDir: string, evalIntervalSeconds = 60): Promise<void> {
+export async function createRuleBlocks(promUrl: string, startSeconds: number, endSeconds: number, outDir: string, evalIntervalSeconds = RULE_INTERVAL_SECONDS): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${promUrl}`, `--start=${startSeconds}`, `--end=${endSeconds}`,
     `--eval-interval=${evalIntervalSeconds}s`, `--output-dir=${outDir}`, NODE_CPU_RULES];
