@@ -11,7 +11,8 @@ import type { CarbonSlotCache } from './carbonCache';
 import { usageFromRaw } from './estimate';
 import type { Ownership } from './ownership';
 import { cpuCountQuery, cpuSeriesMatchers, groupLabels, historyQueries, rawCpuQuery } from './queries';
-import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult, type HourStatusRecord } from './types';
+import { chunkHours, completeHours, doneHours, limiter } from './plan';
+import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult } from './types';
 
 export interface BackfillDeps {
   config: Config;
@@ -68,56 +69,6 @@ interface RunSeries {
   found: CpuSeries;
 }
 
-/** Every hour start in [from, to) that has ended (plus settle time) by now. */
-export function completeHours(fromSeconds: number, toSeconds: number, nowSeconds: number, settleSeconds: number): number[] {
-  const out: number[] = [];
-  const first = Math.ceil(fromSeconds / HOUR_SECONDS) * HOUR_SECONDS;
-  for (let h = first; h < toSeconds; h += HOUR_SECONDS) {
-    if (h + HOUR_SECONDS + settleSeconds > nowSeconds) break;
-    out.push(h);
-  }
-  return out;
-}
-
-/** Hours of a scope that need no work: estimated with real intensity, here or by a run over every project. */
-export function doneHours(statuses: readonly HourStatusRecord[], scope: string): Set<number> {
-  return new Set(statuses.filter((s) => s.status === 'ok' && (s.scope === scope || s.scope === '*')).map((s) => s.hourStartSeconds));
-}
-
-/** Consecutive hours cut into [start, end) chunks of at most maxHours. */
-export function chunkHours(hours: readonly number[], maxHours: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let start: number | undefined;
-  let prev = 0;
-  for (const h of hours) {
-    if (start !== undefined && (h !== prev + HOUR_SECONDS || (h - start) / HOUR_SECONDS >= maxHours)) {
-      out.push([start, prev + HOUR_SECONDS]);
-      start = undefined;
-    }
-    start ??= h;
-    prev = h;
-  }
-  if (start !== undefined) out.push([start, prev + HOUR_SECONDS]);
-  return out;
-}
-
-/** Runs tasks with at most `n` at a time, in the order they were asked for. */
-export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active < n) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing task hands its slot over
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
 export class BackfillRunner {
   private running?: Promise<BackfillSummary>;
   private ownership?: Ownership;
@@ -162,9 +113,9 @@ export class BackfillRunner {
     const parallel = config.history.parallelQueries;
     this.limit = limiter(parallel);
     const chunks = chunkHours(todo, config.history.hoursPerQuery);
-    const runSeries = chunks.length > 0 ? await this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
+    // started, not awaited: the first chunk's targets query runs beside it
+    const runSeries = chunks.length > 0 ? this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
     const one = async ([a, b]: [number, number]): Promise<void> => {
-      await this.deps.carbon.ensure(a, b);
       const { results, recordedHours } = await this.estimateRange(a, b, opts.project, runSeries);
       await store.writeHours(results); // throws UsageStoreError: the run stops, chunks already written are kept
       sum.hoursFromRecordingRules += recordedHours;
@@ -215,41 +166,64 @@ export class BackfillRunner {
 
   /**
    * [a, b) on hour boundaries; a failed request is split in halves down to single hours, which are then failed.
-   * Requests: one series call (index only: CPU counts, and whether the recording rules' series exist), then the
-   * range queries of the recorded or the raw path side by side, one CPU count query when some target rebooted, and
-   * one raw-sample request per half-hour with irregular targets.
+   * Requests: the targets query (boot time, memory) beside a series call (index only: CPU counts, and whether the
+   * recording rules' series exist; the run's, when the run is this one chunk), then the state queries of the
+   * recorded or the raw path side by side, one CPU count query when some target rebooted, and one raw-sample request
+   * per half-hour with irregular targets.
    */
-  async estimateRange(a: number, b: number, project?: string, run?: RunSeries): Promise<{ results: HourResult[]; recordedHours: number }> {
+  async estimateRange(a: number, b: number, project?: string, run?: Promise<RunSeries | undefined>): Promise<{ results: HourResult[]; recordedHours: number }> {
     const { config, prometheus } = this.deps;
+    // the half-hour intensities are needed only for attribution: fetched while Prometheus works
+    const carbonReady = this.deps.carbon.ensure(a, b);
+    carbonReady.catch(() => undefined); // awaited below; an early return must not leave it unhandled
     let usage: HalfHourUsage[];
     let irregular: Irregular[];
     let recorded = false;
     try {
       const names = groupLabels(config.labels);
+      const range = (expr: string): Promise<Series[]> => this.limit(() => prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS));
       const seriesCall = (): Promise<CpuSeries> => this.limit(async () => countCpus(await prometheus.series(cpuSeriesMatchers(config, project), a, b), names));
+      // both paths read the targets query: started first, beside the series call that picks the path
+      const [targetsQuery] = historyQueries(config, project).filter((q) => q.kind === 'targets');
+      const targets = range(targetsQuery!.expr);
+      targets.catch(() => undefined);
+      const runFound = await run;
       // the run's series call when it is this chunk's, else one of the chunk's own: first when the run's failed
       // (it picks the path), else side by side with the queries (only the CPU counts are needed, at the end)
-      const own = run?.fromSeconds === a && run.toSeconds === b ? Promise.resolve(run.found) : undefined;
-      const first = run ? undefined : await seriesCall();
-      const picked = run?.found ?? first!;
+      let found: Promise<CpuSeries>;
+      let picked: CpuSeries;
+      if (runFound) {
+        picked = runFound.found;
+        found = runFound.fromSeconds === a && runFound.toSeconds === b ? Promise.resolve(runFound.found) : seriesCall();
+        found.catch(() => undefined);
+      } else {
+        picked = await seriesCall();
+        found = Promise.resolve(picked);
+      }
+      const fill = async (fromRules: boolean): Promise<BoundaryTable> => {
+        const table = new BoundaryTable(a, b, names);
+        await Promise.all([
+          targets.then((answer) => table.add('targets', answer)),
+          ...historyQueries(config, project, fromRules).filter((q) => q.kind !== 'targets')
+            .map(async ({ kind, expr }) => table.add(kind, await range(expr))),
+        ]);
+        return table;
+      };
       // the recorded path when every target with CPU series has the recorded count; the answers then show whether
       // every boundary is covered (rules deployed mid-range, a rule outage, a new target), else the raw counters
       recorded = picked.recorded.size > 0 && [...picked.cpus.keys()].every((k) => picked.recorded.has(k));
-      let table = recorded ? await this.queryTable(a, b, names, true, project) : undefined;
+      let table = recorded ? await fill(true) : undefined;
       if (table && !table.covered()) {
         recorded = false;
         table = undefined;
       }
       if (!table) {
-        const tablePromise = this.queryTable(a, b, names, false, project);
-        const cpusPromise = first ? Promise.resolve(first) : own ?? seriesCall();
-        const [t, found] = await Promise.all([tablePromise, cpusPromise]);
-        table = t;
-        table.useChunkCpus(found.cpus);
+        table = await fill(false);
+        table.useChunkCpus((await found).cpus);
         const rebooted = table.rebooted();
         if (rebooted.length > 0) {
           const instances = [...new Set(rebooted.map((l) => l.instance ?? ''))];
-          table.add('cpus', await this.limit(() => prometheus.rangeQuery(cpuCountQuery(config, instances, project), a, b, HALF_HOUR_SECONDS)));
+          table.add('cpus', await range(cpuCountQuery(config, instances, project)));
         }
       }
       ({ usage, irregular } = table.difference());
@@ -262,6 +236,7 @@ export class BackfillRunner {
       }
       return { results: [this.failed(a, project, err)], recordedHours: 0 };
     }
+    await carbonReady;
     const failedHours = new Map<number, unknown>();
     await this.resolveIrregular(irregular, usage, failedHours, project);
     const attributed = attributeRange(a, b, usage, { config, ownership: this.ownership, intensity: this.deps.carbon.lookup(a, b) });
@@ -289,16 +264,6 @@ export class BackfillRunner {
     } catch {
       return undefined;
     }
-  }
-
-  /** The chunk's range queries side by side (bounded by parallelQueries across the whole run), each answer added as it arrives. */
-  private async queryTable(a: number, b: number, names: string[], recorded: boolean, project?: string): Promise<BoundaryTable> {
-    const { config, prometheus } = this.deps;
-    const table = new BoundaryTable(a, b, names);
-    await Promise.all(historyQueries(config, project, recorded).map(({ kind, expr }) => this.limit(async () => {
-      table.add(kind, await prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS));
-    })));
-    return table;
   }
 
   /** One raw-sample request per half-hour that has irregular targets (reboots, gaps, hosts coming and going). */

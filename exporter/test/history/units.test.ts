@@ -1,5 +1,5 @@
 import { differenceBoundaries, rawIncrease } from '../../src/history/estimate';
-import { chunkHours, completeHours, doneHours, limiter } from '../../src/history/backfill';
+import { chunkHours, completeHours, doneHours, limiter } from '../../src/history/plan';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
 import { historyQueries, promString, rawCpuQuery } from '../../src/history/queries';
 import { BadRequest, parseRange, parseWhen } from '../../src/history/report';

@@ -1,0 +1,52 @@
+// Pure planning of a backfill run: which hours, in which chunks, and a bound on requests in flight. No I/O.
+import { HOUR_SECONDS, type HourStatusRecord } from './types';
+
+/** Every hour start in [from, to) that has ended (plus settle time) by now. */
+export function completeHours(fromSeconds: number, toSeconds: number, nowSeconds: number, settleSeconds: number): number[] {
+  const out: number[] = [];
+  const first = Math.ceil(fromSeconds / HOUR_SECONDS) * HOUR_SECONDS;
+  for (let h = first; h < toSeconds; h += HOUR_SECONDS) {
+    if (h + HOUR_SECONDS + settleSeconds > nowSeconds) break;
+    out.push(h);
+  }
+  return out;
+}
+
+/** Hours of a scope that need no work: estimated with real intensity, here or by a run over every project. */
+export function doneHours(statuses: readonly HourStatusRecord[], scope: string): Set<number> {
+  return new Set(statuses.filter((s) => s.status === 'ok' && (s.scope === scope || s.scope === '*')).map((s) => s.hourStartSeconds));
+}
+
+/** Consecutive hours cut into [start, end) chunks of at most maxHours. */
+export function chunkHours(hours: readonly number[], maxHours: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let start: number | undefined;
+  let prev = 0;
+  for (const h of hours) {
+    if (start !== undefined && (h !== prev + HOUR_SECONDS || (h - start) / HOUR_SECONDS >= maxHours)) {
+      out.push([start, prev + HOUR_SECONDS]);
+      start = undefined;
+    }
+    start ??= h;
+    prev = h;
+  }
+  if (start !== undefined) out.push([start, prev + HOUR_SECONDS]);
+  return out;
+}
+
+/** Runs tasks with at most `n` at a time, in the order they were asked for. */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active < n) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing task hands its slot over
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
