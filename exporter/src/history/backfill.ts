@@ -10,7 +10,7 @@ import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './
 import type { CarbonSlotCache } from './carbonCache';
 import { usageFromRaw } from './estimate';
 import type { Ownership } from './ownership';
-import { cpuCountQuery, cpuSeriesMatchers, groupLabels, historyQueries, rawCpuQuery } from './queries';
+import { cpuCountQuery, cpuSeriesMatchers, groupLabels, historyQueries, rawCpuQuery, targetCpuQuery } from './queries';
 import { chunkHours, completeHours, doneHours, limiter } from './plan';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult } from './types';
 
@@ -209,17 +209,18 @@ export class BackfillRunner {
         ]);
         return table;
       };
-      // the recorded path when every target with CPU series has the recorded count; the answers then show whether
-      // every boundary is covered (rules deployed mid-range, a rule outage, a new target), else the raw counters
-      recorded = picked.recorded.size > 0 && [...picked.cpus.keys()].every((k) => picked.recorded.has(k));
+      // the recorded path when the rules' series exist; the answers then show whether every boundary where a
+      // target exists is covered (rules deployed mid-range, a rule outage, a new target), else the raw counters
+      recorded = picked.recorded.size > 0;
       let table = recorded ? await fill(true) : undefined;
       if (table && !table.covered()) {
         recorded = false;
         table = undefined;
       }
+      const chunk = await found;
       if (!table) {
         table = await fill(false);
-        table.useChunkCpus((await found).cpus);
+        table.useChunkCpus(chunk.cpus);
         const rebooted = table.rebooted();
         if (rebooted.length > 0) {
           const instances = [...new Set(rebooted.map((l) => l.instance ?? ''))];
@@ -227,6 +228,10 @@ export class BackfillRunner {
         }
       }
       ({ usage, irregular } = table.difference());
+      // targets with CPU series in the chunk but at no boundary lived only between two: counted from raw samples
+      for (const [key, labels] of chunk.labels) {
+        if (!table.hasCounters(key)) usage.push(...await this.betweenBoundaries(table, key, labels, chunk.cpus.get(key), project));
+      }
     } catch (err) {
       const hours = (b - a) / HOUR_SECONDS;
       if (hours > 1) {
@@ -264,6 +269,22 @@ export class BackfillRunner {
     } catch {
       return undefined;
     }
+  }
+
+  /** One raw-sample request for a target that lived only between boundaries: its usage per half-hour it has samples in. */
+  private async betweenBoundaries(table: BoundaryTable, key: string, labels: Record<string, string>, cpus: number | undefined, project?: string): Promise<HalfHourUsage[]> {
+    const { config, prometheus } = this.deps;
+    const { startSeconds: a, endSeconds: b } = table;
+    const raw = await this.limit(() => prometheus.instantMatrixQuery(targetCpuQuery(config, labels, b - a + 300, project), b));
+    const names = groupLabels(config.labels);
+    const out: HalfHourUsage[] = [];
+    for (let t0 = a; t0 < b; t0 += HALF_HOUR_SECONDS) {
+      const t1 = t0 + HALF_HOUR_SECONDS;
+      if (!raw.some((s) => s.values.some(([ts]) => ts > t0 && ts <= t1))) continue;
+      const u = usageFromRaw(raw, { labels, fromSeconds: t0, cpus, memoryActiveBytes: table.memoryAt(key, t1) }, names);
+      if (u) out.push(u);
+    }
+    return out;
   }
 
   /** One raw-sample request per half-hour that has irregular targets (reboots, gaps, hosts coming and going). */

@@ -55,21 +55,30 @@ export function pickTarget(metric: Record<string, string>, names: readonly strin
   return { key, labels };
 }
 
-/** Per target of a series-call answer: distinct CPUs of its idle series, and whether it has the recorded count. */
-export function countCpus(labelSets: ReadonlyArray<Record<string, string>>, names: readonly string[]): { cpus: Map<string, number>; recorded: Set<string> } {
+/**
+ * Per target of a series-call answer: distinct CPUs of its idle series and its labels, and which targets have the
+ * recorded count.
+ */
+export function countCpus(labelSets: ReadonlyArray<Record<string, string>>, names: readonly string[]): {
+  cpus: Map<string, number>; labels: Map<string, Record<string, string>>; recorded: Set<string>;
+} {
   const ids = new Map<string, Set<string>>();
+  const labels = new Map<string, Record<string, string>>();
   const recorded = new Set<string>();
   for (const m of labelSets) {
-    const { key } = pickTarget(m, names);
+    const t = pickTarget(m, names);
     if (m.__name__ === RECORDED_CPUS) {
-      recorded.add(key);
+      recorded.add(t.key);
       continue;
     }
-    let set = ids.get(key);
-    if (!set) ids.set(key, (set = new Set()));
+    let set = ids.get(t.key);
+    if (!set) {
+      ids.set(t.key, (set = new Set()));
+      labels.set(t.key, t.labels);
+    }
     set.add(m.cpu ?? '');
   }
-  return { cpus: new Map([...ids].map(([k, s]) => [k, s.size])), recorded };
+  return { cpus: new Map([...ids].map(([k, s]) => [k, s.size])), labels, recorded };
 }
 
 interface Target {
@@ -142,6 +151,18 @@ export class BoundaryTable {
   /** CPU counts for the whole chunk (the series call), used where no per-boundary count was added. */
   useChunkCpus(cpus: ReadonlyMap<string, number>): void {
     this.chunkCpus = cpus;
+  }
+
+  /** Whether the target has a busy, idle or other value at any boundary (else it lived only between boundaries). */
+  hasCounters(key: string): boolean {
+    const t = this.targets.get(key);
+    return t !== undefined && [BUSY, IDLE, OTHER].some((c) => t.columns[c]!.some((v) => !Number.isNaN(v)));
+  }
+
+  /** Mean active memory of the half-hour ending at boundary `seconds`, when known. */
+  memoryAt(key: string, seconds: number): number | undefined {
+    const v = this.targets.get(key)?.columns[MEM]![Math.round((seconds - this.startSeconds) / HALF_HOUR_SECONDS)];
+    return v === undefined || Number.isNaN(v) ? undefined : v;
   }
 
   /** Labels of the targets whose boot time changed within the chunk. */

@@ -46,6 +46,8 @@ export const spec: FleetSpec = {
     host(6, 'TDAaaS', 'Muon', { modeShares: (t) => shares(t < START + 5400 ? 0.9 : 0.02) }),
     host(7, 'CDAaaS', 'Artemis (Matlab)', { cpus: 8, bootTimeSeconds: START + 3 * 3600 + 600 }),
     host(8, EVIL_PROJECT, 'Muon', { cpus: 2 }),
+    // lives 15 min inside one half-hour: at no boundary, even with the 5-min lookback
+    host(9, 'IDAaaS', 'Muon', { bootTimeSeconds: START + 2 * 3600 + 300, endSeconds: START + 2 * 3600 + 1200 }),
   ],
 };
 

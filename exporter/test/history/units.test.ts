@@ -1,7 +1,7 @@
 import { differenceBoundaries, rawIncrease } from '../../src/history/estimate';
 import { chunkHours, completeHours, doneHours, limiter } from '../../src/history/plan';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
-import { historyQueries, promString, rawCpuQuery } from '../../src/history/queries';
+import { historyQueries, promString, rawCpuQuery, targetCpuQuery } from '../../src/history/queries';
 import { BadRequest, parseRange, parseWhen } from '../../src/history/report';
 import { DEFAULTS } from '../../src/config';
 
@@ -115,6 +115,9 @@ describe('queries', () => {
     expect(qs.map((q) => q.kind)).toEqual(['busy', 'idle', 'other', 'targets']);
     expect(qs[3]!.expr).toContain('avg_over_time(node_memory_Active_bytes');
     expect(rawCpuQuery(DEFAULTS, ['a.b:9100', 'c|d'], 2100)).toContain('instance=~"a\\\\.b:9100|c\\\\|d"');
+    // a target that lived between boundaries is matched on every label, so a reused instance cannot match another VM
+    expect(targetCpuQuery(DEFAULTS, { job: 'node', instance: 'a:9100', cloud_project_name: 'P"x', host: 'h' }, 3600, 'P"x'))
+      .toBe('node_cpu_seconds_total{cloud_project_name="P\\"x", job="node", instance="a:9100", host="h"}[3600s]');
   });
 });
 
