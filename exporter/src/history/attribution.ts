@@ -129,8 +129,3 @@ export function attributeRange(fromSeconds: number, toSeconds: number, usage: re
   for (const [h, att] of out) att.rows = [...rowsOf.get(h)!.values()];
   return out;
 }
-
-/** One hour of attributeRange. */
-export function attributeHour(hourStartSeconds: number, usage: readonly HalfHourUsage[], ctx: AttributionContext): Attributed {
-  return attributeRange(hourStartSeconds, hourStartSeconds + HOUR_SECONDS, usage, ctx).get(hourStartSeconds)!;
-}

@@ -10,7 +10,7 @@ import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './
 import type { CarbonSlotCache } from './carbonCache';
 import { usageFromRaw } from './estimate';
 import type { Ownership } from './ownership';
-import { cpuCountQuery, cpuSeriesMatchers, groupLabels, historyQueries, rawCpuQuery, targetCpuQuery } from './queries';
+import { cpuCountQuery, cpuSeriesMatchers, groupLabels, rawCpuQuery, stateQueries, targetCpuQuery, targetsQuery } from './queries';
 import { chunkHours, completeHours, doneHours, limiter } from './plan';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult } from './types';
 
@@ -182,10 +182,9 @@ export class BackfillRunner {
     try {
       const names = groupLabels(config.labels);
       const range = (expr: string): Promise<Series[]> => this.limit(() => prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS));
-      const seriesCall = (): Promise<CpuSeries> => this.limit(async () => countCpus(await prometheus.series(cpuSeriesMatchers(config, project), a, b), names));
+      const seriesCall = (): Promise<CpuSeries> => this.cpuSeries(a, b, project);
       // both paths read the targets query: started first, beside the series call that picks the path
-      const [targetsQuery] = historyQueries(config, project).filter((q) => q.kind === 'targets');
-      const targets = range(targetsQuery!.expr);
+      const targets = range(targetsQuery(config, project).expr);
       targets.catch(() => undefined);
       const runFound = await run;
       // the run's series call when it is this chunk's, else one of the chunk's own: first when the run's failed
@@ -204,14 +203,13 @@ export class BackfillRunner {
         const table = new BoundaryTable(a, b, names);
         await Promise.all([
           targets.then((answer) => table.add('targets', answer)),
-          ...historyQueries(config, project, fromRules).filter((q) => q.kind !== 'targets')
-            .map(async ({ kind, expr }) => table.add(kind, await range(expr))),
+          ...stateQueries(config, project, fromRules).map(async ({ kind, expr }) => table.add(kind, await range(expr))),
         ]);
         return table;
       };
       // the recorded path when the rules' series exist; the answers then show whether every boundary where a
       // target exists is covered (rules deployed mid-range, a rule outage, a new target), else the raw counters
-      recorded = picked.recorded.size > 0;
+      recorded = picked.recorded;
       let table = recorded ? await fill(true) : undefined;
       if (table && !table.covered()) {
         recorded = false;
@@ -260,12 +258,16 @@ export class BackfillRunner {
     return { results, recordedHours: recorded ? (b - a) / HOUR_SECONDS : 0 };
   }
 
+  /** The chunk's (or run's) series call: CPU counts per target, and whether the recording rules' series exist. */
+  private cpuSeries(a: number, b: number, project?: string): Promise<CpuSeries> {
+    const { config, prometheus } = this.deps;
+    return this.limit(async () => countCpus(await prometheus.series(cpuSeriesMatchers(config, project), a, b), groupLabels(config.labels)));
+  }
+
   /** The series call over the whole run; on error undefined, and each chunk makes its own (and fails with it). */
   private async runSeries(a: number, b: number, project?: string): Promise<RunSeries | undefined> {
-    const { config, prometheus } = this.deps;
     try {
-      const found = countCpus(await this.limit(() => prometheus.series(cpuSeriesMatchers(config, project), a, b)), groupLabels(config.labels));
-      return { fromSeconds: a, toSeconds: b, found };
+      return { fromSeconds: a, toSeconds: b, found: await this.cpuSeries(a, b, project) };
     } catch {
       return undefined;
     }

@@ -1,7 +1,6 @@
 // Pure: the answers of a chunk's range queries as one table of per-target values at every half-hour boundary, and
 // the boundary differences that make half-hour usage. No I/O. Typed columns (NaN = no value) because a chunk holds
 // hundreds of targets x hundreds of boundaries and this runs between Prometheus answers.
-import { modeState } from '../model/modes';
 import type { Series } from '../sources/prometheus';
 import { BOOT_METRIC, RECORDED_CPUS, type AnswerKind } from './queries';
 import { HALF_HOUR_SECONDS } from './types';
@@ -56,21 +55,21 @@ export function pickTarget(metric: Record<string, string>, names: readonly strin
 }
 
 /**
- * Per target of a series-call answer: distinct CPUs of its idle series and its labels, and which targets have the
- * recorded count.
+ * Per target of a series-call answer: distinct CPUs of its idle series and its labels; and whether the recording
+ * rules' CPU count exists (then the recorded path is tried, and its answers show where it covers).
  */
 export function countCpus(labelSets: ReadonlyArray<Record<string, string>>, names: readonly string[]): {
-  cpus: Map<string, number>; labels: Map<string, Record<string, string>>; recorded: Set<string>;
+  cpus: Map<string, number>; labels: Map<string, Record<string, string>>; recorded: boolean;
 } {
   const ids = new Map<string, Set<string>>();
   const labels = new Map<string, Record<string, string>>();
-  const recorded = new Set<string>();
+  let recorded = false;
   for (const m of labelSets) {
-    const t = pickTarget(m, names);
     if (m.__name__ === RECORDED_CPUS) {
-      recorded.add(t.key);
+      recorded = true;
       continue;
     }
+    const t = pickTarget(m, names);
     let set = ids.get(t.key);
     if (!set) {
       ids.set(t.key, (set = new Set()));
@@ -133,18 +132,6 @@ export class BoundaryTable {
       else column = STATE_COLUMN[kind]!;
       if (column < 0) continue;
       this.put(this.target(s.metric).columns[column]!, s.values, column === BOOT);
-    }
-  }
-
-  /** Adds series whose "mode" label is a node_exporter mode (folded by the mode rule) or a "_state" tag. */
-  addByMode(series: readonly Series[]): void {
-    for (const s of series) {
-      const mode = s.metric.mode ?? '';
-      const tag = mode.startsWith('_') ? mode.slice(1) : modeState(mode) ?? 'other';
-      const { mode: _mode, ...metric } = s.metric;
-      const column = tag === 'boot' ? BOOT : tag === 'mem' ? MEM : tag === 'cpus' ? CPUS : STATE_COLUMN[tag];
-      if (column === undefined) continue;
-      this.put(this.target(metric).columns[column]!, s.values, column === BOOT);
     }
   }
 

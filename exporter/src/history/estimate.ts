@@ -1,21 +1,10 @@
 // Pure: Prometheus answers -> cpu-seconds per target and half-hour. No I/O.
 import { modeState } from '../model/modes';
 import type { Series } from '../sources/prometheus';
-import { BoundaryTable, pickTarget, type HalfHourUsage, type Irregular } from './boundaries';
+import { pickTarget, type HalfHourUsage, type Irregular } from './boundaries';
 import { HALF_HOUR_SECONDS } from './types';
 
 export type { HalfHourUsage, Irregular } from './boundaries';
-
-/**
- * Differences consecutive half-hour boundary values of series whose "mode" label is a node_exporter mode (folded by
- * the mode rule) or a tag ("_busy", "_idle", "_other", "_cpus", "_boot", "_mem"). Boundaries: start, +1800, ..., end.
- */
-export function differenceBoundaries(series: Series[], startSeconds: number, endSeconds: number): { usage: HalfHourUsage[]; irregular: Irregular[] } {
-  const names = [...new Set(series.flatMap((s) => Object.keys(s.metric)).filter((n) => n !== 'mode' && n !== '__name__'))].sort();
-  const table = new BoundaryTable(startSeconds, endSeconds, names);
-  table.addByMode(series);
-  return table.difference();
-}
 
 /**
  * cpu-seconds of raw counter samples over [t0, t1): per series, the baseline is the last sample at or before t0

@@ -71,28 +71,37 @@ export function cpuSeriesMatchers(config: Pick<Config, 'prometheus' | 'labels'>,
  * half-hour ending at the boundary, unaggregated (one series per target each); the client picks the target labels.
  */
 export function historyQueries(config: Pick<Config, 'prometheus' | 'labels'>, project?: string, recorded = false): HistoryQuery[] {
+  return [...stateQueries(config, project, recorded), targetsQuery(config, project)];
+}
+
+/** The busy, idle and other sums per target (raw), or the rules' recorded sums and CPU counts (recorded). */
+export function stateQueries(config: Pick<Config, 'prometheus' | 'labels'>, project?: string, recorded = false): HistoryQuery[] {
   const sel = scopeSelector(config, project).join(', ');
+  if (recorded) {
+    return [{ kind: 'recorded', expr: `${RECORDED_CPU_SECONDS}${matchers(sel)} ${RECORDED_READ} or ${RECORDED_CPUS}${matchers(sel)} ${RECORDED_READ}` }];
+  }
   const by = groupLabels(config.labels).join(', ');
   const busy = modeRegex('busy');
   const idle = modeRegex('idle');
-  const targets: HistoryQuery = {
-    kind: 'targets',
-    expr: `${BOOT_METRIC}${matchers(sel)} or label_replace(avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m]), "${MEMORY_TAG}", "memory", "", "")`,
-  };
-  if (recorded) {
-    return [
-      { kind: 'recorded', expr: `${RECORDED_CPU_SECONDS}${matchers(sel)} ${RECORDED_READ} or ${RECORDED_CPUS}${matchers(sel)} ${RECORDED_READ}` },
-      targets,
-    ];
-  }
   const state = (mode: string): string => `sum by (${by}) (node_cpu_seconds_total${matchers(sel, mode)})`;
   return [
     { kind: 'busy', expr: state(`mode=~"${busy}"`) },
     { kind: 'idle', expr: state(`mode=~"${idle}"`) },
     { kind: 'other', expr: state(`mode!~"${busy}|${idle}"`) },
-    targets,
   ];
 }
+
+/** Boot time and the mean active memory of the half-hour ending at each boundary, one series per target each. */
+export function targetsQuery(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): HistoryQuery {
+  const sel = scopeSelector(config, project).join(', ');
+  return {
+    kind: 'targets',
+    expr: `${BOOT_METRIC}${matchers(sel)} or label_replace(avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m]), "${MEMORY_TAG}", "memory", "", "")`,
+  };
+}
+
+/** An `instance=~` matcher for exactly these instances. */
+const instancesMatcher = (instances: string[]): string => `instance=~${promString(instances.map(reExact).join('|'))}`;
 
 /**
  * The CPU count per boundary of some targets: those that rebooted within the chunk, whose CPU count may differ
@@ -100,7 +109,7 @@ export function historyQueries(config: Pick<Config, 'prometheus' | 'labels'>, pr
  */
 export function cpuCountQuery(config: Pick<Config, 'prometheus' | 'labels'>, instances: string[], project?: string): string {
   const sel = scopeSelector(config, project);
-  sel.push('mode="idle"', `instance=~${promString(instances.map(reExact).join('|'))}`);
+  sel.push('mode="idle"', instancesMatcher(instances));
   return `count by (${groupLabels(config.labels).join(', ')}) (node_cpu_seconds_total${matchers(sel.join(', '))})`;
 }
 
@@ -117,6 +126,6 @@ export function targetCpuQuery(config: Pick<Config, 'prometheus' | 'labels'>, la
 /** Raw cpu counters of some targets over (at - seconds, at]: for half-hours whose boundary values disagree. */
 export function rawCpuQuery(config: Pick<Config, 'prometheus' | 'labels'>, instances: string[], seconds: number, project?: string): string {
   const sel = scopeSelector(config, project);
-  sel.push(`instance=~${promString(instances.map(reExact).join('|'))}`);
+  sel.push(instancesMatcher(instances));
   return `node_cpu_seconds_total${matchers(sel.join(', '))}[${Math.round(seconds)}s]`;
 }

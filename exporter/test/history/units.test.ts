@@ -1,4 +1,5 @@
-import { differenceBoundaries, rawIncrease } from '../../src/history/estimate';
+import { BoundaryTable } from '../../src/history/boundaries';
+import { rawIncrease } from '../../src/history/estimate';
 import { chunkHours, completeHours, doneHours, limiter } from '../../src/history/plan';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
 import { historyQueries, promString, rawCpuQuery, targetCpuQuery } from '../../src/history/queries';
@@ -52,23 +53,31 @@ describe('counter arithmetic', () => {
     expect(rawIncrease([[T + 900, 10], [T + 1200, 20]], T, T + 1800)).toBe(10); // born mid-way: first sample is the baseline
   });
 
-  it('differenceBoundaries: regular half-hours are boundary differences; resets and gaps are irregular', () => {
+  it('BoundaryTable: regular half-hours are boundary differences; resets and gaps are irregular', () => {
     const m = { instance: 'a:9100', job: 'node' };
-    const s = (state: string, vals: Array<number | undefined>) => ({
-      metric: { ...m, mode: state }, values: vals.flatMap((v, i) => (v === undefined ? [] : [[T + i * 1800, v] as [number, number]])),
+    const s = (vals: Array<number | undefined>, metric: Record<string, string> = m) => ({
+      metric, values: vals.flatMap((v, i) => (v === undefined ? [] : [[T + i * 1800, v] as [number, number]])),
     });
-    const { usage, irregular } = differenceBoundaries([
-      s('user', [0, 60, 30, undefined]), s('system', [0, 40, 20, undefined]), s('idle', [0, 1000, 2000, undefined]),
-      s('steal', [0, 10, 20, undefined]), s('_cpus', [1, 1, 1, undefined]), s('_boot', [5, 5, 5, undefined]),
-    ], T, T + 3 * 1800);
+    const table = new BoundaryTable(T, T + 3 * 1800, ['job', 'instance']);
+    table.add('busy', [s([0, 60, 30, undefined]), s([0, 40, 20, undefined])]); // two series of one target add up
+    table.add('idle', [s([0, 1000, 2000, undefined])]);
+    table.add('other', [s([0, 10, 20, undefined])]);
+    table.add('cpus', [s([1, 1, 1, undefined])]);
+    table.add('targets', [s([5, 5, 5, undefined], { ...m, __name__: 'node_boot_time_seconds' })]);
+    const { usage, irregular } = table.difference();
     expect(usage.map((u) => [u.fromSeconds - T, u.busyCpuSeconds, u.idleCpuSeconds])).toEqual([[0, 100, 1000]]);
     expect(irregular.map((i) => i.fromSeconds - T)).toEqual([1800, 3600]);
   });
 
-  it('differenceBoundaries: per-state tagged series; a target without any "other" mode counts 0 there', () => {
+  it('BoundaryTable: a target without any "other" mode counts 0 there', () => {
     const m = { instance: 'b:9100', job: 'node' };
-    const s = (tag: string, vals: number[]) => ({ metric: { ...m, mode: tag }, values: vals.map((v, i) => [T + i * 1800, v] as [number, number]) });
-    const { usage, irregular } = differenceBoundaries([s('_busy', [10, 70]), s('_idle', [0, 1700]), s('_cpus', [1, 1]), s('_boot', [5, 5])], T, T + 1800);
+    const s = (vals: number[], metric: Record<string, string> = m) => ({ metric, values: vals.map((v, i) => [T + i * 1800, v] as [number, number]) });
+    const table = new BoundaryTable(T, T + 1800, ['job', 'instance']);
+    table.add('busy', [s([10, 70])]);
+    table.add('idle', [s([0, 1700])]);
+    table.add('cpus', [s([1, 1])]);
+    table.add('targets', [s([5, 5], { ...m, __name__: 'node_boot_time_seconds' })]);
+    const { usage, irregular } = table.difference();
     expect(irregular).toEqual([]);
     expect(usage.map((u) => [u.busyCpuSeconds, u.idleCpuSeconds, u.otherCpuSeconds, u.cpus])).toEqual([[60, 1700, 0, 1]]);
   });
