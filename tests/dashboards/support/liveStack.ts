@@ -3,7 +3,9 @@
  * node_exporter and the real exporter, with the shipped rule files loaded; the exporter tracks that Prometheus.
  * Scrape jobs and the exporter config come from the shipped provisioning files, targets swapped for loopback ones.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
 import type { FastifyInstance } from 'fastify';
 import { adaFleet, type FleetSpec } from '../../harness/fleet';
 import { writeFleetOpenMetrics } from '../../harness/openmetrics';
@@ -13,7 +15,7 @@ import { startNodeExporter, type RunningNodeExporter } from '../../harness/nodeE
 import { startCarbonServer, type CarbonServer } from '../../harness/carbonServer';
 import { freePort } from '../../harness/ports';
 import { tempDir, testApp, testConfig } from '../../../exporter/test/support/app';
-import { PROM_RULES_DIR, PROVISIONING_DIR, readYaml, yamlFiles, type Json } from './artifacts';
+import { PROM_RULES_DIR, PROVISIONING_DIR, prometheusRules, readYaml, yamlFiles, type Json } from './artifacts';
 
 export interface LiveStack {
   prom: RunningPrometheus;
@@ -54,7 +56,7 @@ export async function startLiveStack(): Promise<LiveStack> {
     const realLabels = (shipped.scrape_configs as Json[]).find((j) => j.job_name === 'node').static_configs[0].labels;
     const prom = await startPrometheus({
       blocksDir: path.join(dir, 'blocks'), scrapeConfigs, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1,
-      ruleFiles: yamlFiles(PROM_RULES_DIR),
+      ruleFiles: rulesAtGlobalInterval(path.join(dir, 'rules')),
     });
     stopping.push(() => prom.stop());
 
@@ -97,9 +99,11 @@ export async function startLiveStack(): Promise<LiveStack> {
       cycles++;
       if (cycles >= 25) {
         const r = await stack.query('count(count by (site) (site_state:ada_carbon_workspace_energy_joules:increase1h))');
-        if (r.data?.result[0]?.value[1] === '3') break;
+        if (r.data?.result[0]?.value[1] === '3' && (await unrecorded(stack)).length === 0) break;
       }
-      if (Date.now() > deadline) throw new Error('recording rules did not produce all three sites in time');
+      if (Date.now() > deadline) {
+        throw new Error(`recording rules did not produce all three sites in time; not yet recorded: ${(await unrecorded(stack)).join(', ')}`);
+      }
       await sleep(1000);
     }
     // keep the exporter's counters moving between scrapes for the rest of the suite
@@ -110,4 +114,32 @@ export async function startLiveStack(): Promise<LiveStack> {
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * Copies of the shipped rule files with every group's own `interval` removed, so each group evaluates at the test
+ * Prometheus' 1 s global interval. A group's first evaluation waits for a phase derived from its name and file path
+ * (up to its whole interval, 4m for the node-cpu group), which would make "has it been recorded" depend on where the
+ * clone lives. The expressions are untouched; the shipped intervals are checked in nodeCpuRules.test.ts and by promtool.
+ */
+function rulesAtGlobalInterval(outDir: string): string[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  return yamlFiles(PROM_RULES_DIR).map((file) => {
+    const doc = readYaml(file);
+    for (const g of doc.groups ?? []) delete g.interval;
+    const out = path.join(outDir, path.basename(file));
+    fs.writeFileSync(out, YAML.stringify(doc));
+    return out;
+  });
+}
+
+/** Names of the shipped recording rules with no recorded sample yet. */
+async function unrecorded(stack: LiveStack): Promise<string[]> {
+  const missing: string[] = [];
+  for (const r of prometheusRules()) {
+    if (r.kind !== 'record') continue;
+    const res = await stack.query(r.name);
+    if (!(res.data?.result.length)) missing.push(r.name);
+  }
+  return missing;
 }
