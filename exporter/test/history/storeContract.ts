@@ -75,6 +75,25 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
       ]);
     });
 
+    it('lists only the keys with usage in the range and project, each summed over that range only', async () => {
+      const users = (h: number, names: string[], project: string, scale: number): HourResult => ({
+        scope: project, hourStartSeconds: h, status: 'ok', sumCheckRatio: 1,
+        rows: names.map((n) => row('user', n, project, 'Muon', h, scale)),
+      });
+      await store.writeHours([
+        users(H0 - 3600, ['amy', 'bob', 'cat'], 'IDAaaS', 5), // before the range
+        users(H0, ['bob', 'dan'], 'IDAaaS', 1), users(H0 + 3600, ['bob'], 'IDAaaS', 2),
+        users(H0, ['eve'], 'CDAaaS', 1), users(H0 + 3600, ['bob'], 'CDAaaS', 7),
+        users(H0 + 7200, ['zed', 'bob'], 'IDAaaS', 9), // after the range
+      ]);
+      const sums = (list: Array<{ name: string; busyCpuSeconds: number }>) =>
+        Object.fromEntries(list.map((c) => [c.name, c.busyCpuSeconds]));
+      expect(sums(await store.keys('user', H0, H0 + 7200, 'IDAaaS'))).toEqual({ bob: 300, dan: 100 });
+      expect(sums(await store.keys('user', H0, H0 + 7200))).toEqual({ bob: 1000, dan: 100, eve: 100 });
+      expect(await store.keys('user', H0 + 3 * 3600, H0 + 4 * 3600)).toEqual([]);
+      expect(await store.keys('machine', H0, H0 + 7200)).toEqual([]);
+    });
+
     it('keeps hostile keys exactly', async () => {
       const key = 'a"b\\c\n$where {x} 😀'.repeat(20);
       await store.writeHours([{ ...hour(H0), rows: [row('machine', key, 'P', key, H0)] }]);

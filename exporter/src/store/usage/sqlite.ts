@@ -113,11 +113,16 @@ export class SqliteUsageStore implements UsageStore {
   }
 
   async keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
-    const params: unknown[] = [level, fromSeconds, toSeconds];
-    if (project !== undefined) params.push(project);
-    return this.guard('read', () => this.db.prepare(`SELECT key AS name, ${SUMS} FROM history_usage
-      WHERE level = ? AND hour_s >= ? AND hour_s < ? ${project !== undefined ? 'AND project = ?' : ''} GROUP BY key`)
-      .all(...params) as Contributor[]);
+    // Walks the level's distinct keys through the primary key (one seek each), then reads each key's hour range by
+    // the primary key. A plain GROUP BY key scans every row of the level whatever the range: for one day of a year
+    // of 400 users, 0.66 s that way and 10 ms this way (exporter/bench/storeReads.ts).
+    return this.guard('read', () => this.db.prepare(`WITH RECURSIVE k(key) AS (
+        SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level)
+        UNION ALL SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level AND key > k.key) FROM k WHERE k.key IS NOT NULL)
+      SELECT h.key AS name, ${SUMS} FROM k CROSS JOIN history_usage h
+      WHERE h.level = @level AND h.key = k.key AND h.hour_s >= @from AND h.hour_s < @to
+        ${project !== undefined ? 'AND h.project = @project' : ''} GROUP BY h.key`)
+      .all({ level, from: fromSeconds, to: toSeconds, ...(project !== undefined ? { project } : {}) }) as Contributor[]);
   }
 
   async machineAverages(): Promise<MachineAverage[]> {
