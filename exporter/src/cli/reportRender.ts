@@ -44,8 +44,10 @@ export function dataQualityLine(s: SummaryT): string {
     `${q.hours_failed} failed`,
     `${q.hours_missing} not yet estimated`,
     `${q.hours_fallback} used the fallback intensity (${kg(s.fallback_gco2e)} kgCO2e of the total)`,
-    q.sum_check.held ? 'CPU-time sum-check held' : `CPU-time sum-check off in ${q.sum_check.hours_off} of ${q.sum_check.hours_checked} hours`,
+    q.sum_check.held === null ? 'CPU-time sum-check not run (no CPU samples)'
+      : q.sum_check.held ? 'CPU-time sum-check held' : `CPU-time sum-check off in ${q.sum_check.hours_off} of ${q.sum_check.hours_checked} hours`,
   ];
+  if (q.sum_check.hours_without_samples > 0) parts.push(`${q.sum_check.hours_without_samples} had no node_exporter CPU samples (counted as no use)`);
   return `${parts.join('; ')}.`;
 }
 
@@ -117,7 +119,8 @@ export function renderCsv(d: ReportData): string {
   rows.push(['data_quality', 'hours_expected', q.hours_expected, 'hours'], ['data_quality', 'hours_estimated', q.hours_estimated, 'hours'],
     ['data_quality', 'hours_failed', q.hours_failed, 'hours'], ['data_quality', 'hours_fallback', q.hours_fallback, 'hours'],
     ['data_quality', 'hours_missing', q.hours_missing, 'hours'], ['data_quality', 'fallback_carbon', s.fallback_gco2e, 'gCO2e'],
-    ['data_quality', 'sum_check_held', q.sum_check.held ? 'true' : 'false', '']);
+    ['data_quality', 'hours_without_samples', q.sum_check.hours_without_samples, 'hours'],
+    ['data_quality', 'sum_check_held', q.sum_check.held === null ? '' : String(q.sum_check.held), '']);
   return ['section,name,value,unit', ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
 }
 

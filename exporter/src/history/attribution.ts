@@ -97,6 +97,9 @@ export function attributeRange(fromSeconds: number, toSeconds: number, usage: re
       att.allModesCpuSeconds += all;
       att.cpuCapacitySeconds += u.cpus * HALF_HOUR_SECONDS;
     }
+    // nothing counted (a target first seen on the closing boundary): no energy, and a row of zeros would count as a
+    // workspace-day in the machine averages and flag the hour as using the fallback intensity
+    if (all <= 0) continue;
     const energy = intervalEnergy(t.profile, ctx.config.pue, {
       busyCpuSeconds: u.busyCpuSeconds, idleCpuSeconds: u.idleCpuSeconds, elapsedSeconds: elapsed,
       memoryActiveBytes: u.memoryActiveBytes,

@@ -140,13 +140,26 @@ export async function usageSeries(store: UsageStore, config: Pick<Config, 'sites
   return { level, key, granularity, from: iso(range.fromSeconds), to: iso(range.toSeconds), series, totals };
 }
 
+/**
+ * The CPU-time sum-check over the estimated hours. An estimated hour with no ratio had no node_exporter CPU samples
+ * in its scope: its zero is "nothing seen", so it is counted apart, and with no hour checked `held` is null (nothing
+ * was checked), not true.
+ */
 export function sumCheck(best: Map<number, HourStatusRecord>) {
   let checked = 0;
   let off = 0;
+  let withoutSamples = 0;
   for (const r of best.values()) {
-    if (r.sumCheckRatio === null || r.status === 'failed') continue;
+    if (r.status === 'failed') continue;
+    if (r.sumCheckRatio === null) {
+      withoutSamples++;
+      continue;
+    }
     checked++;
     if (Math.abs(r.sumCheckRatio - 1) > SUM_CHECK_TOLERANCE_RATIO) off++;
   }
-  return { hours_checked: checked, hours_off: off, held: off === 0, tolerance_ratio: SUM_CHECK_TOLERANCE_RATIO };
+  return {
+    hours_checked: checked, hours_off: off, hours_without_samples: withoutSamples, held: checked > 0 ? off === 0 : null,
+    tolerance_ratio: SUM_CHECK_TOLERANCE_RATIO,
+  };
 }

@@ -80,7 +80,14 @@ export const SummaryResponse = Type.Object({
     hours_failed: Type.Integer(),
     hours_fallback: Type.Integer(),
     hours_missing: Type.Integer(),
-    sum_check: Type.Object({ hours_checked: Type.Integer(), hours_off: Type.Integer(), held: Type.Boolean(), tolerance_ratio: Type.Number() }),
+    sum_check: Type.Object({
+      hours_checked: Type.Integer(), hours_off: Type.Integer(),
+      /** estimated hours with no node_exporter CPU samples in scope (zero use seen, nothing to check) */
+      hours_without_samples: Type.Integer(),
+      /** null when no hour could be checked */
+      held: Type.Union([Type.Boolean(), Type.Null()]),
+      tolerance_ratio: Type.Number(),
+    }),
   }),
 });
 export const SummarySchema = { querystring: SummaryQuery, response: { 200: SummaryResponse, 400: ErrorResponse, 401: ErrorResponse } };

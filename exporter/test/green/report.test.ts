@@ -104,6 +104,7 @@ describe('ada-carbon report on a synthetic fleet', () => {
     expect(num('data_quality', 'hours_fallback')).toBe(1);
     expect(num('data_quality', 'hours_missing')).toBe(0);
     expect(num('data_quality', 'fallback_carbon')).toBeCloseTo(60 + 20, 9);
+    expect(num('data_quality', 'hours_without_samples')).toBe(0);
     expect(cell('data_quality', 'sum_check_held')).toBe('true');
     for (const d of ['1h', '3h', '8h']) expect(Date.parse(cell('advice_national', `${d}_start`))).toBeGreaterThan(0);
   });

@@ -68,12 +68,28 @@ describe('usage REST API', () => {
     const res = await app.inject({ url: '/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01', headers: auth });
     expect(res.statusCode).toBe(200);
     const s = res.json();
-    expect(s.data_quality).toMatchObject({ hours_expected: 24, hours_estimated: 6, hours_failed: 0, hours_missing: 18, sum_check: { held: true } });
+    expect(s.data_quality).toMatchObject({
+      hours_expected: 24, hours_estimated: 6, hours_failed: 0, hours_missing: 18,
+      sum_check: { held: true, hours_checked: 6, hours_off: 0, hours_without_samples: 0 },
+    });
     expect(s.contributors.map((c: { level: string }) => c.level)).toEqual(['machine', 'user']);
     expect(s.contributors[1].items.map((i: { name: string }) => i.name).sort()).toEqual(['alice', 'bob', 'unknown']);
     expect(s.busy_kwh_ratio).toBeGreaterThan(0);
     const anon = (await app.inject('/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01')).json();
     expect(anon.contributors.map((c: { level: string }) => c.level)).toEqual(['machine']);
+  });
+
+  it('data quality: hours estimated before the fleet existed are counted as without samples, and the sum-check is not run on them', async () => {
+    const before = { fromSeconds: START - 3 * 3600, toSeconds: START };
+    const run = await app.history.runner.run(before);
+    expect(run).toMatchObject({ hoursEstimated: 3, hoursFailed: 0, busyKwh: 0, idleKwh: 0 });
+    const q = (from: number, to: number) => app.inject(`/api/v1/summary?level=site&key=isis&from=${new Date(from * 1000).toISOString()}&to=${new Date(to * 1000).toISOString()}`)
+      .then((r) => r.json());
+    const empty = await q(before.fromSeconds, before.toSeconds);
+    expect(empty.kwh).toBe(0);
+    expect(empty.data_quality).toMatchObject({ hours_expected: 3, hours_estimated: 3, sum_check: { held: null, hours_checked: 0, hours_without_samples: 3 } });
+    const both = await q(before.fromSeconds, START + 2 * 3600);
+    expect(both.data_quality.sum_check).toMatchObject({ held: true, hours_checked: 2, hours_without_samples: 3 });
   });
 
   it('heatmap: every day of the year with daily totals', async () => {

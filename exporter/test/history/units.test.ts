@@ -5,6 +5,7 @@ import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../
 import { historyQueries, promString, rawCpuQuery, targetCpuQuery } from '../../src/history/queries';
 import { BadRequest, parseRange, parseWhen } from '../../src/history/report';
 import { DEFAULTS } from '../../src/config';
+import { dataQualityLine, type SummaryT } from '../../src/cli/reportRender';
 
 const T = Date.UTC(2026, 0, 1) / 1000;
 
@@ -137,5 +138,24 @@ describe('REST date parameters', () => {
     expect(parseWhen('2026-01-01T01:30:00+01:00', 'from')).toBe(T + 1800);
     expect(() => parseWhen('2026-01-01T01:30', 'from')).toThrow(BadRequest);
     expect(parseRange('2026-01-01T00:30Z', '2026-01-01T01:10Z', T + 86400)).toEqual({ fromSeconds: T, toSeconds: T + 7200 });
+  });
+});
+
+describe('the data-quality line', () => {
+  const q = (sumCheck: SummaryT['data_quality']['sum_check']) => dataQualityLine({
+    fallback_gco2e: 0,
+    data_quality: { hours_expected: 5, hours_estimated: 5, hours_failed: 0, hours_fallback: 0, hours_missing: 0, sum_check: sumCheck },
+  } as SummaryT);
+
+  it('says the sum-check was not run, not that it held, when no hour had CPU samples', () => {
+    const line = q({ hours_checked: 0, hours_off: 0, hours_without_samples: 5, held: null, tolerance_ratio: 0.02 });
+    expect(line).toContain('CPU-time sum-check not run (no CPU samples)');
+    expect(line).toContain('5 had no node_exporter CPU samples (counted as no use)');
+    expect(line).not.toContain('held');
+  });
+
+  it('counts the hours without samples beside a sum-check that ran', () => {
+    const line = q({ hours_checked: 3, hours_off: 1, hours_without_samples: 2, held: false, tolerance_ratio: 0.02 });
+    expect(line).toContain('CPU-time sum-check off in 1 of 3 hours; 2 had no node_exporter CPU samples');
   });
 });
