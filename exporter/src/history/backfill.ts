@@ -47,6 +47,8 @@ export interface BackfillSummary {
   hoursFallback: number;
   /** hours whose all-modes cpu-seconds were off cpus x 3,600 s by more than the tolerance */
   hoursSumCheckOff: number;
+  /** estimated hours with no node_exporter CPU samples in scope (zero use seen) */
+  hoursWithoutSamples: number;
   busyKwh: number;
   idleKwh: number;
   busyGrams: number;
@@ -96,7 +98,7 @@ export class BackfillRunner {
     const carbonBefore = this.deps.carbon.requests;
     const all = completeHours(opts.fromSeconds, opts.toSeconds, now(), config.history.settleSeconds);
     const sum: BackfillSummary = {
-      scope, hoursInRange: all.length, hoursSkipped: 0, hoursEstimated: 0, hoursFailed: 0, hoursFallback: 0, hoursSumCheckOff: 0,
+      scope, hoursInRange: all.length, hoursSkipped: 0, hoursEstimated: 0, hoursFailed: 0, hoursFallback: 0, hoursSumCheckOff: 0, hoursWithoutSamples: 0,
       busyKwh: 0, idleKwh: 0, busyGrams: 0, idleGrams: 0, prometheusRequests: 0, hoursFromRecordingRules: 0, carbonRequests: 0, durationSeconds: 0, errors: [],
     };
     this.ownership = await this.deps.loadOwnership?.();
@@ -153,7 +155,8 @@ export class BackfillRunner {
       }
       sum.hoursEstimated++;
       if (r.status === 'fallback') sum.hoursFallback++;
-      if (r.sumCheckRatio !== null && Math.abs(r.sumCheckRatio - 1) > SUM_CHECK_TOLERANCE_RATIO) sum.hoursSumCheckOff++;
+      if (r.sumCheckRatio === null) sum.hoursWithoutSamples++;
+      else if (Math.abs(r.sumCheckRatio - 1) > SUM_CHECK_TOLERANCE_RATIO) sum.hoursSumCheckOff++;
       for (const row of r.rows) {
         if (row.level !== 'project') continue; // every level adds up to the same totals; one is enough
         sum.busyKwh += joulesToKwh(row.busyJoules);

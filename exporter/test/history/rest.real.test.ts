@@ -82,7 +82,7 @@ describe('usage REST API', () => {
   it('data quality: hours estimated before the fleet existed are counted as without samples, and the sum-check is not run on them', async () => {
     const before = { fromSeconds: START - 3 * 3600, toSeconds: START };
     const run = await app.history.runner.run(before);
-    expect(run).toMatchObject({ hoursEstimated: 3, hoursFailed: 0, busyKwh: 0, idleKwh: 0 });
+    expect(run).toMatchObject({ hoursEstimated: 3, hoursFailed: 0, hoursWithoutSamples: 3, busyKwh: 0, idleKwh: 0 });
     const q = (from: number, to: number) => app.inject(`/api/v1/summary?level=site&key=isis&from=${new Date(from * 1000).toISOString()}&to=${new Date(to * 1000).toISOString()}`)
       .then((r) => r.json());
     const empty = await q(before.fromSeconds, before.toSeconds);
