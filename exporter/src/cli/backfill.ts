@@ -51,7 +51,7 @@ export function registerBackfill(program: Command, io: BackfillIo): void {
     .action(async (opts: { from: string; to: string; site?: string; project?: string; force?: boolean; json?: boolean }) => {
       const loaded = loadConfig({ file: program.opts().config, env: io.env, cwd: io.cwd });
       const { config } = loaded;
-      if (!config.prometheus.url) throw new ConfigError([{ key: 'prometheus.url', message: 'is required by backfill' }]);
+      if (!config.prometheus.url) throw new ConfigError([{ key: 'prometheus.url', message: 'is required by backfill (set it or ADA_CARBON_PROMETHEUS_URL; `serve` without it prints its local Prometheus URL)' }]);
       const from = parseWhen(opts.from, 'from');
       const to = parseWhen(opts.to, 'to');
       if (to <= from) throw new Error(`--to (${opts.to}) is before --from (${opts.from})`);

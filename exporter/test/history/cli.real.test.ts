@@ -1,5 +1,8 @@
 /** `ada-carbon backfill` end to end against the synthetic fleet. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { runCli } from '../../src/cli';
+import { tempDir } from '../support/app';
 import { HOURS, historyConfig, startUpstreams, type Upstreams } from './support';
 
 let up: Upstreams;
@@ -45,5 +48,13 @@ describe('ada-carbon backfill', () => {
     expect(await run('--from', '2099-01-01', '--to', '2099-01-02')).toMatchObject({ code: 1, err: expect.stringMatching(/in the future/) });
     expect(await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'mars')).toMatchObject({ code: 1, err: expect.stringMatching(/unknown site "mars"/) });
     expect((await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'clf', '--project', 'X')).code).toBe(2);
+  });
+
+  it('without a Prometheus URL: exit 2 naming the key and how to set it', async () => {
+    const file = path.join(tempDir(), 'ada-carbon.yaml');
+    fs.writeFileSync(file, 'logLevel: silent\n');
+    const x = io();
+    expect(await runCli(['-c', file, 'backfill', '--from', '2026-11-01', '--to', '2026-11-01'], x.io)).toBe(2);
+    expect(x.err.join('\n')).toMatch(/prometheus\.url: is required by backfill \(set it or ADA_CARBON_PROMETHEUS_URL/);
   });
 });
