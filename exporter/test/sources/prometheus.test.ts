@@ -1,5 +1,6 @@
 // PrometheusClient against recorded Prometheus 2.42 responses served over real HTTP.
 import { PrometheusClient, PrometheusError, splitRange, MAX_POINTS_PER_SERIES } from '../../src/sources/prometheus';
+import { isLoopback } from '../../src/sources/prometheus/client';
 import { closedPort, fixture, HttpStub, sendJson, startHttpStub } from './httpStub';
 
 const prom = (rel: string): string => fixture(`prometheus/${rel}`);
@@ -219,6 +220,16 @@ describe('PrometheusClient: headers', () => {
   it('sends no Authorization header by default', async () => {
     await client().instantQuery('up');
     expect(stub.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('asks a Prometheus on this machine for an uncompressed answer, and says nothing of encoding to others', async () => {
+    await client().instantQuery('up');
+    expect(stub.requests[0]!.headers['accept-encoding']).toBe('identity');
+    const host = (u: string) => isLoopback(new URL(u));
+    for (const u of ['http://localhost:9090', 'http://127.0.0.1:9090', 'http://127.1.2.3', 'http://[::1]:9090/prom', 'http://prom.localhost']) expect([u, host(u)]).toEqual([u, true]);
+    for (const u of ['http://prometheus:9090', 'https://prom.ada.stfc.ac.uk', 'http://10.0.0.5:9090', 'http://127.0.0.1.nip.io']) {
+      expect([u, host(u)]).toEqual([u, false]);
+    }
   });
 
   it('refuses contradictory or invalid options', () => {
