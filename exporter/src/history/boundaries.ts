@@ -95,10 +95,6 @@ export class BoundaryTable {
     this.size = Math.floor((endSeconds - startSeconds) / HALF_HOUR_SECONDS) + 1;
   }
 
-  get targetCount(): number {
-    return this.targets.size;
-  }
-
   private target(metric: Record<string, string>): Target {
     const { key, labels } = pickTarget(metric, this.names);
     let t = this.targets.get(key);

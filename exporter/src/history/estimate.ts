@@ -4,8 +4,6 @@ import type { Series } from '../sources/prometheus';
 import { pickTarget, type HalfHourUsage, type Irregular } from './boundaries';
 import { HALF_HOUR_SECONDS } from './types';
 
-export type { HalfHourUsage, Irregular } from './boundaries';
-
 /**
  * cpu-seconds of raw counter samples over [t0, t1): per series, the baseline is the last sample at or before t0
  * within the lookback (else the first sample after t0), then every later sample up to t1 adds its increase, or its

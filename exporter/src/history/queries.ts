@@ -41,7 +41,7 @@ export const BOOT_METRIC = 'node_boot_time_seconds';
  */
 export const MEMORY_TAG = 'ada_carbon_series';
 
-/** What the series of a range query stand for in the boundary table (estimate.ts). */
+/** What the series of a range query stand for in the boundary table (boundaries.ts). */
 export type AnswerKind = 'busy' | 'idle' | 'other' | 'targets' | 'recorded' | 'cpus';
 
 /** One range query of a chunk (step = half an hour). */

@@ -91,6 +91,7 @@ export async function startLiveStack(): Promise<LiveStack> {
 
     // Cycles every second for long enough that rate() over 20s windows, the 1 s rule evaluations and the
     // histogram all have several points.
+    const recordNames = prometheusRules().filter((r) => r.kind === 'record').map((r) => r.name);
     const deadline = Date.now() + 90000;
     let cycles = 0;
     for (;;) {
@@ -99,10 +100,10 @@ export async function startLiveStack(): Promise<LiveStack> {
       cycles++;
       if (cycles >= 25) {
         const r = await stack.query('count(count by (site) (site_state:ada_carbon_workspace_energy_joules:increase1h))');
-        if (r.data?.result[0]?.value[1] === '3' && (await unrecorded(stack)).length === 0) break;
+        if (r.data?.result[0]?.value[1] === '3' && (await unrecorded(stack, recordNames)).length === 0) break;
       }
       if (Date.now() > deadline) {
-        throw new Error(`recording rules did not produce all three sites in time; not yet recorded: ${(await unrecorded(stack)).join(', ')}`);
+        throw new Error(`recording rules did not produce all three sites in time; not yet recorded: ${(await unrecorded(stack, recordNames)).join(', ')}`);
       }
       await sleep(1000);
     }
@@ -134,12 +135,11 @@ function rulesAtGlobalInterval(outDir: string): string[] {
 }
 
 /** Names of the shipped recording rules with no recorded sample yet. */
-async function unrecorded(stack: LiveStack): Promise<string[]> {
+async function unrecorded(stack: LiveStack, names: readonly string[]): Promise<string[]> {
   const missing: string[] = [];
-  for (const r of prometheusRules()) {
-    if (r.kind !== 'record') continue;
-    const res = await stack.query(r.name);
-    if (!(res.data?.result.length)) missing.push(r.name);
+  for (const name of names) {
+    const res = await stack.query(name);
+    if (!(res.data?.result.length)) missing.push(name);
   }
   return missing;
 }

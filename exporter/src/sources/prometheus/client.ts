@@ -32,8 +32,8 @@ export interface PrometheusClientStats {
 }
 
 /**
- * A Prometheus on this machine answers uncompressed: gzip would only spend CPU on both ends of the same cores (a
- * week of 500 hosts is ~8 MB of JSON per query; compressing and inflating it cost ~0.3 s per backfill chunk here).
+ * A Prometheus on this machine answers uncompressed: gzip would only spend CPU on both ends of the same cores (two
+ * days of 500 hosts are 7.6 MB of JSON over a backfill chunk's queries; gzip and inflate cost ~0.3 s of it here).
  */
 export function isLoopback(url: URL): boolean {
   const h = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
