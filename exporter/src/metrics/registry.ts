@@ -2,6 +2,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { CycleStats } from '../tracking/snapshot';
 import type { SnapshotSource } from './common';
 import { buildInfo } from './buildInfo';
+import { carbonConflictingSlots, type ConflictStats } from './carbonConflictingSlots';
 import { fallbackEmissions } from './fallbackEmissions';
 import { gridIntensity } from './gridIntensity';
 import { gridIntensityFallback } from './gridIntensityFallback';
@@ -40,8 +41,11 @@ export interface ExporterMetrics {
   addVersionSource: (version: () => number) => void;
 }
 
-/** The exporter's own registry (no prom-client default process metrics: they fail `promtool check metrics`). */
-export function createMetrics(source: SnapshotSource, version: string): ExporterMetrics {
+/**
+ * The exporter's own registry (no prom-client default process metrics: they fail `promtool check metrics`).
+ * `carbon` gives the carbon client's running counts; without it their family stays at 0.
+ */
+export function createMetrics(source: SnapshotSource, version: string, carbon?: ConflictStats): ExporterMetrics {
   const registry = new Registry();
   workspaceEnergy(registry, source);
   workspaceEmissions(registry, source);
@@ -56,6 +60,7 @@ export function createMetrics(source: SnapshotSource, version: string): Exporter
   gridIntensity(registry, source);
   gridIntensityFallback(registry, source);
   sourceMetrics(registry, source);
+  carbonConflictingSlots(registry, carbon);
   buildInfo(registry, version);
   const observeCycle = trackingMetrics(registry);
   const renderDuration = new Gauge({

@@ -13,7 +13,7 @@ export interface TrackingOptions {
 export default fp<TrackingOptions>(
   async (app, opts) => {
     let tracker: Tracker | undefined;
-    const metrics = createMetrics(() => tracker!.snapshot, VERSION);
+    const metrics = createMetrics(() => tracker!.snapshot, VERSION, () => app.carbon.stats);
     tracker = new Tracker({
       config: app.settings.config,
       prometheus: app.prometheus,

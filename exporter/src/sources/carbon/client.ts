@@ -1,10 +1,11 @@
 // GB Carbon Intensity API client. current() never throws: real data, else cached real data, else a flagged fallback.
-import { dedupeSlots, formatApiTime, IntensitySlot, slotContaining, slotStart, splitRange } from '../../model/slots';
-import { excerpt, httpRequest, joinUrl, TransportError } from '../http';
+import { dedupeSlots, formatApiTime, slotContaining, slotStart, splitRange } from '../../model/slots';
+import { excerpt, joinUrl, TransportError } from '../http';
 import { CarbonIntensityError } from './errors';
 import { apiErrorText, MAX_PLAUSIBLE_GRAMS_PER_KWH, ParsedResponse, parseJson, parseNational, parseRegional, RegionInfo } from './parse';
 import { outwardCode } from './postcode';
-import type { Area, CarbonClientOptions, CarbonClientStats, IntensityReading } from './types';
+import { originOf, trustedGet } from './transport';
+import type { Area, CarbonClientOptions, CarbonClientStats, CarbonSlot, IntensityReading } from './types';
 
 export const DEFAULT_CARBON_BASE_URL = 'https://api.carbonintensity.org.uk';
 export const DEFAULT_CARBON_CACHE_SECONDS = 300;
@@ -21,14 +22,16 @@ interface CacheEntry {
 }
 
 interface KnownSlot {
-  slot: IntensitySlot;
+  slot: CarbonSlot;
   region?: RegionInfo;
   fetchedAtSeconds: number;
 }
 
 export class CarbonIntensityClient {
-  readonly stats: CarbonClientStats = { requests: 0, failures: 0, lastDurationSeconds: 0 };
+  readonly stats: CarbonClientStats = { requests: 0, failures: 0, lastDurationSeconds: 0, conflictingSlots: 0 };
   private readonly baseUrl: string;
+  /** the only origin answers are taken from (see transport.ts) */
+  private readonly origin: string;
   private readonly cacheSeconds: number;
   private readonly postcode?: string;
   private readonly now: () => number;
@@ -42,6 +45,11 @@ export class CarbonIntensityClient {
 
   constructor(private readonly opts: CarbonClientOptions) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_CARBON_BASE_URL).replace(/\/+$/, '');
+    try {
+      this.origin = originOf(this.baseUrl);
+    } catch {
+      throw new RangeError(`baseUrl is not an absolute URL: ${JSON.stringify(this.baseUrl)}`);
+    }
     this.cacheSeconds = opts.cacheSeconds ?? DEFAULT_CARBON_CACHE_SECONDS;
     this.now = opts.now ?? ((): number => Date.now() / 1000);
     if (opts.postcode !== undefined && opts.postcode.trim() !== '') this.postcode = outwardCode(opts.postcode);
@@ -74,8 +82,10 @@ export class CarbonIntensityClient {
       try {
         const parsed = await this.get(area, this.forwardPath(area, slotStart(at), 24));
         const slot = slotContaining(parsed.slots, at);
+        if (!slot && parsed.valueless.includes(slotStart(at))) {
+          throw new CarbonIntensityError('empty', `half-hour ${formatApiTime(slotStart(at))} has neither actual nor forecast`);
+        }
         if (!slot) throw new CarbonIntensityError('empty', `no half-hour covering ${formatApiTime(at)} in the response`);
-        if (valueOf(slot) === null) throw new CarbonIntensityError('empty', `half-hour ${formatApiTime(slot.fromSeconds)} has neither actual nor forecast`);
         backoff.failures = 0;
         backoff.notBeforeSeconds = -Infinity;
         return this.reading(area, slot, parsed.region);
@@ -103,7 +113,7 @@ export class CarbonIntensityClient {
     return out;
   }
 
-  async forecast(area: Area, fromSeconds: number, hours: 24 | 48): Promise<IntensitySlot[]> {
+  async forecast(area: Area, fromSeconds: number, hours: 24 | 48): Promise<CarbonSlot[]> {
     if (hours !== 24 && hours !== 48) throw new RangeError(`hours must be 24 or 48, got ${String(hours)}`);
     const from = slotStart(fromSeconds);
     const parsed = await this.get(area, this.forwardPath(area, from, hours));
@@ -116,8 +126,8 @@ export class CarbonIntensityClient {
     return slots;
   }
 
-  async range(area: Area, fromSeconds: number, toSeconds: number): Promise<IntensitySlot[]> {
-    const all: IntensitySlot[] = [];
+  async range(area: Area, fromSeconds: number, toSeconds: number): Promise<CarbonSlot[]> {
+    const all: CarbonSlot[] = [];
     // sequential on purpose: the API's rate limit is unpublished
     for (const [a, b] of splitRange(fromSeconds, toSeconds, 14)) {
       const path = area === 'national'
@@ -152,7 +162,7 @@ export class CarbonIntensityClient {
   }
 
   /** A successful response younger than cacheSeconds whose slots cover `at`. */
-  private freshSlot(area: Area, at: number, now: number): { slot: IntensitySlot; region?: RegionInfo } | undefined {
+  private freshSlot(area: Area, at: number, now: number): { slot: CarbonSlot; region?: RegionInfo } | undefined {
     this.pruneCache(now);
     for (const entry of this.cache.values()) {
       if (entry.area !== area || !entry.settled) continue;
@@ -198,8 +208,8 @@ export class CarbonIntensityClient {
     try {
       let res;
       try {
-        res = await httpRequest({
-          method: 'GET', url: joinUrl(this.baseUrl, path), timeoutSeconds: this.opts.timeoutSeconds,
+        res = await trustedGet({
+          url: joinUrl(this.baseUrl, path), origin: this.origin, timeoutSeconds: this.opts.timeoutSeconds,
           headers: { Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'ada-carbon-exporter' },
         });
       } catch (err) {
@@ -207,6 +217,7 @@ export class CarbonIntensityClient {
           this.stats.lastDurationSeconds = err.durationSeconds;
           throw new CarbonIntensityError(err.kind, err.message, { path });
         }
+        if (err instanceof CarbonIntensityError) throw new CarbonIntensityError(err.kind, err.message, { path });
         throw err;
       }
       this.stats.lastDurationSeconds = res.durationSeconds;
@@ -222,6 +233,7 @@ export class CarbonIntensityClient {
         throw new CarbonIntensityError('api', `answer is for region ${parsed.region.id} (${parsed.region.name}), expected ${this.opts.regionId}`, { path });
       }
       if (parsed.region) this.lastRegion = parsed.region;
+      this.stats.conflictingSlots += parsed.conflictingSlots;
       this.stats.lastSuccessSeconds = this.now();
       return parsed;
     } catch (err) {
@@ -237,24 +249,26 @@ export class CarbonIntensityClient {
 
   private remember(area: Area, parsed: ParsedResponse, fetchedAtSeconds: number): void {
     const store = this.known[area];
+    // parsed.slots all have a value: a valueless row never reaches here, so it cannot displace a known one
     for (const slot of parsed.slots) store.set(slot.fromSeconds, { slot, region: parsed.region, fetchedAtSeconds });
     const horizon = this.now() - KEEP_SLOTS_SECONDS;
     for (const [from, k] of store) if (k.slot.toSeconds < horizon) store.delete(from);
   }
 
-  private reading(area: Area, slot: IntensitySlot, region?: RegionInfo, error?: string): IntensityReading {
+  private reading(area: Area, slot: CarbonSlot, region?: RegionInfo, error?: string): IntensityReading {
     const value = valueOf(slot)!;
     const out: IntensityReading = {
       area, gramsPerKwh: value, fromSeconds: slot.fromSeconds, toSeconds: slot.toSeconds,
       source: slot.actual !== null ? 'actual' : 'forecast', fallback: false,
     };
     if (area === 'regional' && region) out.region = { ...region };
+    if (slot.conflictingRows !== undefined) out.conflictingRows = slot.conflictingRows;
     if (error !== undefined) out.error = error;
     return out;
   }
 }
 
-function valueOf(slot: IntensitySlot): number | null {
+function valueOf(slot: CarbonSlot): number | null {
   return slot.actual ?? slot.forecast;
 }
 

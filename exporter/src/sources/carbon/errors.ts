@@ -1,4 +1,5 @@
-export type CarbonIntensityErrorKind = 'network' | 'timeout' | 'http' | 'api' | 'parse' | 'empty';
+/** 'redirect': the server sent us to another origin, whose answer is not trusted */
+export type CarbonIntensityErrorKind = 'network' | 'timeout' | 'http' | 'redirect' | 'api' | 'parse' | 'empty';
 
 export class CarbonIntensityError extends Error {
   readonly kind: CarbonIntensityErrorKind;

@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatApiTime } from '../../model/slots';
 import { CarbonIntensityError } from './errors';
-import { apiErrorText, parseJson, parseNational, parseRegional } from './parse';
+import type { IntensitySlot } from '../../model/slots';
+import { apiErrorText, parseJson, parseNational, parseRegional, resolveSlots } from './parse';
 import { outwardCode } from './postcode';
+import { CARBON_INTENSITY_FIXTURES } from '../../../../tests/fixtures/paths';
 
-const dir = resolve(__dirname, '../../../../../shared/fixtures/carbon-intensity');
+const dir = CARBON_INTENSITY_FIXTURES;
 const load = (name: string): unknown => JSON.parse(readFileSync(resolve(dir, name), 'utf8'));
 
 function refused(fn: () => unknown): CarbonIntensityError {
@@ -86,6 +88,65 @@ describe('validation', () => {
   it('names non-JSON bodies', () => {
     const err = refused(() => parseJson('{"data":[{"from":"2024-'));
     expect([err.kind, err.message]).toEqual(['parse', 'response is not JSON: "{\\"data\\":[{\\"from\\":\\"2024-"']);
+  });
+});
+
+describe('resolveSlots: one value per half-hour, whatever the row order', () => {
+  const H = 1_710_064_800; // 2024-03-10T10:00Z
+  const row = (forecast: number | null, actual: number | null, from = H): IntensitySlot => ({ fromSeconds: from, toSeconds: from + 1800, forecast, actual });
+  const winner = (rows: IntensitySlot[]) => {
+    const forward = resolveSlots(rows);
+    const backward = resolveSlots([...rows].reverse());
+    expect(backward).toEqual(forward); // deterministic: the order of the rows never matters
+    return forward;
+  };
+
+  it('prefers a row with an actual over a forecast-only one, even a higher forecast', () => {
+    const r = winner([row(300, null), row(160, 150)]);
+    expect(r.slots).toEqual([{ ...row(160, 150), conflictingRows: 2 }]);
+    expect(r.conflictingSlots).toBe(1);
+  });
+  it.each([
+    ['two actuals', [row(160, 150), row(160, 170)], row(160, 170)],
+    ['two forecasts', [row(190, null), row(210, null)], row(210, null)],
+    ['one actual, forecasts differ', [row(150, 170), row(200, 170)], row(200, 170)],
+    ['one actual, one forecast missing', [row(null, 170), row(140, 170)], row(140, 170)],
+  ])('among equals takes the higher intensity: %s', (_name, rows, best) => {
+    const r = winner(rows);
+    expect(r.slots).toEqual([{ ...best, conflictingRows: 2 }]);
+    expect(r.conflictingSlots).toBe(1);
+  });
+  it('counts each half-hour once, with how many distinct rows it had', () => {
+    const r = winner([row(100, null), row(120, null), row(110, null), row(120, null), row(50, 40, H + 1800), row(60, 45, H + 1800)]);
+    expect(r.slots.map((s) => [s.forecast, s.conflictingRows])).toEqual([[120, 3], [60, 2]]);
+    expect(r.conflictingSlots).toBe(2);
+  });
+  it('de-duplicates identical rows without calling them a conflict', () => {
+    const r = winner([row(160, 150), row(160, 150), row(90, null, H + 1800), row(90, null, H + 1800)]);
+    expect(r.slots).toEqual([row(160, 150), row(90, null, H + 1800)]);
+    expect(r.conflictingSlots).toBe(0);
+  });
+  it('drops rows without any intensity: never a value (not 0), never a conflict', () => {
+    const alone = winner([row(null, null), row(90, null, H + 1800)]);
+    expect(alone.slots).toEqual([row(90, null, H + 1800)]);
+    expect(alone.valueless).toEqual([H]);
+    const beside = winner([row(null, null), row(160, 150)]);
+    expect(beside).toEqual({ slots: [row(160, 150)], valueless: [], conflictingSlots: 0 });
+  });
+  it('is what parseNational and parseRegional apply', () => {
+    const rows = [
+      { from: '2024-03-10T10:30Z', to: '2024-03-10T11:00Z', intensity: { forecast: 190, actual: null } },
+      { from: '2024-03-10T10:00Z', to: '2024-03-10T10:30Z', intensity: { forecast: 180, actual: null } },
+      { from: '2024-03-10T10:30Z', to: '2024-03-10T11:00Z', intensity: { forecast: 210, actual: null } },
+      { from: '2024-03-10T11:00Z', to: '2024-03-10T11:30Z', intensity: { forecast: null, actual: null } },
+    ];
+    for (const parsed of [parseNational({ data: rows }), parseRegional({ data: { regionid: 12, shortname: 'South England', data: rows } })]) {
+      expect(parsed.slots.map((s) => [formatApiTime(s.fromSeconds), s.forecast, s.conflictingRows])).toEqual([
+        ['2024-03-10T10:00Z', 180, undefined], ['2024-03-10T10:30Z', 210, 2],
+      ]);
+      expect(parsed.conflictingSlots).toBe(1);
+      expect(parsed.valueless).toEqual([H + 3600]);
+    }
   });
 });
 

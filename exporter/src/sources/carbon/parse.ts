@@ -1,6 +1,7 @@
 // Pure decoding and validation of GB Carbon Intensity API bodies into IntensitySlot rows.
 import { IntensitySlot, parseApiTime, SLOT_SECONDS } from '../../model/slots';
 import { CarbonIntensityError } from './errors';
+import type { CarbonSlot } from './types';
 
 /** Anything outside this band (gCO2/kWh) is not a plausible GB grid intensity: treat the body as garbage. */
 export const MAX_PLAUSIBLE_GRAMS_PER_KWH = 2000;
@@ -12,7 +13,12 @@ export interface RegionInfo {
 }
 
 export interface ParsedResponse {
-  slots: IntensitySlot[];
+  /** one per half-hour, ascending, each with a value; see resolveSlots */
+  slots: CarbonSlot[];
+  /** starts of half-hours that came only as rows without any intensity (dropped from slots) */
+  valueless: number[];
+  /** how many of slots came with conflicting rows */
+  conflictingSlots: number;
   region?: RegionInfo;
 }
 
@@ -58,10 +64,54 @@ function parseRow(raw: Json, i: number): IntensitySlot {
   return slot;
 }
 
-function parseRows(raw: Json): IntensitySlot[] {
+function parseRows(raw: Json): Omit<ParsedResponse, 'region'> {
   if (!Array.isArray(raw)) garbage('data is not an array of half-hours');
   if (raw.length === 0) throw new CarbonIntensityError('empty', 'response has no half-hours');
-  return raw.map(parseRow);
+  return resolveSlots(raw.map(parseRow));
+}
+
+/**
+ * One slot per half-hour out of rows that may repeat a `from` (the API has sent duplicates).
+ * - A row with neither actual nor forecast carries nothing: it is dropped, so it can never stand in for (or
+ *   overwrite) a known value; its half-hour stays unknown, never 0.
+ * - Rows with the same actual and forecast are one row (identical duplicates are not conflicts).
+ * - Rows that differ are a conflict, settled whatever their order: a row with an actual beats a forecast-only one
+ *   (settled data beats a prediction); among equals the higher actual ?? forecast wins, then the higher forecast,
+ *   because overstating emissions is the safe error for a carbon report. The winner carries conflictingRows.
+ */
+export function resolveSlots(rows: readonly IntensitySlot[]): Omit<ParsedResponse, 'region'> {
+  const byFrom = new Map<number, IntensitySlot[]>();
+  const valueless = new Set<number>();
+  for (const row of rows) {
+    if (row.actual === null && row.forecast === null) {
+      valueless.add(row.fromSeconds);
+      continue;
+    }
+    const variants = byFrom.get(row.fromSeconds) ?? [];
+    if (!variants.some((v) => v.actual === row.actual && v.forecast === row.forecast)) variants.push(row);
+    byFrom.set(row.fromSeconds, variants);
+  }
+  const slots: CarbonSlot[] = [];
+  let conflictingSlots = 0;
+  for (const variants of byFrom.values()) {
+    const winner: CarbonSlot = { ...variants.reduce((a, b) => (preferred(b, a) ? b : a)) };
+    if (variants.length > 1) {
+      winner.conflictingRows = variants.length;
+      conflictingSlots++;
+    }
+    slots.push(winner);
+  }
+  slots.sort((a, b) => a.fromSeconds - b.fromSeconds);
+  return { slots, valueless: [...valueless].filter((t) => !byFrom.has(t)).sort((a, b) => a - b), conflictingSlots };
+}
+
+/** true when a beats b under the rule of resolveSlots (a strict order on rows with distinct values) */
+function preferred(a: IntensitySlot, b: IntensitySlot): boolean {
+  if ((a.actual !== null) !== (b.actual !== null)) return a.actual !== null;
+  const va = (a.actual ?? a.forecast)!;
+  const vb = (b.actual ?? b.forecast)!;
+  if (va !== vb) return va > vb;
+  return (a.forecast ?? -1) > (b.forecast ?? -1);
 }
 
 function parseRegion(raw: Record<string, Json>): RegionInfo {
@@ -83,7 +133,7 @@ export function parseJson(text: string): Json {
 /** National /intensity... bodies: {"data":[{from,to,intensity:{forecast,actual,index}}]} */
 export function parseNational(body: Json): ParsedResponse {
   if (!isObject(body) || !('data' in body)) garbage('response has no "data"');
-  return { slots: parseRows(body.data) };
+  return parseRows(body.data);
 }
 
 /**
@@ -98,7 +148,7 @@ export function parseRegional(body: Json): ParsedResponse {
     region = region[0];
   }
   if (!isObject(region)) garbage('regional "data" is neither a region object nor an array of one');
-  return { region: parseRegion(region), slots: parseRows(region.data) };
+  return { region: parseRegion(region), ...parseRows(region.data) };
 }
 
 /** {"error":{"code","message"}} -> "400 Bad Request: message", or undefined if the body is not that envelope. */

@@ -1,4 +1,5 @@
 // Public types of the carbon intensity source.
+import type { IntensitySlot } from '../../model/slots';
 
 export type Area = 'national' | 'regional';
 
@@ -13,6 +14,14 @@ export interface IntensityReading {
   region?: { id: number; name: string; postcode?: string };
   /** why the fallback (or a stale cached value) was used */
   error?: string;
+  /** the answer held this many differing rows for the half-hour (see resolveSlots); absent when it held one */
+  conflictingRows?: number;
+}
+
+/** A half-hour as the client hands it out: always with a value (actual or forecast). */
+export interface CarbonSlot extends IntensitySlot {
+  /** set when the answer held this many rows with different intensities for the half-hour; the winner is kept */
+  conflictingRows?: number;
 }
 
 export interface CarbonClientOptions {
@@ -38,4 +47,6 @@ export interface CarbonClientStats {
   lastSuccessSeconds?: number;
   lastError?: string;
   lastDurationSeconds: number;
+  /** half-hours, summed over every answer received, that came with conflicting rows (see resolveSlots) */
+  conflictingSlots: number;
 }
