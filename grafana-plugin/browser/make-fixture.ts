@@ -5,7 +5,7 @@
  * 48 h forecast refreshed (national and, with a postcode, regional) so the greener-choices metrics are there.
  * The fleet ends at the last half-hour before now, so the recorded start times and forecast are recent.
  *
- *   cd /work/main && npx tsx grafana-plugin/browser/make-fixture.ts
+ *   npx tsx grafana-plugin/browser/make-fixture.ts   (from the repository root)
  */
 import fs from 'node:fs';
 import path from 'node:path';

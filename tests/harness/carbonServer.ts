@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { CARBON_INTENSITY_FIXTURES } from '../fixtures/paths';
 
 export type CarbonServerMode = 'ok' | '500' | 'garbage' | 'empty' | 'slow' | 'down-400';
 export type CarbonArea = 'national' | 'regional';
@@ -28,7 +29,7 @@ export interface CarbonServer {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_CARBON_FIXTURES_DIR = resolve(__dirname, '../../../shared/fixtures/carbon-intensity');
+export const DEFAULT_CARBON_FIXTURES_DIR = CARBON_INTENSITY_FIXTURES;
 const SLOT = 1800;
 const DAY = 86400;
 const MAX_RANGE_SECONDS = 14 * DAY;

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseNational, parseRegional } from '../../src/sources/carbon';
 import type { IntensitySlot } from '../../src/model/slots';
+import { CARBON_INTENSITY_FIXTURES } from '../../../tests/fixtures/paths';
 
-export const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/carbon-intensity');
+export const FIXTURES = CARBON_INTENSITY_FIXTURES;
 const read = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
 
 /** national_fw24h_forecast.json: 49 rows from 2020-05-21T20:30Z (the row ending at `from` first). */

@@ -3,8 +3,9 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FIXTURES_ROOT } from '../../../tests/fixtures/paths';
 
-export const FIXTURES_DIR = resolve(__dirname, '../../../../shared/fixtures');
+export const FIXTURES_DIR = FIXTURES_ROOT;
 
 export function fixture(rel: string): string {
   return readFileSync(resolve(FIXTURES_DIR, rel), 'utf8');
