@@ -15,6 +15,7 @@ import workspacesRoutes from './routes/workspaces';
 import greenRoutes from './routes/green';
 import history from './plugins/history';
 import usageRoutes from './routes/usage';
+import { methodNotAllowed } from './routes/methods';
 
 export interface AppOptions {
   loaded: LoadedConfig;
@@ -53,8 +54,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const message = err.validation ? `invalid request: ${err.message}` : err.message;
     return reply.code(status).send({ statusCode: status, error: status === 400 ? 'Bad Request' : 'Error', message });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url}` }));
+  // 405 with Allow for a known path asked with the wrong method, 404 for an unknown one; before the routes are added
+  app.setNotFoundHandler(methodNotAllowed(app));
 
   await app.register(metricsRoute);
   await app.register(healthRoutes);

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import YAML from 'yaml';
 import { ConfigSchema, type Config, type MachineProfile } from './schema';
 import { DEFAULTS } from './defaults';
 import { coerceEnv, envBindings } from './env';
+import { parseConfigYaml } from './yaml';
 
 export interface ConfigIssue {
   /** Dotted key path, e.g. "prometheus.timeoutSeconds". */
@@ -17,13 +17,15 @@ export interface ConfigIssue {
 
 export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
-    super(`invalid configuration (${issues.length} error${issues.length === 1 ? '' : 's'}):\n` +
-      issues.map((i) => `  - ${formatIssue(i)}`).join('\n'));
+    super(issues.length === 1 ? `invalid configuration: ${formatIssue(issues[0] as ConfigIssue)}`
+      : `invalid configuration (${issues.length} errors):\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
 export function formatIssue(i: ConfigIssue): string {
+  // a problem with the file as a whole reads best as "file: what is wrong"
+  if (!i.key && i.origin) return `${i.origin}: ${i.message}`;
   return `${i.key || '(root)'}: ${i.message}${i.origin ? ` [${i.origin}]` : ''}`;
 }
 
@@ -75,6 +77,11 @@ function setPath(target: Json, keys: string[], value: unknown): void {
 const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
 addFormats(ajv);
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+// a NUL byte in a file path makes every fs call throw; refuse it here, on its key, instead of crashing later
+ajv.addKeyword({
+  keyword: 'filePath', type: 'string', schemaType: 'boolean',
+  validate: (on: boolean, data: string) => !on || !data.includes('\u0000'), error: { message: 'must not contain a NUL byte' },
+});
 const validate = ajv.compile(ConfigSchema);
 
 function ajvIssue(e: ErrorObject, origins: Map<string, string>): ConfigIssue {
@@ -96,6 +103,7 @@ function ajvIssue(e: ErrorObject, origins: Map<string, string>): ConfigIssue {
 }
 
 function readFileIssue(file: string, key: string, issues: ConfigIssue[], cwd: string): string | undefined {
+  if (file.includes('\u0000')) return undefined; // already reported by validation
   try {
     return fs.readFileSync(path.resolve(cwd, file), 'utf8').trim();
   } catch (err) {
@@ -105,8 +113,10 @@ function readFileIssue(file: string, key: string, issues: ConfigIssue[], cwd: st
 }
 
 /** Cross-field rules a JSON schema cannot say well. */
-function semanticIssues(config: Config, issues: ConfigIssue[]): void {
+function semanticIssues(config: Config, issues: ConfigIssue[], origins: Map<string, string>): void {
   const p = config.prometheus;
+  tokenIssue('prometheus.bearerToken', p.bearerToken, issues, origins);
+  tokenIssue('server.apiToken', config.server.apiToken, issues, origins);
   if (p.bearerToken && p.bearerTokenFile) {
     issues.push({ key: 'prometheus.bearerTokenFile', message: 'set either bearerToken or bearerTokenFile, not both' });
   }
@@ -130,6 +140,14 @@ function semanticIssues(config: Config, issues: ConfigIssue[]): void {
   }
 }
 
+/** A bearer token travels in a header whose surrounding whitespace is dropped: such a token could never match. */
+function tokenIssue(key: string, token: unknown, issues: ConfigIssue[], origins: Map<string, string>): void {
+  if (typeof token !== 'string') return; // a wrong type is reported by validation
+  const message = token.trim() === '' ? 'must not be blank (it is only whitespace)'
+    : token.trim() !== token ? 'must not begin or end with whitespace' : undefined;
+  if (message) issues.push({ key, message, origin: origins.get(key) });
+}
+
 /** The profile of a machine type: machines[name] over machines.default over the built-in default. */
 export function resolveMachineProfile(config: Pick<Config, 'machines'>, machine?: string): MachineProfile {
   const base = { ...DEFAULTS.machines.default, ...config.machines.default } as MachineProfile;
@@ -146,7 +164,8 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   let merged: Json = structuredClone(DEFAULTS) as unknown as Json;
 
   let file: string | undefined;
-  if (opts.file) file = path.resolve(cwd, opts.file);
+  if (opts.file?.includes('\u0000')) issues.push({ key: '--config', message: 'the path must not contain a NUL byte' });
+  else if (opts.file) file = path.resolve(cwd, opts.file);
   else if (fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE))) file = path.join(cwd, DEFAULT_CONFIG_FILE);
 
   if (file) {
@@ -156,20 +175,15 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     } catch (err) {
       issues.push({ key: '', message: `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` });
     }
-    if (text !== undefined) {
-      const doc = YAML.parseDocument(text, { prettyErrors: true });
-      if (doc.errors.length > 0) {
-        for (const e of doc.errors) issues.push({ key: '', message: `YAML: ${e.message.split('\n')[0]}`, origin: file });
-      } else {
-        const parsed = doc.toJS() as unknown;
-        if (parsed === null || parsed === undefined) {
-          // an empty file means "all defaults"
-        } else if (!isObject(parsed)) {
-          issues.push({ key: '', message: 'the config file must hold a mapping of keys', origin: file });
-        } else {
-          merged = deepMerge(merged, parsed);
-        }
-      }
+    const parsed = text === undefined ? undefined : parseConfigYaml(text);
+    if (parsed && 'errors' in parsed) {
+      for (const message of parsed.errors) issues.push({ key: '', message, origin: file });
+    } else if (parsed?.value === null || parsed?.value === undefined) {
+      // an empty file means "all defaults"
+    } else if (!isObject(parsed.value)) {
+      issues.push({ key: '', message: 'the config file must hold a mapping of keys', origin: file });
+    } else {
+      merged = deepMerge(merged, parsed.value);
     }
   }
 
@@ -193,7 +207,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   }
   const config = merged as unknown as Config;
   try {
-    semanticIssues(config, issues);
+    semanticIssues(config, issues, origins);
   } catch {
     // the structure is already reported invalid; cross-field rules cannot be checked on it
   }

@@ -44,24 +44,25 @@ export const EquivalencyRowSchema = Type.Object(
 );
 export type EquivalencyRow = Static<typeof EquivalencyRowSchema>;
 
+// `filePath` marks keys naming a file or directory (validated in load.ts: no NUL byte).
 export const ConfigSchema = Type.Object(
   {
     prometheus: Type.Object(
       {
         url: Type.Optional(Type.String({ format: 'uri', description: 'Prometheus base URL; unset = local stack' })),
         bearerToken: Type.Optional(Type.String({ minLength: 1, secret: true })),
-        bearerTokenFile: Type.Optional(Type.String({ minLength: 1 })),
+        bearerTokenFile: Type.Optional(Type.String({ minLength: 1, filePath: true })),
         basicAuth: Type.Optional(
           Type.Object(
             {
               username: Type.String({ minLength: 1 }),
               password: Type.Optional(Type.String({ secret: true })),
-              passwordFile: Type.Optional(Type.String({ minLength: 1 })),
+              passwordFile: Type.Optional(Type.String({ minLength: 1, filePath: true })),
             },
             { additionalProperties: false },
           ),
         ),
-        caFile: Type.Optional(Type.String({ minLength: 1 })),
+        caFile: Type.Optional(Type.String({ minLength: 1, filePath: true })),
         insecureSkipVerify: Type.Boolean(),
         timeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 600 }),
         retries: Type.Integer({ minimum: 0, maximum: 10 }),
@@ -110,7 +111,7 @@ export const ConfigSchema = Type.Object(
     ),
     store: Type.Object(
       {
-        sqlite: Type.Object({ path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        sqlite: Type.Object({ path: Type.String({ minLength: 1, filePath: true }) }, { additionalProperties: false }),
         // usage history in MongoDB when url is set; otherwise in the SQLite file above
         mongodb: Type.Object(
           {
@@ -137,7 +138,7 @@ export const ConfigSchema = Type.Object(
         ownership: Type.Object(
           {
             /** JSON array or CSV with hostname, owner, created_time, deleted_time */
-            file: Type.Optional(Type.String({ minLength: 1 })),
+            file: Type.Optional(Type.String({ minLength: 1, filePath: true })),
             mongodbUrl: Type.Optional(Type.String({ minLength: 1, secret: true })),
             database: Type.Optional(Type.String({ minLength: 1 })),
             collection: Type.String({ minLength: 1 }),
@@ -160,7 +161,7 @@ export const ConfigSchema = Type.Object(
     ),
     localStack: Type.Object(
       {
-        dataDir: Type.String({ minLength: 1 }),
+        dataDir: Type.String({ minLength: 1, filePath: true }),
         scrapeIntervalSeconds: Type.Number({ minimum: 1, maximum: 300 }),
       },
       { additionalProperties: false },

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest } from '../history/report';
 
@@ -10,13 +10,21 @@ export function sendBadRequest(reply: FastifyReply, err: unknown) {
   throw err;
 }
 
-/** With a configured API token, per-user data needs `Authorization: Bearer <token>` (compared in constant time). */
+/**
+ * Compares two tokens in time that depends on neither their length nor their content: both are hashed to SHA-256
+ * digests of the same length first, so timingSafeEqual never sees (or leaks) differing lengths.
+ */
+export function tokensEqual(given: string, want: string): boolean {
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(want, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** With a configured API token, per-user data needs `Authorization: Bearer <token>`. */
 export function hasApiToken(token: string | undefined, req: FastifyRequest): boolean {
   if (!token) return true;
   const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  const given = Buffer.from(m?.[1]?.trim() ?? '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return tokensEqual(m?.[1]?.trim() ?? '', token);
 }
 
 export function sendUnauthorized(reply: FastifyReply, what: string) {

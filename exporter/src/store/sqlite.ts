@@ -6,10 +6,34 @@ import type { WorkspaceQuery, WorkspaceStore } from './types';
 
 const SCHEMA_VERSION = 1;
 
-/** Opens (creating when needed) the embedded SQLite database with WAL journaling and applies the schema. */
+/** The store file is unusable (not a database, corrupt, unreadable): the message names the file and its key. */
+export class StoreOpenError extends Error {
+  constructor(readonly file: string, cause: unknown) {
+    // not `instanceof Error`: the native module's SqliteError may come from another realm (e.g. under jest)
+    const why = typeof (cause as { message?: unknown })?.message === 'string' ? (cause as Error).message : String(cause);
+    super(`cannot open the SQLite store ${file} (store.sqlite.path): ${why}`, { cause });
+    this.name = 'StoreOpenError';
+  }
+}
+
+/**
+ * Opens (creating when needed) the embedded SQLite database with WAL journaling and applies the schema. SQLite reads a
+ * file only on first use, so a garbage file fails in the pragmas below: any failure here names the file.
+ */
 export function openSqlite(file: string): Database.Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
+  let db: Database.Database | undefined;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    db = new Database(file);
+    initSchema(db);
+    return db;
+  } catch (err) {
+    if (db?.open) db.close();
+    throw new StoreOpenError(file === ':memory:' ? file : path.resolve(file), err);
+  }
+}
+
+function initSchema(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
@@ -26,7 +50,6 @@ export function openSqlite(file: string): Database.Database {
     CREATE INDEX IF NOT EXISTS workspaces_status_site ON workspaces (status, site);
   `);
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-  return db;
 }
 
 export class SqliteWorkspaceStore implements WorkspaceStore {

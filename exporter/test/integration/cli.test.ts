@@ -61,4 +61,73 @@ describe('ada-carbon CLI', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/logLevel: must be one of/);
   });
+
+  describe('hostile or broken input', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdefghi'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+    const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
+
+    it('an alias bomb exits 2 with one line naming the file', async () => {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'ada-carbon.yaml'), bomb);
+      const r = await cli(['check-config'], {}, dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`invalid configuration: ${path.join(dir, 'ada-carbon.yaml')}: too many alias expansions (more than 50)`);
+    });
+
+    it('a document nested too deep exits 2 naming the file', async () => {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'deep.yaml'), `prometheus: ${'['.repeat(100000)}${']'.repeat(100000)}\n`);
+      const r = await cli(['--config', 'deep.yaml', 'serve'], {}, dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`invalid configuration: ${path.join(dir, 'deep.yaml')}: nesting deeper than 32 levels`);
+    });
+
+    it('a NUL byte in --config or in a path-valued key exits 2 naming the key', async () => {
+      const dir = tempDir();
+      const r = await cli(['--config', 'a\u0000.yaml', 'check-config'], {}, dir);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe('invalid configuration: --config: the path must not contain a NUL byte');
+      fs.writeFileSync(path.join(dir, 'c.yaml'), 'store: { sqlite: { path: "x\\0.sqlite" } }\nhistory: { ownership: { file: "o\\0" } }\n');
+      const r2 = await cli(['--config', 'c.yaml', 'backfill', '--from', '2026-01-01', '--to', '2026-01-02'], { ADA_CARBON_PROMETHEUS_URL: 'http://127.0.0.1:9' }, dir);
+      expect(r2.code).toBe(2);
+      expect(r2.err).toContain('store.sqlite.path: must not contain a NUL byte');
+      expect(r2.err).toContain('history.ownership.file: must not contain a NUL byte');
+      noStack(r2.err);
+    });
+
+    it('a whitespace-only API token exits 2 naming the key and its variable', async () => {
+      const r = await cli(['check-config'], { ADA_CARBON_SERVER_API_TOKEN: '          ' });
+      expect(r.code).toBe(2);
+      expect(r.err).toBe('invalid configuration: server.apiToken: must not be blank (it is only whitespace) [env ADA_CARBON_SERVER_API_TOKEN]');
+    });
+
+    it.each([['serve', []], ['backfill', ['--from', '2026-01-01', '--to', '2026-01-02']]])(
+      '%s on a corrupt store exits 1 naming the file', async (command, args) => {
+        const dir = tempDir();
+        const file = path.join(dir, 'store.sqlite');
+        fs.writeFileSync(file, 'this is not a database\n'.repeat(300));
+        const env = { ADA_CARBON_PROMETHEUS_URL: 'http://127.0.0.1:9', ADA_CARBON_STORE_SQLITE_PATH: file, ADA_CARBON_SERVER_PORT: '0', ADA_CARBON_LOG_LEVEL: 'silent' };
+        const r = await cli([command, ...args], env, dir);
+        expect(r.code).toBe(1);
+        expect(r.err).toBe(`ada-carbon: cannot open the SQLite store ${file} (store.sqlite.path): file is not a database`);
+      });
+
+    it('the built binary: bad config exits 2 and a corrupt store exits 1, each with one line and no stack trace', () => {
+      const bin = path.resolve(__dirname, '../../dist/cli.js');
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'ada-carbon.yaml'), bomb);
+      const bad = spawnSync(process.execPath, [bin, 'check-config'], { encoding: 'utf8', cwd: dir, env: { PATH: process.env.PATH } });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr.trim()).toBe(`invalid configuration: ${path.join(dir, 'ada-carbon.yaml')}: too many alias expansions (more than 50)`);
+      const file = path.join(dir, 'store.sqlite');
+      fs.writeFileSync(file, Buffer.alloc(4096, 7));
+      const corrupt = spawnSync(process.execPath, [bin, 'serve'], {
+        encoding: 'utf8', cwd: tempDir(), timeout: 20000,
+        env: { PATH: process.env.PATH, ADA_CARBON_PROMETHEUS_URL: 'http://127.0.0.1:9', ADA_CARBON_STORE_SQLITE_PATH: file, ADA_CARBON_SERVER_PORT: '0' },
+      });
+      expect(corrupt.status).toBe(1);
+      expect(corrupt.stderr.trim()).toBe(`ada-carbon: cannot open the SQLite store ${file} (store.sqlite.path): file is not a database`);
+    });
+  });
 });
