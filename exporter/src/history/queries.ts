@@ -1,16 +1,6 @@
 import type { Config } from '../config';
 import { modeRegex } from '../model/modes';
-import { matchers } from '../tracking/queries';
-
-/** A PromQL double-quoted string literal of any text (quotes, backslashes, newlines, unicode). */
-export function promString(value: string): string {
-  return JSON.stringify(value); // JSON escapes are a subset PromQL reads the same way (Go string-literal rules)
-}
-
-/** An RE2 pattern matching exactly `value`. */
-export function reExact(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { matchers, promString, reExact } from '../sources/prometheus/promql';
 
 /** Labels every history series is grouped by: the target plus each configured attribution label. */
 export function groupLabels(labels: Config['labels']): string[] {

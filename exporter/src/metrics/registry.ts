@@ -7,7 +7,7 @@ import { fallbackEmissions } from './fallbackEmissions';
 import { gridIntensity } from './gridIntensity';
 import { gridIntensityFallback } from './gridIntensityFallback';
 import { sourceMetrics } from './sources';
-import { trackingMetrics } from './tracking';
+import { anomalyMetric, trackingMetrics } from './tracking';
 import { workspaceCpus } from './workspaceCpus';
 import { workspaceEmissions } from './workspaceEmissions';
 import { workspaceEnergy } from './workspaceEnergy';
@@ -63,6 +63,7 @@ export function createMetrics(source: SnapshotSource, version: string, carbon?: 
   carbonConflictingSlots(registry, carbon);
   buildInfo(registry, version);
   const observeCycle = trackingMetrics(registry);
+  anomalyMetric(registry, source);
   const renderDuration = new Gauge({
     name: RENDER_DURATION,
     help: 'Seconds the previous rendering of this exposition took (done once per tracking cycle, not per scrape).',

@@ -58,3 +58,11 @@ export function meanWatts(energy: EnergySplit, elapsedSeconds: number): { watts:
     idleWatts: energy.idleJoules / elapsedSeconds,
   };
 }
+
+/**
+ * The most a host of `cpus` vCPUs can draw: every CPU at its busier wattage plus memory and other components. Energy
+ * charged for an interval never exceeds this x PUE x elapsed (tracking and history clamp the cpu-seconds to fit).
+ */
+export function physicalLimitWatts(profile: PowerProfile, cpus: number, memoryActiveBytes?: number): number {
+  return Math.max(0, cpus) * Math.max(profile.busyWattsPerCpu, profile.idleWattsPerCpu) + staticWatts(profile, memoryActiveBytes);
+}

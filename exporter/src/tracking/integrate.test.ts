@@ -1,4 +1,5 @@
-import { integrateCycle, workspaceId, type CycleContext } from './integrate';
+import { integrateCycle, needsDetail, targetKey, workspaceId, type CycleContext } from './integrate';
+import { physicalLimitWatts } from '../model/power';
 import type { TargetObservation, WorkspaceState } from './types';
 
 const profile = { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0, otherWatts: 6 };
@@ -16,6 +17,8 @@ const J = (busy: number, idle: number, seconds: number) => {
   return { busy: busy * 12 + 6 * seconds * share, idle: idle * 1.5 + 6 * seconds * (1 - share) };
 };
 
+const wid = (boot: number) => workspaceId(obs(0, 0), boot);
+
 function run(states: Map<string, WorkspaceState>, o: TargetObservation[], at: number, extra?: Partial<CycleContext>) {
   return integrateCycle(states, o, ctx(at, extra));
 }
@@ -23,7 +26,7 @@ function run(states: Map<string, WorkspaceState>, o: TargetObservation[], at: nu
 describe('integrateCycle', () => {
   it('charges a new workspace its counters since boot, then only increases', () => {
     const first = run(new Map(), [obs(100, 900)], BOOT + 1000);
-    const w1 = first.open.get(workspaceId('node', 'h1:9100', BOOT))!;
+    const w1 = first.open.get(wid(BOOT))!;
     const e1 = J(100, 900, 1000);
     expect(w1.busyJoules).toBeCloseTo(e1.busy, 9);
     expect(w1.idleJoules).toBeCloseTo(e1.idle, 9);
@@ -52,7 +55,7 @@ describe('integrateCycle', () => {
   it('keeps a vanished workspace open as missing, then closes it after closeAfterSeconds', () => {
     const first = run(new Map(), [obs(10, 10)], BOOT + 100);
     const missing = run(first.open, [], BOOT + 200);
-    const id = workspaceId('node', 'h1:9100', BOOT);
+    const id = wid(BOOT);
     expect(missing.open.get(id)?.status).toBe('missing');
     expect(missing.open.get(id)?.busyJoules).toBe(first.open.get(id)?.busyJoules);
     const closed = run(missing.open, [], BOOT + 100 + 601);
@@ -63,7 +66,7 @@ describe('integrateCycle', () => {
   it('treats a target that is down or lacks counters as not seen, and catches up when it returns', () => {
     const first = run(new Map(), [obs(10, 10)], BOOT + 100);
     const down = run(first.open, [obs(20, 20, { up: false }), ], BOOT + 160);
-    const id = workspaceId('node', 'h1:9100', BOOT);
+    const id = wid(BOOT);
     expect(down.open.get(id)?.status).toBe('missing');
     const noCounters = run(down.open, [obs(0, 0, { busyCpuSeconds: undefined })], BOOT + 220);
     expect(noCounters.open.get(id)?.lastSeenSeconds).toBe(BOOT + 100);
@@ -75,21 +78,84 @@ describe('integrateCycle', () => {
 
   it('closes the old workspace and opens a new one on reboot; counters never go backwards', () => {
     const first = run(new Map(), [obs(500, 500)], BOOT + 1000);
-    const old = first.open.get(workspaceId('node', 'h1:9100', BOOT))!;
+    const old = first.open.get(wid(BOOT))!;
     const reboot = BOOT + 2000;
     const after = run(first.open, [obs(5, 15, { bootTimeSeconds: reboot })], reboot + 10);
-    const fresh = after.open.get(workspaceId('node', 'h1:9100', reboot))!;
+    const fresh = after.open.get(wid(reboot))!;
     expect(after.open.has(old.id)).toBe(false);
     expect(after.changed.find((s) => s.id === old.id)).toMatchObject({ status: 'closed', busyJoules: old.busyJoules });
     expect(fresh.busyJoules).toBeCloseTo(J(5, 15, 10).busy, 9);
   });
 
-  it('counts a counter reset without reboot from zero instead of a negative delta', () => {
+  it('re-baselines a counter that drops without a reboot: the drop charges nothing', () => {
     const first = run(new Map(), [obs(500, 500)], BOOT + 1000);
-    const id = workspaceId('node', 'h1:9100', BOOT);
-    const reset = run(first.open, [obs(6, 54)], BOOT + 1060).open.get(id)!;
-    expect(reset.busyJoules).toBeGreaterThan(first.open.get(id)!.busyJoules);
-    expect(reset.busyCpuSecondsTotal - first.open.get(id)!.busyCpuSecondsTotal).toBe(6);
+    const id = wid(BOOT);
+    const r = run(first.open, [obs(6, 554)], BOOT + 1060);
+    const after = r.open.get(id)!;
+    const before = first.open.get(id)!;
+    expect(after.busyCpuSecondsTotal - before.busyCpuSecondsTotal).toBe(0);
+    expect(after.idleCpuSecondsTotal - before.idleCpuSecondsTotal).toBe(54);
+    expect(r.anomalies.map((a) => a.kind)).toEqual(['counter_drop']);
+    // the next reading counts from the new baseline
+    const next = run(r.open, [obs(16, 600)], BOOT + 1120).open.get(id)!;
+    expect(next.busyCpuSecondsTotal - after.busyCpuSecondsTotal).toBe(10);
+  });
+
+  it('charges the per-CPU detail when a CPU goes offline, and asks for it only for that target', () => {
+    const first = run(new Map(), [obs(400, 3600)], BOOT + 1000);
+    const offline = [obs(300, 2900, { cpus: 3 })];
+    expect(needsDetail(first.open, offline)).toEqual([{ job: 'node', instance: 'h1:9100', sinceSeconds: BOOT + 1000 }]);
+    expect(needsDetail(first.open, [obs(410, 3650)])).toEqual([]);
+    const detail = new Map([[targetKey('node', 'h1:9100'), { busyCpuSeconds: 30, idleCpuSeconds: 150 }]]);
+    const r = run(first.open, offline, BOOT + 1060, { detail });
+    const w = r.open.get(wid(BOOT))!;
+    const before = first.open.get(wid(BOOT))!;
+    expect(w.busyCpuSecondsTotal - before.busyCpuSecondsTotal).toBe(30);
+    expect(w.idleCpuSecondsTotal - before.idleCpuSecondsTotal).toBe(150);
+    expect(w.busyJoules - before.busyJoules).toBeCloseTo(J(30, 150, 60).busy, 9);
+    expect(r.anomalies.map((a) => a.kind).sort()).toEqual(['counter_drop', 'cpu_set_change']);
+    // the new sums are the baseline from now on
+    const next = run(r.open, [obs(330, 3000, { cpus: 3 })], BOOT + 1120).open.get(wid(BOOT))!;
+    expect(next.busyCpuSecondsTotal - w.busyCpuSecondsTotal).toBe(30);
+  });
+
+  it('re-baselines both sums when the CPU set changed and no detail answered: a returning CPU adds nothing', () => {
+    const first = run(new Map(), [obs(400, 3600, { cpus: 3 })], BOOT + 1000);
+    const r = run(first.open, [obs(900, 9000, { cpus: 4 })], BOOT + 1060);
+    const w = r.open.get(wid(BOOT))!;
+    expect(w.busyCpuSecondsTotal).toBe(first.open.get(wid(BOOT))!.busyCpuSecondsTotal);
+    expect(w.cpus).toBe(4);
+    expect(r.anomalies.map((a) => a.kind)).toEqual(['cpu_set_change']);
+  });
+
+  it('clamps counters that claim more than CPUs x elapsed to the physical limit, and reports it', () => {
+    const first = run(new Map(), [obs(400, 3600)], BOOT + 1000);
+    const r = run(first.open, [obs(400 + 600, 3600 + 600)], BOOT + 1060); // 1,200 cpu-s in 60 s on 4 CPUs
+    const w = r.open.get(wid(BOOT))!;
+    const before = first.open.get(wid(BOOT))!;
+    expect(w.busyCpuSecondsTotal - before.busyCpuSecondsTotal + w.idleCpuSecondsTotal - before.idleCpuSecondsTotal).toBeCloseTo(240, 9);
+    expect(w.busyCpuSecondsTotal - before.busyCpuSecondsTotal).toBeCloseTo(120, 9);
+    const gained = w.busyJoules + w.idleJoules - before.busyJoules - before.idleJoules;
+    expect(gained).toBeLessThanOrEqual(physicalLimitWatts(profile, 4, 0) * 60 + 1e-9);
+    expect(r.anomalies.map((a) => a.kind)).toEqual(['over_limit']);
+  });
+
+  it('measures intervals between the counters\' scrapes when known, not between cycles', () => {
+    const first = run(new Map(), [obs(100, 300, { scrapeSeconds: BOOT + 98 })], BOOT + 100);
+    const second = run(first.open, [obs(100, 300 + 4 * 50, { scrapeSeconds: BOOT + 148 })], BOOT + 160);
+    const w = second.open.get(wid(BOOT))!;
+    expect(w.lastSampleSeconds).toBe(BOOT + 148);
+    expect(w.idleJoules - first.open.get(wid(BOOT))!.idleJoules).toBeCloseTo(J(0, 200, 50).idle, 9);
+    expect(second.anomalies).toEqual([]); // 200 cpu-s in 50 s on 4 CPUs: not over the limit
+  });
+
+  it('keeps one workspace per VM: a boot time that wobbles under a second, or another job, continues it', () => {
+    const first = run(new Map(), [obs(100, 300)], BOOT + 100);
+    const wobble = run(first.open, [obs(110, 330, { bootTimeSeconds: BOOT + 0.6 })], BOOT + 160);
+    expect([...wobble.open.keys()]).toEqual([wid(BOOT)]);
+    const otherJob = run(wobble.open, [obs(120, 360, { job: 'node-b' })], BOOT + 220);
+    expect([...otherJob.open.keys()]).toEqual([wid(BOOT)]);
+    expect(otherJob.open.get(wid(BOOT))!.busyCpuSecondsTotal).toBe(120);
   });
 
   it('marks grams computed with the fallback intensity', () => {

@@ -1,5 +1,6 @@
 import { labelsOf, observationsFrom, siteLookup } from './observe';
-import { trackingQueries, matchers } from './queries';
+import { detailQuery, trackingQueries } from './queries';
+import { matchers } from '../sources/prometheus/promql';
 import { DEFAULTS } from '../config/defaults';
 import type { Sample } from '../sources/prometheus';
 
@@ -29,7 +30,7 @@ describe('observationsFrom', () => {
   const s = (metric: Record<string, string>, value: number): Sample => ({ metric, value });
 
   it('joins the five answers per target and treats NaN/Inf as missing', () => {
-    const obs = observationsFrom({
+    const { observations: obs } = observationsFrom({
       boot: [s(m('a:9100', { cloud_project_name: 'IDAaaS' }), 1000), s(m('b:9100'), NaN)],
       up: [s(m('a:9100'), 1), s(m('b:9100'), 0)],
       cpuSeconds: [s(m('a:9100', { state: 'busy' }), 50), s(m('a:9100', { state: 'idle' }), Infinity)],
@@ -42,16 +43,69 @@ describe('observationsFrom', () => {
     ]);
     expect(obs[0]?.labels.site).toBe('isis');
   });
+
+  const answers = (extra: Partial<Record<string, Sample[]>> = {}) => ({
+    boot: [], up: [], cpuSeconds: [], cpus: [], memoryActive: [], ...extra,
+  }) as Parameters<typeof observationsFrom>[0];
+
+  it('takes one boot series per target: the latest boot, whatever the answer order, and reports the duplicate', () => {
+    const boots = [s(m('a:9100', { host: '10.0.0.1', stale: 'yes' }), 1000), s(m('a:9100', { host: '10.0.0.1', cloud_project_name: 'IDAaaS' }), 5000)];
+    for (const boot of [boots, [...boots].reverse()]) {
+      const r = observationsFrom(answers({ boot, up: [s(m('a:9100'), 1)] }), labels, site);
+      expect(r.observations).toHaveLength(1);
+      expect(r.observations[0]).toMatchObject({ bootTimeSeconds: 5000, labels: { project: 'IDAaaS' } });
+      expect(r.anomalies).toEqual([expect.objectContaining({ kind: 'duplicate_series', host: '10.0.0.1' })]);
+    }
+  });
+
+  it('makes one node scraped by two jobs one observation, by a fixed rule, and reports it', () => {
+    const j = (job: string) => ({ job, instance: 'n:9100', host: '10.0.0.2' });
+    const full = answers({
+      boot: [s(j('node'), 1000), s(j('node-b'), 1000)],
+      up: [s(j('node'), 1), s(j('node-b'), 1)],
+      cpuSeconds: [s({ ...j('node'), state: 'busy' }, 5), s({ ...j('node'), state: 'idle' }, 9), s({ ...j('node-b'), state: 'busy' }, 5), s({ ...j('node-b'), state: 'idle' }, 9)],
+    });
+    const reversed = Object.fromEntries(Object.entries(full).map(([k, v]) => [k, [...v].reverse()])) as typeof full;
+    for (const a of [full, reversed]) {
+      const r = observationsFrom(a, labels, site);
+      expect(r.observations.map((o) => o.job)).toEqual(['node']);
+      expect(r.anomalies).toEqual([expect.objectContaining({ kind: 'duplicate_target', detail: 'also seen as node-b/n:9100' })]);
+    }
+    // a job that is down gives way to the one that is up
+    const oneDown = { ...full, up: [s(j('node'), 0), s(j('node-b'), 1)] };
+    expect(observationsFrom(oneDown, labels, site).observations.map((o) => o.job)).toEqual(['node-b']);
+  });
+
+  it('reads the scrape time from the tagged series of the up answer', () => {
+    const r = observationsFrom(answers({
+      boot: [s(m('a:9100'), 1000)],
+      up: [s(m('a:9100'), 1), s(m('a:9100', { ada_carbon_series: 'scrape_time' }), 1234.5)],
+    }), labels, site);
+    expect(r.observations[0]).toMatchObject({ up: true, scrapeSeconds: 1234.5 });
+    expect(r.anomalies).toEqual([]);
+  });
 });
 
 describe('trackingQueries', () => {
   it('has a fixed set of aggregated queries that honour the selector', () => {
     const q = trackingQueries('job="node"');
     expect(Object.keys(q)).toHaveLength(5);
+    expect(q.up).toContain('timestamp(up{job="node"})');
+    expect(q.cpus).toMatch(/^count by \(job, instance\) \(count by \(job, instance, cpu\)/);
     expect(q.cpuSeconds).toContain('node_cpu_seconds_total{job="node", mode=~"user|nice|system|irq|softirq"}');
     expect(q.cpuSeconds).toContain('mode=~"idle|iowait"');
     expect(q.cpuSeconds).toMatch(/^sum by \(job, instance, state\)/);
     expect(matchers('{job="x"}')).toBe('{job="x"}');
     expect(matchers('', 'a="b"')).toBe('{a="b"}');
+  });
+});
+
+describe('detailQuery', () => {
+  it('reads per-CPU increases of the named targets only, since each group\'s instant, clamped at 0', () => {
+    const q = detailQuery('job="node"', [{ atSeconds: 1000, targets: [{ job: 'node', instance: 'a.b:9100' }] }]);
+    expect(q).toContain('instance=~"a\\\\.b:9100"');
+    expect(q).toContain('clamp_min(node_cpu_seconds_total{job="node", job=~"node", instance=~"a\\\\.b:9100", mode=~"user|nice|system|irq|softirq"} - node_cpu_seconds_total{');
+    expect(q).toContain('@ 1000.000, 0)');
+    expect(q.split(' or ')).toHaveLength(2);
   });
 });

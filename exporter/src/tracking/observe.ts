@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { Sample } from '../sources/prometheus';
-import type { TargetObservation, WorkspaceLabels } from './types';
-import type { TrackingQueryName } from './queries';
+import type { Anomaly, TargetObservation, WorkspaceLabels } from './types';
+import { SCRAPE_TIME_TAG, type TrackingQueryName } from './queries';
 
 export const UNKNOWN = 'unknown';
 
@@ -38,15 +38,60 @@ export function labelsOf(
 
 const finite = (v: number | undefined): number | undefined => (v !== undefined && Number.isFinite(v) ? v : undefined);
 const key = (m: Record<string, string>): string => `${m.job ?? ''}|${m.instance ?? ''}`;
+const unknowns = (l: WorkspaceLabels): number => Object.values(l).filter((v) => v === UNKNOWN).length;
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** larger first, undefined last */
+const desc = (a: number | undefined, b: number | undefined): number =>
+  a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : b - a;
+
+/** The VM a target watches: its host (label, else instance host); a target with neither stands alone. */
+export const vmKey = (host: string, job: string, instance: string): string =>
+  host !== UNKNOWN ? `host|${host}` : `target|${job}|${instance}`;
+
+const usable = (o: TargetObservation): boolean =>
+  o.up && o.bootTimeSeconds !== undefined && o.busyCpuSeconds !== undefined && o.idleCpuSeconds !== undefined;
 
 /**
- * Joins the cycle's query results into one observation per node_exporter target (one that exposes
- * node_boot_time_seconds). NaN and infinite values count as missing, never as numbers.
+ * Which of several targets of one VM is the workspace: one that is up with counters, then the latest boot, then the
+ * most labels known, then the first job and instance in
+ * code-point order, then the label text. Deterministic whatever the order of Prometheus' answer.
+ */
+export function compareTargets(a: TargetObservation, b: TargetObservation): number {
+  return Number(usable(b)) - Number(usable(a)) ||
+    desc(a.bootTimeSeconds, b.bootTimeSeconds) ||
+    unknowns(a.labels) - unknowns(b.labels) ||
+    byText(a.job, b.job) || byText(a.instance, b.instance) ||
+    byText(JSON.stringify(a.labels), JSON.stringify(b.labels));
+}
+
+export interface Observed {
+  /** one per VM */
+  observations: TargetObservation[];
+  anomalies: Anomaly[];
+}
+
+/**
+ * Joins the cycle's query results into one observation per VM. A target is one that exposes node_boot_time_seconds;
+ * several boot series of one target count as one (the latest boot, then the most labels known), and several targets
+ * of one VM (two jobs, two instance names) as one, by `compareTargets`. NaN and infinite values count as missing.
  */
 export function observationsFrom(
   results: Record<TrackingQueryName, Sample[]>, labels: Config['labels'], site: (project: string) => string,
-): TargetObservation[] {
-  const up = new Map(results.up.map((s) => [key(s.metric), s.value === 1]));
+): Observed {
+  const anomalies: Anomaly[] = [];
+  const up = new Map<string, boolean>();
+  const upSeries = new Map<string, number>();
+  const scrape = new Map<string, number>();
+  for (const s of results.up) {
+    const k = key(s.metric);
+    if (s.metric[SCRAPE_TIME_TAG] !== undefined) {
+      const v = finite(s.value);
+      if (v !== undefined) scrape.set(k, Math.max(scrape.get(k) ?? v, v));
+      continue;
+    }
+    up.set(k, (up.get(k) ?? false) || s.value === 1); // a duplicate scrape that worked has fresh counters
+    upSeries.set(k, (upSeries.get(k) ?? 0) + 1);
+  }
   const cpus = new Map(results.cpus.map((s) => [key(s.metric), finite(s.value)]));
   const mem = new Map(results.memoryActive.map((s) => [key(s.metric), finite(s.value)]));
   const busy = new Map<string, number | undefined>();
@@ -54,13 +99,11 @@ export function observationsFrom(
   for (const s of results.cpuSeconds) {
     (s.metric.state === 'busy' ? busy : idle).set(key(s.metric), finite(s.value));
   }
-  const out: TargetObservation[] = [];
-  const seen = new Set<string>();
+
+  const targets = new Map<string, TargetObservation[]>();
   for (const s of results.boot) {
     const k = key(s.metric);
-    if (seen.has(k)) continue; // duplicate series for one target (relabelling quirks): first wins
-    seen.add(k);
-    out.push({
+    const o: TargetObservation = {
       job: s.metric.job ?? '',
       instance: s.metric.instance ?? '',
       labels: labelsOf(s.metric, labels, site),
@@ -70,7 +113,39 @@ export function observationsFrom(
       busyCpuSeconds: busy.get(k),
       idleCpuSeconds: idle.get(k),
       memoryActiveBytes: mem.get(k),
-    });
+      scrapeSeconds: scrape.get(k),
+    };
+    const list = targets.get(k);
+    if (list) list.push(o);
+    else targets.set(k, [o]);
   }
-  return out;
+
+  const vms = new Map<string, TargetObservation[]>();
+  for (const [k, list] of targets) {
+    const o = pick(list);
+    if (list.length > 1 || (upSeries.get(k) ?? 0) > 1) {
+      anomalies.push(anomaly('duplicate_series', o, `${list.length} boot and ${upSeries.get(k) ?? 0} up series`));
+    }
+    const vm = vmKey(o.labels.host, o.job, o.instance);
+    const same = vms.get(vm);
+    if (same) same.push(o);
+    else vms.set(vm, [o]);
+  }
+  const out: TargetObservation[] = [];
+  for (const list of vms.values()) {
+    const o = pick(list);
+    if (list.length > 1) {
+      const others = list.filter((x) => x !== o).map((x) => `${x.job}/${x.instance}`).sort().join(', ');
+      anomalies.push(anomaly('duplicate_target', o, `also seen as ${others}`));
+    }
+    out.push(o);
+  }
+  return { observations: out, anomalies };
 }
+
+function pick(list: TargetObservation[]): TargetObservation {
+  return list.length === 1 ? list[0]! : [...list].sort(compareTargets)[0]!;
+}
+
+const anomaly = (kind: Anomaly['kind'], o: TargetObservation, detail: string): Anomaly =>
+  ({ kind, host: o.labels.host, job: o.job, instance: o.instance, detail });

@@ -1,5 +1,5 @@
 import type { Area, IntensityReading } from '../sources/carbon';
-import type { WorkspaceState } from './types';
+import { ANOMALY_KINDS, type AnomalyKind, type WorkspaceState } from './types';
 
 export const SOURCES = ['prometheus', 'carbon_intensity', 'store'] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -31,6 +31,8 @@ export interface TrackingSnapshot {
   intensity: Partial<Record<Area, IntensityReading>>;
   sources: Readonly<Record<SourceName, SourceStatus>>;
   lastCycle?: CycleStats;
+  /** anomalies worked around since the process started, by kind */
+  anomalies: Readonly<Record<AnomalyKind, number>>;
 }
 
 export const emptySnapshot = (): TrackingSnapshot => ({
@@ -42,4 +44,5 @@ export const emptySnapshot = (): TrackingSnapshot => ({
     carbon_intensity: { up: false },
     store: { up: false },
   },
+  anomalies: Object.fromEntries(ANOMALY_KINDS.map((k) => [k, 0])) as Record<AnomalyKind, number>,
 });

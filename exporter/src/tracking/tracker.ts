@@ -4,12 +4,16 @@ import type { PrometheusClient, Sample } from '../sources/prometheus';
 import type { Area, CarbonIntensityClient, IntensityReading } from '../sources/carbon';
 import type { WorkspaceStore } from '../store/types';
 import type { PowerProfile } from '../model/power';
-import { integrateCycle } from './integrate';
+import { integrateCycle, needsDetail, targetKey, workspaceId, type CpuIncrease } from './integrate';
 import { observationsFrom, siteLookup } from './observe';
-import { trackingQueries, type TrackingQueryName } from './queries';
+import { detailQuery, trackingQueries, type DetailGroup, type TrackingQueryName } from './queries';
 import { emptySnapshot, type CycleStats, type SourceName, type SourceStatus, type TrackingSnapshot } from './snapshot';
-import type { WorkspaceState } from './types';
-import { workspaceId } from './integrate';
+import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TargetObservation, type WorkspaceState } from './types';
+
+/** Distinct last-reading instants one detail query covers; targets beyond them re-baseline instead. */
+const MAX_DETAIL_GROUPS = 8;
+/** Bounds the memory of which (target, kind) pairs were logged already. */
+const MAX_LOGGED_ANOMALIES = 100_000;
 
 export interface TrackerDeps {
   config: Config;
@@ -42,6 +46,8 @@ export class Tracker {
   private readonly profiles = new Map<string, PowerProfile>();
   private readonly clock: () => number;
   private readonly area: Area;
+  private readonly anomalyCounts = Object.fromEntries(ANOMALY_KINDS.map((k) => [k, 0])) as Record<AnomalyKind, number>;
+  private readonly logged = new Set<string>();
 
   constructor(private readonly deps: TrackerDeps) {
     this.queries = trackingQueries(deps.config.prometheus.selector);
@@ -142,26 +148,30 @@ export class Tracker {
       return finish(false, `prometheus: ${errorText(err)}`, { intensity });
     }
 
-    const observations = observationsFrom(results, this.deps.config.labels, this.site);
+    const observed = observationsFrom(results, this.deps.config.labels, this.site);
+    const observations = observed.observations;
     const previous = new Map(this.open);
     // a workspace closed earlier that shows up again (same boot) is reopened, never started again from zero
     for (const o of observations) {
       if (o.bootTimeSeconds === undefined) continue;
-      const id = workspaceId(o.job, o.instance, o.bootTimeSeconds);
+      const id = workspaceId(o, o.bootTimeSeconds);
       if (previous.has(id)) continue;
       const stored = this.unsaved.get(id) ?? (await this.deps.store.getWorkspace(id).catch(() => undefined));
       if (stored) previous.set(id, stored);
     }
+    const detail = await this.readDetail(previous, observations, at, () => queries++);
 
     const reading = intensity[this.area];
-    const { changed, open } = integrateCycle(previous, observations, {
+    const { changed, open, anomalies } = integrateCycle(previous, observations, {
       nowSeconds: at,
       pue: this.deps.config.pue,
       profileFor: this.profileFor,
       gramsPerKwh: reading?.gramsPerKwh ?? this.deps.config.carbonIntensity.fallbackGramsPerKwh,
       intensityIsFallback: reading?.fallback ?? true,
       closeAfterSeconds: this.deps.config.tracking.closeAfterSeconds,
+      detail,
     });
+    this.countAnomalies([...observed.anomalies, ...anomalies]);
     this.open = open;
     for (const s of changed) this.unsaved.set(s.id, s);
     // active workspaces change every cycle: persist them all, closed ones once
@@ -172,7 +182,55 @@ export class Tracker {
       generatedAtSeconds: at,
       workspaces: [...open.values()],
       intensity,
+      anomalies: { ...this.anomalyCounts },
     });
+  }
+
+  /**
+   * Per-CPU increases for the targets whose sums cannot be differenced, in one query whatever their number (none
+   * when every target is clean). A failure here only costs those targets a re-baseline, never the cycle.
+   */
+  private async readDetail(
+    previous: ReadonlyMap<string, WorkspaceState>, observations: readonly TargetObservation[], at: number, counted: () => void,
+  ): Promise<Map<string, CpuIncrease> | undefined> {
+    const wanted = needsDetail(previous, observations);
+    if (wanted.length === 0) return undefined;
+    const bySince = new Map<number, DetailGroup['targets'][number][]>();
+    for (const t of wanted) {
+      const list = bySince.get(t.sinceSeconds) ?? [];
+      list.push(t);
+      bySince.set(t.sinceSeconds, list);
+    }
+    const groups = [...bySince].sort((a, b) => b[1].length - a[1].length).slice(0, MAX_DETAIL_GROUPS)
+      .map(([atSeconds, targets]) => ({ atSeconds, targets }));
+    counted();
+    try {
+      const answer = await this.deps.prometheus.instantQuery(detailQuery(this.deps.config.prometheus.selector, groups), at);
+      const out = new Map<string, CpuIncrease>();
+      for (const s of answer) {
+        if (!Number.isFinite(s.value)) continue;
+        const k = targetKey(s.metric.job ?? '', s.metric.instance ?? '');
+        const d = out.get(k) ?? { busyCpuSeconds: 0, idleCpuSeconds: 0 };
+        if (s.metric.state === 'busy') d.busyCpuSeconds = s.value;
+        else d.idleCpuSeconds = s.value;
+        out.set(k, d);
+      }
+      return out;
+    } catch (err) {
+      this.deps.logger?.warn({ err: errorText(err), targets: wanted.length }, 'per-CPU detail query failed; those targets re-baseline');
+      return undefined;
+    }
+  }
+
+  private countAnomalies(anomalies: readonly Anomaly[]): void {
+    for (const a of anomalies) {
+      this.anomalyCounts[a.kind]++;
+      const k = `${a.kind}|${a.job}|${a.instance}`;
+      if (this.logged.has(k)) continue;
+      if (this.logged.size >= MAX_LOGGED_ANOMALIES) this.logged.clear();
+      this.logged.add(k);
+      this.deps.logger?.warn({ anomaly: a.kind, host: a.host, job: a.job, instance: a.instance, detail: a.detail }, 'counter anomaly worked around');
+    }
   }
 
   private async persist(at: number, sources: Record<SourceName, SourceStatus>): Promise<void> {

@@ -20,13 +20,33 @@ export interface TargetObservation {
   busyCpuSeconds?: number;
   idleCpuSeconds?: number;
   memoryActiveBytes?: number;
+  /** when Prometheus scraped the counters (unix seconds): the span between two readings bounds their increase */
+  scrapeSeconds?: number;
+}
+
+/**
+ * What tracking noticed and worked around. counter_drop: a summed counter went down within one boot;
+ * cpu_set_change: the CPU count changed within one boot; over_limit: counters claimed more than CPUs x elapsed;
+ * duplicate_series: one target had several boot or up series; duplicate_target: one VM (host) was seen as several
+ * targets (another job or instance).
+ */
+export const ANOMALY_KINDS = ['counter_drop', 'cpu_set_change', 'over_limit', 'duplicate_series', 'duplicate_target'] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+
+export interface Anomaly {
+  kind: AnomalyKind;
+  /** the VM it concerns (workspace host label) */
+  host: string;
+  job: string;
+  instance: string;
+  detail: string;
 }
 
 export type WorkspaceStatus = 'active' | 'missing' | 'closed';
 
 /** Everything tracking keeps per workspace; persisted in the store so a restart continues where it stopped. */
 export interface WorkspaceState extends WorkspaceLabels {
-  /** `${job}|${instance}|${bootTimeSeconds}`: a reboot starts a new workspace */
+  /** `${host}|${bootTimeSeconds}`: one workspace per VM and boot (a reboot starts a new one) */
   id: string;
   job: string;
   instance: string;
@@ -34,6 +54,8 @@ export interface WorkspaceState extends WorkspaceLabels {
   cpus: number;
   firstSeenSeconds: number;
   lastSeenSeconds: number;
+  /** scrape time of the last counters read (absent in states saved before it was kept) */
+  lastSampleSeconds?: number;
   lastBusyCpuSeconds: number;
   lastIdleCpuSeconds: number;
   lastMemoryActiveBytes?: number;
