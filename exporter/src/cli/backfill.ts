@@ -30,6 +30,7 @@ export function summaryText(s: BackfillSummary): string {
     `scope: ${s.scope === '*' ? 'all projects' : s.scope}`,
     `hours in range: ${s.hoursInRange} (already done: ${s.hoursSkipped})`,
     `hours estimated: ${s.hoursEstimated} (fallback intensity: ${s.hoursFallback}; sum-check off: ${s.hoursSumCheckOff}; no CPU samples: ${s.hoursWithoutSamples})`,
+    `counter anomalies: ${s.counterDrops} drops re-baselined, ${s.halfHoursClamped} target-half-hours clamped to CPUs x 1,800 s`,
     `hours failed: ${s.hoursFailed}${s.hoursFailed ? ' (stored as failed; the next run retries them)' : ''}`,
     `energy: ${f(s.busyKwh + s.idleKwh)} kWh (busy ${f(s.busyKwh)}, idle ${f(s.idleKwh)})`,
     `carbon: ${f(s.busyGrams + s.idleGrams, 1)} gCO2e (busy ${f(s.busyGrams, 1)}, idle ${f(s.idleGrams, 1)})`,

@@ -42,10 +42,33 @@ interface TargetInfo {
 
 const rowId = (level: Level, key: string, project: string, machine: string): string => `${level}\u0000${key}\u0000${project}\u0000${machine}`;
 
+const known = (l: Record<string, string>): number => Object.values(l).filter((v) => v.trim() !== '' && v !== UNKNOWN).length;
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One target per VM and half-hour, as live tracking counts it: a node scraped by two jobs (or under two instance
+ * names) is one host. The one kept has the most labels known, then the first job and instance in code-point order,
+ * then the label text. A target with no host is its own.
+ */
+export function oneTargetPerVm(usage: readonly HalfHourUsage[], labels: Config['labels']): HalfHourUsage[] {
+  const kept = new Map<string, HalfHourUsage>();
+  const better = (a: HalfHourUsage, b: HalfHourUsage): boolean =>
+    (known(b.labels) - known(a.labels) ||
+      byText(a.labels.job ?? '', b.labels.job ?? '') || byText(a.labels.instance ?? '', b.labels.instance ?? '') ||
+      byText(JSON.stringify(a.labels), JSON.stringify(b.labels))) < 0;
+  for (const u of usage) {
+    const host = clean(u.labels[labels.host] ?? hostNames('', u.labels.instance).at(-1));
+    const k = host === UNKNOWN ? `target\u0000${JSON.stringify(u.labels)}\u0000${u.fromSeconds}` : `host\u0000${host}\u0000${u.fromSeconds}`;
+    const other = kept.get(k);
+    if (!other || better(u, other)) kept.set(k, u);
+  }
+  return kept.size === usage.length ? [...usage] : [...kept.values()];
+}
+
 /**
  * Energy per target-half-hour with the machine type's profile (the model tracking uses), elapsed = seconds the
  * host was up = all-mode cpu-seconds / cpus; grams with that half-hour's intensity; then summed into one row per
- * (level, key, project, machine) and hour. Every level sees every target once, so each level adds to the total.
+ * (level, key, project, machine) and hour. Every level sees every target once (one per VM), so each level adds to the total.
  * Returns one Attributed per hour start in [from, to) (hours with no usage have no rows).
  */
 export function attributeRange(fromSeconds: number, toSeconds: number, usage: readonly HalfHourUsage[], ctx: AttributionContext): Map<number, Attributed> {
@@ -78,7 +101,7 @@ export function attributeRange(fromSeconds: number, toSeconds: number, usage: re
     rowsOf.set(h, new Map());
   }
   const slotCache = new Map<number, SlotIntensity>();
-  for (const u of usage) {
+  for (const u of oneTargetPerVm(usage, labels)) {
     const hourStartSeconds = u.fromSeconds - (u.fromSeconds % HOUR_SECONDS);
     const att = out.get(hourStartSeconds);
     if (!att) continue;

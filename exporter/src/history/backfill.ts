@@ -56,12 +56,21 @@ export interface BackfillSummary {
   prometheusRequests: number;
   /** hours read from the node-cpu recording rules' series instead of the raw counters */
   hoursFromRecordingRules: number;
+  /** raw recounts: counter drops within one boot that re-baselined, and target-half-hours clamped to CPUs x 1,800 s */
+  counterDrops: number;
+  halfHoursClamped: number;
   carbonRequests: number;
   durationSeconds: number;
   errors: string[];
 }
 
 const scopeOf = (project?: string): string => project ?? '*';
+
+interface RawAnomalyCounts {
+  counterDrops: number;
+  halfHoursClamped: number;
+}
+const noAnomalies = (): RawAnomalyCounts => ({ counterDrops: 0, halfHoursClamped: 0 });
 
 type CpuSeries = ReturnType<typeof countCpus>;
 /** The run's one series call over all its chunks: which path to take, and the CPU counts when there is one chunk. */
@@ -99,7 +108,7 @@ export class BackfillRunner {
     const all = completeHours(opts.fromSeconds, opts.toSeconds, now(), config.history.settleSeconds);
     const sum: BackfillSummary = {
       scope, hoursInRange: all.length, hoursSkipped: 0, hoursEstimated: 0, hoursFailed: 0, hoursFallback: 0, hoursSumCheckOff: 0, hoursWithoutSamples: 0,
-      busyKwh: 0, idleKwh: 0, busyGrams: 0, idleGrams: 0, prometheusRequests: 0, hoursFromRecordingRules: 0, carbonRequests: 0, durationSeconds: 0, errors: [],
+      busyKwh: 0, idleKwh: 0, busyGrams: 0, idleGrams: 0, prometheusRequests: 0, hoursFromRecordingRules: 0, counterDrops: 0, halfHoursClamped: 0, carbonRequests: 0, durationSeconds: 0, errors: [],
     };
     this.ownership = await this.deps.loadOwnership?.();
     let todo = all;
@@ -118,7 +127,9 @@ export class BackfillRunner {
     // started, not awaited: the first chunk's targets query runs beside it
     const runSeries = chunks.length > 0 ? this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
     const one = async ([a, b]: [number, number]): Promise<void> => {
-      const { results, recordedHours } = await this.estimateRange(a, b, opts.project, runSeries);
+      const { results, recordedHours, anomalies } = await this.estimateRange(a, b, opts.project, runSeries);
+      sum.counterDrops += anomalies.counterDrops;
+      sum.halfHoursClamped += anomalies.halfHoursClamped;
       await store.writeHours(results); // throws UsageStoreError: the run stops, chunks already written are kept
       sum.hoursFromRecordingRules += recordedHours;
       this.tally(sum, results);
@@ -174,7 +185,7 @@ export class BackfillRunner {
    * recorded or the raw path side by side, one CPU count query when some target rebooted, and one raw-sample request
    * per half-hour with irregular targets.
    */
-  async estimateRange(a: number, b: number, project?: string, run?: Promise<RunSeries | undefined>): Promise<{ results: HourResult[]; recordedHours: number }> {
+  async estimateRange(a: number, b: number, project?: string, run?: Promise<RunSeries | undefined>): Promise<{ results: HourResult[]; recordedHours: number; anomalies: RawAnomalyCounts }> {
     const { config, prometheus } = this.deps;
     // the half-hour intensities are needed only for attribution: fetched while Prometheus works
     const carbonReady = this.deps.carbon.ensure(a, b);
@@ -238,13 +249,17 @@ export class BackfillRunner {
       if (hours > 1) {
         const mid = a + Math.floor(hours / 2) * HOUR_SECONDS;
         const [x, y] = [await this.estimateRange(a, mid, project, run), await this.estimateRange(mid, b, project, run)];
-        return { results: [...x.results, ...y.results], recordedHours: x.recordedHours + y.recordedHours };
+        return {
+          results: [...x.results, ...y.results], recordedHours: x.recordedHours + y.recordedHours,
+          anomalies: { counterDrops: x.anomalies.counterDrops + y.anomalies.counterDrops, halfHoursClamped: x.anomalies.halfHoursClamped + y.anomalies.halfHoursClamped },
+        };
       }
-      return { results: [this.failed(a, project, err)], recordedHours: 0 };
+      return { results: [this.failed(a, project, err)], recordedHours: 0, anomalies: noAnomalies() };
     }
     await carbonReady;
     const failedHours = new Map<number, unknown>();
-    await this.resolveIrregular(irregular, usage, failedHours, project);
+    const anomalies = noAnomalies();
+    await this.resolveIrregular(irregular, usage, failedHours, anomalies, project);
     const attributed = attributeRange(a, b, usage, { config, ownership: this.ownership, intensity: this.deps.carbon.lookup(a, b) });
     const results: HourResult[] = [];
     for (const [h, att] of attributed) {
@@ -258,7 +273,7 @@ export class BackfillRunner {
         rows: att.rows,
       });
     }
-    return { results, recordedHours: recorded ? (b - a) / HOUR_SECONDS : 0 };
+    return { results, recordedHours: recorded ? (b - a) / HOUR_SECONDS : 0, anomalies };
   }
 
   /** The chunk's (or run's) series call: CPU counts per target, and whether the recording rules' series exist. */
@@ -293,7 +308,9 @@ export class BackfillRunner {
   }
 
   /** One raw-sample request per half-hour that has irregular targets (reboots, gaps, hosts coming and going). */
-  private async resolveIrregular(irregular: Irregular[], usage: HalfHourUsage[], failed: Map<number, unknown>, project?: string): Promise<void> {
+  private async resolveIrregular(
+    irregular: Irregular[], usage: HalfHourUsage[], failed: Map<number, unknown>, anomalies: RawAnomalyCounts, project?: string,
+  ): Promise<void> {
     const { config, prometheus } = this.deps;
     const names = groupLabels(config.labels);
     const byTime = new Map<number, Irregular[]>();
@@ -304,7 +321,11 @@ export class BackfillRunner {
         const raw = await prometheus.instantMatrixQuery(rawCpuQuery(config, instances, HALF_HOUR_SECONDS + 300, project), t0 + HALF_HOUR_SECONDS);
         for (const it of items) {
           const u = usageFromRaw(raw, it, names);
-          if (u) usage.push(u);
+          if (!u) continue;
+          const { counterDrops, clamped, ...row } = u;
+          anomalies.counterDrops += counterDrops;
+          if (clamped) anomalies.halfHoursClamped++;
+          usage.push(row);
         }
       } catch (err) {
         failed.set(t0 - (t0 % HOUR_SECONDS), err);

@@ -4,6 +4,7 @@
 import type { Series } from '../sources/prometheus';
 import { BOOT_METRIC, RECORDED_CPUS, type AnswerKind } from './queries';
 import { HALF_HOUR_SECONDS } from './types';
+import { sameBoot } from '../model/counters';
 
 /** One target (job + instance + attribution labels) in one half-hour. */
 export interface HalfHourUsage {
@@ -37,8 +38,23 @@ const MEM = 4;
 const CPUS = 5;
 const COLUMNS = 6;
 const STATE_COLUMN: Record<string, number> = { busy: BUSY, idle: IDLE, other: OTHER };
-/** node_boot_time_seconds can wobble by a fraction of a second between scrapes on some kernels */
-const BOOT_TOLERANCE_SECONDS = 1;
+/**
+ * A boundary difference more than this share over CPUs x 1,800 s is not scrape timing: a CPU that came back adds its
+ * whole counter to the sum, a duplicated series doubles it. Such half-hours are recounted from raw samples.
+ */
+const OVER_LIMIT_SLACK = 0.02;
+
+/** The most a half-hour can hold is CPUs x 1,800 cpu-seconds (all modes): more is scaled down to it, split kept. */
+export function clampToCpus(u: HalfHourUsage): { usage: HalfHourUsage; clamped: boolean } {
+  const total = u.busyCpuSeconds + u.idleCpuSeconds + u.otherCpuSeconds;
+  const limit = (u.cpus ?? 0) * HALF_HOUR_SECONDS;
+  if (!(limit > 0) || total <= limit) return { usage: u, clamped: false };
+  const k = limit / total;
+  return {
+    usage: { ...u, busyCpuSeconds: u.busyCpuSeconds * k, idleCpuSeconds: u.idleCpuSeconds * k, otherCpuSeconds: u.otherCpuSeconds * k },
+    clamped: true,
+  };
+}
 
 /** The labels of `metric` among `names` that are set (what `sum by (names)` keeps), and a key for them. */
 export function pickTarget(metric: Record<string, string>, names: readonly string[]): { key: string; labels: Record<string, string> } {
@@ -158,7 +174,7 @@ export class BoundaryTable {
         const b = boot[i]!;
         if (Number.isNaN(b)) continue;
         if (Number.isNaN(first)) first = b;
-        else if (Math.abs(b - first) > BOOT_TOLERANCE_SECONDS) {
+        else if (!sameBoot(b, first)) {
           out.push(t.labels);
           break;
         }
@@ -179,8 +195,8 @@ export class BoundaryTable {
   }
 
   /**
-   * A target-half-hour is regular when busy, idle and other are present at both ends, none went down and the boot
-   * time did not change: its usage is the difference. Otherwise it is irregular (if seen at either end). A target
+   * A target-half-hour is regular when busy, idle and other are present at both ends, none went down, the boot
+   * time did not change and the total fits the CPUs (within scrape timing): its usage is the difference. Otherwise it is irregular (if seen at either end). A target
    * with no "other" value at all (no steal series, e.g. not Linux) has 0 there, not a missing value.
    */
   difference(): { usage: HalfHourUsage[]; irregular: Irregular[] } {
@@ -201,13 +217,16 @@ export class BoundaryTable {
         const m = Number.isNaN(mem[j]!) ? undefined : mem[j]!;
         const b0 = boot[i]!;
         const b1 = boot[j]!;
-        const bootSame = Number.isNaN(b0) || Number.isNaN(b1) ? Number.isNaN(b0) === Number.isNaN(b1) : Math.abs(b1 - b0) <= BOOT_TOLERANCE_SECONDS;
+        const bootSame = Number.isNaN(b0) || Number.isNaN(b1) ? Number.isNaN(b0) === Number.isNaN(b1) : sameBoot(b0, b1);
         const fromSeconds = this.startSeconds + i * HALF_HOUR_SECONDS;
-        if (complete0 && complete1 && bootSame && busy[j]! >= busy[i]! && idle[j]! >= idle[i]! && other[j]! >= other[i]!) {
-          usage.push({
+        const total = busy[j]! - busy[i]! + idle[j]! - idle[i]! + other[j]! - other[i]!;
+        const plausible = c === undefined || total <= c * HALF_HOUR_SECONDS * (1 + OVER_LIMIT_SLACK);
+        if (complete0 && complete1 && bootSame && plausible && busy[j]! >= busy[i]! && idle[j]! >= idle[i]! && other[j]! >= other[i]!) {
+          // within the slack: scrape timing, trimmed to the half-hour's capacity
+          usage.push(clampToCpus({
             labels: t.labels, fromSeconds, cpus: c, memoryActiveBytes: m, regular: true,
             busyCpuSeconds: busy[j]! - busy[i]!, idleCpuSeconds: idle[j]! - idle[i]!, otherCpuSeconds: other[j]! - other[i]!,
-          });
+          }).usage);
         } else {
           irregular.push({ labels: t.labels, fromSeconds, cpus: c, memoryActiveBytes: m });
         }

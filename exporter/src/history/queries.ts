@@ -103,19 +103,23 @@ export function cpuCountQuery(config: Pick<Config, 'prometheus' | 'labels'>, ins
   return `count by (${groupLabels(config.labels).join(', ')}) (node_cpu_seconds_total${matchers(sel.join(', '))})`;
 }
 
+/** The raw series a recount reads: every CPU counter, and the boot time that tells a reset from a drop. */
+const RAW_NAMES = `__name__=~"node_cpu_seconds_total|${BOOT_METRIC}"`;
+
 /**
- * Raw cpu counters of one target, matched on every one of its labels (IPs are reused: an instance alone can match
- * another VM's week of samples), over (at - seconds, at]: for a target that lived only between two boundaries.
+ * Raw cpu counters and boot time of one target, matched on every one of its labels (IPs are reused: an instance
+ * alone can match another VM's week of samples), over (at - seconds, at]: for a target that lived only between two
+ * boundaries.
  */
 export function targetCpuQuery(config: Pick<Config, 'prometheus' | 'labels'>, labels: Record<string, string>, seconds: number, project?: string): string {
   const sel = scopeSelector(config, project);
   for (const [k, v] of Object.entries(labels)) if (k !== config.labels.project || project === undefined) sel.push(`${k}=${promString(v)}`);
-  return `node_cpu_seconds_total${matchers(sel.join(', '))}[${Math.round(seconds)}s]`;
+  return `${matchers(RAW_NAMES, ...sel)}[${Math.round(seconds)}s]`;
 }
 
-/** Raw cpu counters of some targets over (at - seconds, at]: for half-hours whose boundary values disagree. */
+/** Raw cpu counters and boot time of some targets over (at - seconds, at]: for half-hours whose boundary values disagree. */
 export function rawCpuQuery(config: Pick<Config, 'prometheus' | 'labels'>, instances: string[], seconds: number, project?: string): string {
   const sel = scopeSelector(config, project);
   sel.push(instancesMatcher(instances));
-  return `node_cpu_seconds_total${matchers(sel.join(', '))}[${Math.round(seconds)}s]`;
+  return `${matchers(RAW_NAMES, ...sel)}[${Math.round(seconds)}s]`;
 }

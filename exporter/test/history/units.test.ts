@@ -1,4 +1,4 @@
-import { BoundaryTable } from '../../src/history/boundaries';
+import { BoundaryTable, clampToCpus } from '../../src/history/boundaries';
 import { rawIncrease } from '../../src/history/estimate';
 import { chunkHours, completeHours, doneHours, limiter } from '../../src/history/plan';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
@@ -48,11 +48,25 @@ describe('ownership records', () => {
 });
 
 describe('counter arithmetic', () => {
-  it('rawIncrease: baseline within lookback, resets count from zero, no extrapolation', () => {
+  it('rawIncrease: baseline within lookback, a reset only where the boot time changed, a drop re-baselines, no extrapolation', () => {
     const v: Array<[number, number]> = [[T - 15, 100], [T + 600, 160], [T + 1200, 5], [T + 1800, 50], [T + 1815, 60]];
-    expect(rawIncrease(v, T, T + 1800)).toBe(60 + 5 + 45);
-    expect(rawIncrease(v, T - 1000, T - 400)).toBe(0);
-    expect(rawIncrease([[T + 900, 10], [T + 1200, 20]], T, T + 1800)).toBe(10); // born mid-way: first sample is the baseline
+    const rebooted: Array<[number, number]> = [[T - 15, T - 86400], [T + 1200, T + 1190]];
+    expect(rawIncrease(v, T, T + 1800, 300, rebooted)).toEqual({ increase: 60 + 5 + 45, drops: 0 });
+    // the same drop without a boot change (a CPU's backwards iowait) charges nothing and is counted
+    const sameBoot: Array<[number, number]> = [[T - 15, T - 86400], [T + 1200, T - 86400 + 0.4]];
+    expect(rawIncrease(v, T, T + 1800, 300, sameBoot)).toEqual({ increase: 60 + 45, drops: 1 });
+    expect(rawIncrease(v, T, T + 1800)).toEqual({ increase: 60 + 45, drops: 1 });
+    expect(rawIncrease(v, T - 1000, T - 400).increase).toBe(0);
+    expect(rawIncrease([[T + 900, 10], [T + 1200, 20]], T, T + 1800).increase).toBe(10); // born mid-way (a CPU back): first sample is the baseline
+  });
+
+  it('clampToCpus: a half-hour holds at most CPUs x 1,800 cpu-seconds, split kept', () => {
+    const u = { labels: {}, fromSeconds: T, busyCpuSeconds: 3000, idleCpuSeconds: 9000, otherCpuSeconds: 0, cpus: 4, memoryActiveBytes: undefined, regular: false };
+    const c = clampToCpus(u);
+    expect(c.clamped).toBe(true);
+    expect(c.usage.busyCpuSeconds + c.usage.idleCpuSeconds).toBeCloseTo(7200, 9);
+    expect(c.usage.busyCpuSeconds / c.usage.idleCpuSeconds).toBeCloseTo(1 / 3, 12);
+    expect(clampToCpus({ ...u, idleCpuSeconds: 4200 })).toEqual({ usage: { ...u, idleCpuSeconds: 4200 }, clamped: false });
   });
 
   it('BoundaryTable: regular half-hours are boundary differences; resets and gaps are irregular', () => {
@@ -69,6 +83,26 @@ describe('counter arithmetic', () => {
     const { usage, irregular } = table.difference();
     expect(usage.map((u) => [u.fromSeconds - T, u.busyCpuSeconds, u.idleCpuSeconds])).toEqual([[0, 100, 1000]]);
     expect(irregular.map((i) => i.fromSeconds - T)).toEqual([1800, 3600]);
+  });
+
+  it('BoundaryTable: a difference over CPUs x 1,800 s (a CPU back with its whole counter) is irregular; scrape timing is trimmed', () => {
+    const m = { instance: 'a:9100', job: 'node' };
+    const s = (vals: number[]) => ({ metric: m, values: vals.map((v, i) => [T + i * 1800, v] as [number, number]) });
+    const table = new BoundaryTable(T, T + 2 * 1800, ['job', 'instance']);
+    table.add('busy', [s([0, 3600, 3600 + 3660])]);
+    table.add('idle', [s([0, 0, 0 + 50_000])]); // 2 CPUs: the second half-hour holds a returning CPU's past
+    table.add('other', [s([0, 0, 0])]);
+    table.add('cpus', [s([2, 2, 2])]);
+    table.add('targets', [{ metric: { ...m, __name__: 'node_boot_time_seconds' }, values: [[T, 5], [T + 1800, 5], [T + 3600, 5]] }]);
+    const { usage, irregular } = table.difference();
+    expect(usage).toEqual([expect.objectContaining({ fromSeconds: T, busyCpuSeconds: 3600 })]);
+    expect(irregular.map((i) => i.fromSeconds - T)).toEqual([1800]);
+    const jitter = new BoundaryTable(T, T + 1800, ['job', 'instance']);
+    jitter.add('busy', [s([0, 3630])]); // 0.8 % over: a boundary sample a scrape late
+    jitter.add('idle', [s([0, 0])]);
+    jitter.add('other', [s([0, 0])]);
+    jitter.add('cpus', [s([2, 2])]);
+    expect(jitter.difference().usage.map((u) => u.busyCpuSeconds)).toEqual([3600]);
   });
 
   it('BoundaryTable: a target without any "other" mode counts 0 there', () => {
@@ -128,7 +162,7 @@ describe('queries', () => {
     expect(rawCpuQuery(DEFAULTS, ['a.b:9100', 'c|d'], 2100)).toContain('instance=~"a\\\\.b:9100|c\\\\|d"');
     // a target that lived between boundaries is matched on every label, so a reused instance cannot match another VM
     expect(targetCpuQuery(DEFAULTS, { job: 'node', instance: 'a:9100', cloud_project_name: 'P"x', host: 'h' }, 3600, 'P"x'))
-      .toBe('node_cpu_seconds_total{cloud_project_name="P\\"x", job="node", instance="a:9100", host="h"}[3600s]');
+      .toBe('{__name__=~"node_cpu_seconds_total|node_boot_time_seconds", cloud_project_name="P\\"x", job="node", instance="a:9100", host="h"}[3600s]');
   });
 });
 
