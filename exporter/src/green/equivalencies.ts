@@ -1,4 +1,5 @@
 // Carbon equivalencies: grams of CO2e expressed as everyday things. Pure: no I/O.
+import type { EquivalencyRow } from '../config/schema';
 
 /**
  * One row of the table. A `carbon` row has a fixed footprint per unit; an `energy` row is an amount of electricity per
@@ -68,4 +69,12 @@ export function tableProblems(table: readonly Equivalency[]): string[] {
     if (!(Number.isFinite(factor) && factor > 0)) out.push(`green.equivalencies.${i}: the factor must be > 0`);
   });
   return out;
+}
+
+/** The table the config asks for: its own rows when given, else the built-in one. */
+export function tableFromConfig(rows: readonly EquivalencyRow[] | undefined): Equivalency[] {
+  if (!rows) return [...DEFAULT_EQUIVALENCIES];
+  return rows.map((r) => (r.gramsPerUnit !== undefined
+    ? { id: r.id, label: r.label, unit: r.unit, kind: 'carbon', gramsPerUnit: r.gramsPerUnit, source: r.source }
+    : { id: r.id, label: r.label, unit: r.unit, kind: 'energy', kilowattHoursPerUnit: r.kilowattHoursPerUnit as number, source: r.source }));
 }

@@ -1,4 +1,6 @@
-// Greener choices: pure functions only (forecast windows, idle savings, equivalencies).
+// Greener choices: forecast windows, idle savings and equivalencies (pure), and the forecast refresher.
 export * from './window';
 export * from './equivalencies';
 export * from './savings';
+export * from './projection';
+export * from './refresher';

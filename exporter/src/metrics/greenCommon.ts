@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { ForecastSnapshot, SavingsView } from '../plugins/forecast';
+import type { ForecastSnapshot, SavingsView } from '../green';
 import { durationLabel, type WindowFound } from '../green/window';
 
 /** What the greener-choices families read: the forecast snapshot and the idle savings view (both precomputed). */

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { adviceText, durationLabel, equivalentsOf, greenestWindows, addWorkspace, idleDayJoules, isIdle, zeroIdleTotals, type WindowAdvice } from '../green';
+import {
+  adviceText, durationLabel, equivalentsOf, greenestWindows, addWorkspace, idleDayJoules, isIdle, projectionIntensity, zeroIdleTotals,
+  type AreaForecast, type WindowAdvice,
+} from '../green';
 import { slotStart } from '../model/slots';
 import { gramsFor, joulesToKwh } from '../model/units';
-import { projectionIntensity, type AreaForecast } from '../plugins/forecast';
 import { AdviceViewT, EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../schemas/green';
 import type { Area } from '../sources/carbon';
 import type { WorkspaceState } from '../tracking/types';

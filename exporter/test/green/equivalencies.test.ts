@@ -1,5 +1,5 @@
 import { DEFAULT_EQUIVALENCIES, equivalentsOf, gramsPerUnit, tableProblems, type Equivalency } from '../../src/green';
-import { tableFromConfig } from '../../src/plugins/forecast';
+import { tableFromConfig } from '../../src/green';
 import { testConfig } from '../support/app';
 
 describe('carbon equivalencies table', () => {
