@@ -1,22 +1,10 @@
 import { Gauge, Registry } from 'prom-client';
-import type { CycleStats } from '../tracking/snapshot';
-import type { SnapshotSource } from './common';
-import { buildInfo } from './buildInfo';
-import { carbonConflictingSlots, type ConflictStats } from './carbonConflictingSlots';
-import { fallbackEmissions } from './fallbackEmissions';
-import { gridIntensity } from './gridIntensity';
-import { gridIntensityFallback } from './gridIntensityFallback';
-import { sourceMetrics } from './sources';
-import { anomalyMetric, trackingMetrics } from './tracking';
-import { workspaceCpus } from './workspaceCpus';
-import { workspaceEmissions } from './workspaceEmissions';
-import { workspaceEnergy } from './workspaceEnergy';
-import { workspaceIdlePower } from './workspaceIdlePower';
-import { workspaceIdleRatio } from './workspaceIdleRatio';
-import { workspacePower } from './workspacePower';
-import { workspaces } from './workspaces';
-import { workspacesPartial } from './workspacesPartial';
-import { workspaceStarted } from './workspaceStarted';
+import type { CycleStats, TrackingSnapshot } from '../tracking/snapshot';
+import { GRID_FAMILIES } from './families/grid';
+import { CONFLICTING_SLOTS, SOURCE_FAMILIES, type ConflictStats } from './families/sources';
+import { ANOMALIES, BUILD_INFO, CYCLE_FAMILIES, cycleRecorder, RENDER_DURATION } from './families/tracking';
+import { WORKSPACE_FAMILIES } from './families/workspace';
+import { registerFamilies, type Descriptor } from './table';
 import type { GreenSources } from './greenCommon';
 import { gridForecast } from './gridForecast';
 import { greenestWindowStart } from './greenestWindowStart';
@@ -29,7 +17,18 @@ import { idleWorkspaces } from './idleWorkspaces';
 import { idleShutdownSavingJoules } from './idleShutdownSavingJoules';
 import { idleShutdownSavingGrams } from './idleShutdownSavingGrams';
 
-export const RENDER_DURATION = 'ada_carbon_metrics_render_duration_seconds';
+export type SnapshotSource = () => TrackingSnapshot;
+export type { ConflictStats };
+
+/** The exporter's own families, by what feeds them, in exposition order (createMetrics registers them so). */
+const EXPORTER_FAMILIES = {
+  snapshot: [...WORKSPACE_FAMILIES, ...GRID_FAMILIES, ...SOURCE_FAMILIES],
+  carbon: [CONFLICTING_SLOTS],
+  build: [BUILD_INFO],
+  cycle: Object.values(CYCLE_FAMILIES),
+  anomalies: [ANOMALIES],
+  render: [RENDER_DURATION],
+} satisfies Record<string, readonly Descriptor[]>;
 
 export interface ExporterMetrics {
   registry: Registry;
@@ -47,35 +46,21 @@ export interface ExporterMetrics {
  */
 export function createMetrics(source: SnapshotSource, version: string, carbon?: ConflictStats): ExporterMetrics {
   const registry = new Registry();
-  workspaceEnergy(registry, source);
-  workspaceEmissions(registry, source);
-  workspacePower(registry, source);
-  workspaceIdlePower(registry, source);
-  workspaceIdleRatio(registry, source);
-  workspaceCpus(registry, source);
-  workspaceStarted(registry, source);
-  workspaces(registry, source);
-  workspacesPartial(registry, source);
-  fallbackEmissions(registry, source);
-  gridIntensity(registry, source);
-  gridIntensityFallback(registry, source);
-  sourceMetrics(registry, source);
-  carbonConflictingSlots(registry, carbon);
-  buildInfo(registry, version);
-  const observeCycle = trackingMetrics(registry);
-  anomalyMetric(registry, source);
-  const renderDuration = new Gauge({
-    name: RENDER_DURATION,
-    help: 'Seconds the previous rendering of this exposition took (done once per tracking cycle, not per scrape).',
-    registers: [registry],
-  });
+  const snapshotVersion = (s: TrackingSnapshot): number => s.version;
+  const f = EXPORTER_FAMILIES;
+  registerFamilies(registry, f.snapshot, source, snapshotVersion);
+  registerFamilies(registry, f.carbon, () => carbon?.());
+  registerFamilies(registry, f.build, () => version, () => 0);
+  const observeCycle = cycleRecorder(registry);
+  registerFamilies(registry, f.anomalies, source, snapshotVersion);
+  const renderDuration = new Gauge({ name: RENDER_DURATION.name, help: RENDER_DURATION.help, registers: [registry] });
 
   // Every family changes only when a cycle ends (snapshot version and cycle stats move together), so the text of
   // one version serves every scrape until the next: thousands of workspaces cost one rendering per cycle.
   let cached: { version: string; text: Promise<string> } | undefined;
   const versions: Array<() => number> = [() => source().version];
   const render = (): Promise<string> => {
-    const v = versions.map((f) => f()).join(':');
+    const v = versions.map((fn) => fn()).join(':');
     if (cached?.version !== v) {
       const t0 = performance.now();
       const text = registry.metrics().finally(() => renderDuration.set((performance.now() - t0) / 1000));
@@ -86,7 +71,7 @@ export function createMetrics(source: SnapshotSource, version: string, carbon?: 
     }
     return cached.text;
   };
-  return { registry, onCycle: observeCycle, render, addVersionSource: (f) => void versions.push(f) };
+  return { registry, onCycle: observeCycle, render, addVersionSource: (fn) => void versions.push(fn) };
 }
 
 /** The greener-choices families (forecast, greenest window, idle savings), registered by the forecast plugin. */
