@@ -1,21 +1,13 @@
 import { Gauge, Registry } from 'prom-client';
 import type { CycleStats, TrackingSnapshot } from '../tracking/snapshot';
+import type { SavingsView } from '../green/projection';
+import type { ForecastSnapshot } from '../green/refresher';
+import { FORECAST_FAMILIES, SAVINGS_FAMILIES } from './families/green';
 import { GRID_FAMILIES } from './families/grid';
 import { CONFLICTING_SLOTS, SOURCE_FAMILIES, type ConflictStats } from './families/sources';
 import { ANOMALIES, BUILD_INFO, CYCLE_FAMILIES, cycleRecorder, RENDER_DURATION } from './families/tracking';
 import { WORKSPACE_FAMILIES } from './families/workspace';
 import { registerFamilies, type Descriptor } from './table';
-import type { GreenSources } from './greenCommon';
-import { gridForecast } from './gridForecast';
-import { greenestWindowStart } from './greenestWindowStart';
-import { greenestWindowMean } from './greenestWindowMean';
-import { greenestWindowSaving } from './greenestWindowSaving';
-import { greenestWindowAvailable } from './greenestWindowAvailable';
-import { forecastUp } from './forecastUp';
-import { forecastLastSuccess } from './forecastLastSuccess';
-import { idleWorkspaces } from './idleWorkspaces';
-import { idleShutdownSavingJoules } from './idleShutdownSavingJoules';
-import { idleShutdownSavingGrams } from './idleShutdownSavingGrams';
 
 export type SnapshotSource = () => TrackingSnapshot;
 export type { ConflictStats };
@@ -74,16 +66,26 @@ export function createMetrics(source: SnapshotSource, version: string, carbon?: 
   return { registry, onCycle: observeCycle, render, addVersionSource: (fn) => void versions.push(fn) };
 }
 
+/** What the greener-choices families read: the forecast snapshot and the idle savings view (both precomputed). */
+export interface GreenSources {
+  forecast: () => ForecastSnapshot;
+  savings: () => SavingsView;
+}
+
+/** The greener-choices families, registered by the forecast plugin after the exporter's own. */
+const GREEN_FAMILIES = { forecast: FORECAST_FAMILIES, savings: SAVINGS_FAMILIES };
+
 /** The greener-choices families (forecast, greenest window, idle savings), registered by the forecast plugin. */
 export function createGreenMetrics(registry: Registry, src: GreenSources): void {
-  gridForecast(registry, src);
-  greenestWindowStart(registry, src);
-  greenestWindowMean(registry, src);
-  greenestWindowSaving(registry, src);
-  greenestWindowAvailable(registry, src);
-  forecastUp(registry, src);
-  forecastLastSuccess(registry, src);
-  idleWorkspaces(registry, src);
-  idleShutdownSavingJoules(registry, src);
-  idleShutdownSavingGrams(registry, src);
+  registerFamilies(registry, GREEN_FAMILIES.forecast, src.forecast, (s) => s.version);
+  // the savings view is memoised on both snapshots' versions, so reading it at each rendering is cheap
+  registerFamilies(registry, GREEN_FAMILIES.savings, src.savings);
 }
+
+const namesOf = (groups: Record<string, readonly Descriptor[]>): string[] => Object.values(groups).flat().map((d) => d.name);
+
+/** The greener-choices metric names, the part of METRIC_NAMES only the forecast plugin registers. */
+export const GREEN_METRIC_NAMES: readonly string[] = namesOf(GREEN_FAMILIES);
+
+/** Every metric family the exporter exposes, in exposition order; the golden test and the docs are held to it. */
+export const METRIC_NAMES: readonly string[] = [...namesOf(EXPORTER_FAMILIES), ...GREEN_METRIC_NAMES];

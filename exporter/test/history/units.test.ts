@@ -1,6 +1,7 @@
 import { BoundaryTable, clampToCpus } from '../../src/history/boundaries';
 import { rawIncrease } from '../../src/history/estimate';
-import { chunkHours, completeHours, doneHours, limiter } from '../../src/history/plan';
+import pLimit from 'p-limit';
+import { chunkHours, completeHours, doneHours } from '../../src/history/plan';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
 import { historyQueries, rawCpuQuery, targetCpuQuery } from '../../src/history/queries';
 import { promString } from '../../src/sources/prometheus/promql';
@@ -131,9 +132,9 @@ describe('planning', () => {
   });
 });
 
-describe('limiter', () => {
+describe('the backfill limiter (p-limit)', () => {
   it('runs at most n tasks at a time, all of them, in order', async () => {
-    const limit = limiter(2);
+    const limit = pLimit(2);
     let active = 0;
     let peak = 0;
     const started: number[] = [];

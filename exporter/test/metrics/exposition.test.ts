@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createMetrics } from '../../src/metrics/registry';
+import { createMetrics, GREEN_METRIC_NAMES, METRIC_NAMES } from '../../src/metrics/registry';
 import { emptySnapshot, type TrackingSnapshot } from '../../src/tracking/snapshot';
 import type { WorkspaceState } from '../../src/tracking/types';
 import { promtoolCheckMetrics } from '../support/promtool';
@@ -63,6 +63,11 @@ describe('metric exposition', () => {
     const text = stable(await render());
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN, text);
     expect(text).toBe(fs.readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('pins exactly the declared families, less the greener choices the forecast plugin adds', () => {
+    const families = [...fs.readFileSync(GOLDEN, 'utf8').matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]);
+    expect(families).toEqual(METRIC_NAMES.filter((n) => !GREEN_METRIC_NAMES.includes(n)));
   });
 
   it('renders once per snapshot version and shares the text between scrapes', async () => {
