@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: require('../jest.swc.js'),
-  // fastify's inject() pulls in the ESM-only cookie@2
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  // ESM-only packages: fastify's inject() pulls in cookie@2; p-limit and p-retry and their dependencies
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|p-limit|yocto-queue|p-retry|is-network-error)/)'],
   testTimeout: 30000,
 };

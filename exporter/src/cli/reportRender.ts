@@ -1,5 +1,6 @@
 // Renders a period report (markdown to mail, CSV, JSON) from data already gathered. Pure: no I/O.
 import type { Static } from '@sinclair/typebox';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { EquivalentAmount } from '../green';
 import type { AdviceViewT } from '../schemas/green';
 import type { SummaryResponse } from '../schemas/usage';
@@ -121,12 +122,7 @@ export function renderCsv(d: ReportData): string {
     ['data_quality', 'hours_missing', q.hours_missing, 'hours'], ['data_quality', 'fallback_carbon', s.fallback_gco2e, 'gCO2e'],
     ['data_quality', 'hours_without_samples', q.sum_check.hours_without_samples, 'hours'],
     ['data_quality', 'sum_check_held', q.sum_check.held === null ? '' : String(q.sum_check.held), '']);
-  return ['section,name,value,unit', ...rows.map((r) => r.map(csvCell).join(','))].join('\n') + '\n';
-}
-
-function csvCell(v: string | number): string {
-  const text = String(v);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return stringifyCsv(rows, { header: true, columns: ['section', 'name', 'value', 'unit'] });
 }
 
 export function renderJson(d: ReportData): string {

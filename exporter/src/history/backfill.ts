@@ -1,5 +1,6 @@
 // The backfill runner: plans the hours still to estimate, asks Prometheus for many hours per request, attributes,
 // stores each chunk as it completes (so a killed run resumes where it stopped) and retries failed hours next time.
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Config } from '../config';
 import { joulesToKwh } from '../model/units';
 import type { PrometheusClient } from '../sources/prometheus';
@@ -11,7 +12,7 @@ import type { CarbonSlotCache } from './carbonCache';
 import { usageFromRaw } from './estimate';
 import type { Ownership } from './ownership';
 import { cpuCountQuery, cpuSeriesMatchers, groupLabels, rawCpuQuery, stateQueries, targetCpuQuery, targetsQuery } from './queries';
-import { chunkHours, completeHours, doneHours, limiter } from './plan';
+import { chunkHours, completeHours, doneHours } from './plan';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult } from './types';
 
 export interface BackfillDeps {
@@ -83,7 +84,7 @@ interface RunSeries {
 export class BackfillRunner {
   private running?: Promise<BackfillSummary>;
   private ownership?: Ownership;
-  private limit: <T>(task: () => Promise<T>) => Promise<T> = limiter(1);
+  private limit: LimitFunction = pLimit(1);
 
   constructor(private readonly deps: BackfillDeps) {}
 
@@ -122,7 +123,7 @@ export class BackfillRunner {
     // Each chunk is already several queries that Prometheus works on side by side (limit), so short ranges are not cut
     // further: more chunks would only mean more requests reading the same samples.
     const parallel = config.history.parallelQueries;
-    this.limit = limiter(parallel);
+    this.limit = pLimit(parallel);
     const chunks = chunkHours(todo, config.history.hoursPerQuery);
     // started, not awaited: the first chunk's targets query runs beside it
     const runSeries = chunks.length > 0 ? this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;

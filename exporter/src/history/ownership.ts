@@ -1,5 +1,6 @@
 // Workspace-ownership records (Ada keeps them in MongoDB; the embedded default reads a JSON or CSV file).
 import fs from 'node:fs';
+import { parse as parseCsv, type Info } from 'csv-parse/sync';
 
 export interface OwnershipRecord {
   hostname: string;
@@ -45,29 +46,6 @@ export function recordFrom(doc: Record<string, unknown>, where: string): Ownersh
   return out;
 }
 
-/** RFC 4180-ish: quoted fields with "" escapes and embedded commas/newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((f) => f !== '')) rows.push(row);
-  return rows;
-}
-
 export function parseOwnershipText(text: string, name: string): OwnershipRecord[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
@@ -81,12 +59,20 @@ export function parseOwnershipText(text: string, name: string): OwnershipRecord[
     if (!Array.isArray(list)) throw new OwnershipError(`${name}: expected a JSON array of records`);
     return list.map((d, i) => recordFrom(d as Record<string, unknown>, `${name}[${i}]`));
   }
-  const rows = parseCsv(text);
-  const header = (rows.shift() ?? []).map((h) => h.trim().toLowerCase());
+  let rows: Array<{ record: string[]; info: Info }>;
+  try {
+    // with `info` each record comes as { record, info }, which the declared overloads do not express
+    rows = parseCsv(text, {
+      bom: true, info: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true,
+    }) as unknown as typeof rows;
+  } catch (err) {
+    throw new OwnershipError(`${name}: invalid CSV: ${(err as Error).message}`);
+  }
+  const header = (rows.shift()?.record ?? []).map((h) => h.trim().toLowerCase());
   for (const col of ['hostname', 'owner', 'created_time']) {
     if (!header.includes(col)) throw new OwnershipError(`${name}: CSV header has no ${col} column`);
   }
-  return rows.map((r, i) => recordFrom(Object.fromEntries(header.map((h, j) => [h, r[j]])), `${name} line ${i + 2}`));
+  return rows.map(({ record, info }) => recordFrom(Object.fromEntries(header.map((h, j) => [h, record[j]])), `${name} line ${info.lines}`));
 }
 
 export function loadOwnershipFile(file: string): OwnershipRecord[] {

@@ -33,20 +33,3 @@ export function chunkHours(hours: readonly number[], maxHours: number): Array<[n
   if (start !== undefined) out.push([start, prev + HOUR_SECONDS]);
   return out;
 }
-
-/** Runs tasks with at most `n` at a time, in the order they were asked for. */
-export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active < n) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing task hands its slot over
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { httpRequest } from '../sources/http';
+import { PrometheusClient } from '../sources/prometheus';
 import { freePort, startProcess, waitFor, type Managed } from './processes';
 
 export const LOCAL_PROJECT = 'LOCAL';
@@ -55,7 +57,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     ], path.join(dir, 'node-exporter.log'));
     started.push(nodeExporter);
     const nodeExporterUrl = `http://127.0.0.1:${nodePort}`;
-    await waitFor(nodeExporter, 'its /metrics', async () => (await fetch(`${nodeExporterUrl}/metrics`)).ok);
+    await waitFor(nodeExporter, 'its /metrics', () => answers(`${nodeExporterUrl}/metrics`));
 
     const promPort = await freePort();
     const configFile = path.join(dir, 'prometheus.yml');
@@ -80,16 +82,18 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     ], path.join(dir, 'prometheus.log'));
     started.push(prometheus);
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
-    await waitFor(prometheus, 'readiness', async () => (await fetch(`${prometheusUrl}/-/ready`)).ok);
+    await waitFor(prometheus, 'readiness', () => answers(`${prometheusUrl}/-/ready`));
     // the first tracking cycle should already see this machine
-    await waitFor(prometheus, 'the first node_exporter scrape', async () => {
-      const r = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(`up{job="${LOCAL_JOB}"} == 1`)}`);
-      const body = (await r.json()) as { data?: { result?: unknown[] } };
-      return (body.data?.result?.length ?? 0) > 0;
-    }, 60000);
+    const client = new PrometheusClient({ url: prometheusUrl, timeoutSeconds: 5, retries: 0 });
+    await waitFor(prometheus, 'the first node_exporter scrape', async () => (await client.instantQuery(`up{job="${LOCAL_JOB}"} == 1`)).length > 0, 60000);
     return { prometheusUrl, nodeExporterUrl, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const res = await httpRequest({ method: 'GET', url, timeoutSeconds: 5 });
+  return res.status >= 200 && res.status < 300;
 }

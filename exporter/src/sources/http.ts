@@ -11,6 +11,17 @@ export interface HttpRequest {
   body?: string;
   timeoutSeconds: number;
   httpsAgent?: HttpsAgent;
+  /** largest body accepted; default 512 MiB */
+  maxBytes?: number;
+  /** how redirects are followed; default: up to axios' limit, anywhere */
+  redirects?: RedirectPolicy;
+}
+
+export interface RedirectPolicy {
+  /** hops followed before giving up */
+  max: number;
+  /** called before each hop is requested; what it throws refuses the hop and becomes the request's rejection */
+  check: (targetUrl: string, status: number) => void;
 }
 
 export interface HttpResponse {
@@ -31,7 +42,10 @@ export class TransportError extends Error {
   }
 }
 
-/** Resolves for every HTTP status; rejects only with TransportError (no response, or deadline passed). */
+/**
+ * Resolves for every HTTP status; rejects with TransportError (no response, or deadline passed), or with what the
+ * redirect policy threw.
+ */
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   const started = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
@@ -43,6 +57,8 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     timedOut = true;
     controller.abort();
   }, timeoutMs);
+  let refusal: unknown;
+  const redirects = req.redirects;
   try {
     const res = await axios.request<string>({
       method: req.method,
@@ -55,11 +71,24 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
-      maxContentLength: 512 * 1024 * 1024,
+      maxContentLength: req.maxBytes ?? 512 * 1024 * 1024,
+      ...(redirects && {
+        maxRedirects: redirects.max,
+        // follow-redirects calls this before requesting the hop; throwing here aborts the exchange
+        beforeRedirect: (options: Record<string, unknown>, response: { statusCode: number }) => {
+          try {
+            redirects.check(hopUrl(options), response.statusCode);
+          } catch (err) {
+            refusal = err;
+            throw err;
+          }
+        },
+      }),
     });
     const contentType = String(res.headers['content-type'] ?? '');
     return { status: res.status, contentType, text: typeof res.data === 'string' ? res.data : String(res.data ?? ''), durationSeconds: elapsed() };
   } catch (err) {
+    if (refusal !== undefined) throw refusal;
     const ax = err as AxiosError;
     const code = ax.code ?? '';
     if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
@@ -71,6 +100,13 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** URL of the hop follow-redirects is about to make; it has already resolved Location into these options. */
+function hopUrl(options: Record<string, unknown>): string {
+  if (typeof options.href === 'string') return options.href;
+  const port = options.port === '' || options.port === undefined ? '' : `:${String(options.port)}`;
+  return `${String(options.protocol)}//${String(options.hostname)}${port}${String(options.path ?? '/')}`;
 }
 
 /** Joins a base URL (possibly with a path prefix, with or without trailing slash) and an absolute API path. */

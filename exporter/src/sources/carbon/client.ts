@@ -1,16 +1,17 @@
 // GB Carbon Intensity API client. current() never throws: real data, else cached real data, else a flagged fallback.
 import { dedupeSlots, formatApiTime, slotContaining, slotStart, splitRange } from '../../model/slots';
-import { excerpt, joinUrl, TransportError } from '../http';
+import { excerpt, httpRequest, joinUrl, TransportError } from '../http';
 import { CarbonIntensityError } from './errors';
 import { apiErrorText, MAX_PLAUSIBLE_GRAMS_PER_KWH, ParsedResponse, parseJson, parseNational, parseRegional, RegionInfo } from './parse';
 import { outwardCode } from './postcode';
-import { originOf, trustedGet } from './transport';
 import type { Area, CarbonClientOptions, CarbonClientStats, CarbonSlot, IntensityReading } from './types';
 
 export const DEFAULT_CARBON_BASE_URL = 'https://api.carbonintensity.org.uk';
 export const DEFAULT_CARBON_CACHE_SECONDS = 300;
 /** First pause after a failed current() fetch; doubles per consecutive failure, capped at cacheSeconds. */
 const FAILURE_BACKOFF_SECONDS = 15;
+/** Same-origin hops followed before giving up; the API itself never redirects, so a few is plenty. */
+const MAX_REDIRECTS = 3;
 /** Cached half-hours older than this are forgotten. */
 const KEEP_SLOTS_SECONDS = 2 * 86400;
 
@@ -30,7 +31,7 @@ interface KnownSlot {
 export class CarbonIntensityClient {
   readonly stats: CarbonClientStats = { requests: 0, failures: 0, lastDurationSeconds: 0, conflictingSlots: 0 };
   private readonly baseUrl: string;
-  /** the only origin answers are taken from (see transport.ts) */
+  /** the only origin answers are taken from: a redirect elsewhere could hand us any server's numbers */
   private readonly origin: string;
   private readonly cacheSeconds: number;
   private readonly postcode?: string;
@@ -46,7 +47,7 @@ export class CarbonIntensityClient {
   constructor(private readonly opts: CarbonClientOptions) {
     this.baseUrl = (opts.baseUrl ?? DEFAULT_CARBON_BASE_URL).replace(/\/+$/, '');
     try {
-      this.origin = originOf(this.baseUrl);
+      this.origin = new URL(this.baseUrl).origin;
     } catch {
       throw new RangeError(`baseUrl is not an absolute URL: ${JSON.stringify(this.baseUrl)}`);
     }
@@ -208,9 +209,10 @@ export class CarbonIntensityClient {
     try {
       let res;
       try {
-        res = await trustedGet({
-          url: joinUrl(this.baseUrl, path), origin: this.origin, timeoutSeconds: this.opts.timeoutSeconds,
+        res = await httpRequest({
+          method: 'GET', url: joinUrl(this.baseUrl, path), timeoutSeconds: this.opts.timeoutSeconds, maxBytes: 64 * 1024 * 1024,
           headers: { Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'ada-carbon-exporter' },
+          redirects: { max: MAX_REDIRECTS, check: (target, status) => this.checkRedirect(target, status) },
         });
       } catch (err) {
         if (err instanceof TransportError) {
@@ -239,6 +241,14 @@ export class CarbonIntensityClient {
     } catch (err) {
       this.noteFailure(`${path}: ${errorText(err)}`);
       throw err;
+    }
+  }
+
+  /** A same-origin hop is the trusted server moving a path; a hop elsewhere is refused before it is requested. */
+  private checkRedirect(target: string, status: number): void {
+    const origin = new URL(target).origin;
+    if (origin !== this.origin) {
+      throw new CarbonIntensityError('redirect', `HTTP ${status} redirect to ${origin} refused: only ${this.origin} is trusted`);
     }
   }
 

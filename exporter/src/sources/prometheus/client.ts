@@ -1,6 +1,6 @@
 // Prometheus HTTP API client: instant/range queries as form POSTs (PromQL can be long), retries with jittered backoff.
 import { Agent as HttpsAgent } from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry from 'p-retry';
 import { httpRequest, joinUrl, TransportError } from '../http';
 import { PrometheusError } from './errors';
 import { parseBuildInfoData, parseInstantData, parseRangeData, parseSeriesData, Sample, Series, unwrapEnvelope } from './parse';
@@ -110,24 +110,14 @@ export class PrometheusClient {
   private async call(method: 'GET' | 'POST', path: string, params?: Record<string, string> | URLSearchParams, expr?: string): Promise<unknown> {
     const started = process.hrtime.bigint();
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await this.once(method, path, params, expr);
-        } catch (err) {
-          const perr = err as PrometheusError;
-          if (!perr.retryable || attempt >= this.opts.retries) throw perr;
-          await sleep(this.backoffMs(attempt));
-        }
-      }
+      // The nth retry waits base * 2^(n-1), drawn from its upper half so retries from many exporters spread out.
+      return await pRetry(() => this.once(method, path, params, expr), {
+        retries: this.opts.retries, minTimeout: this.retryBaseDelayMs / 2, factor: 2, randomize: true,
+        shouldRetry: ({ error }) => (error as PrometheusError).retryable,
+      });
     } finally {
       this.stats.lastDurationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     }
-  }
-
-  /** base * 2^attempt, drawn from its upper half so retries from many exporters spread out. */
-  private backoffMs(attempt: number): number {
-    const ceiling = this.retryBaseDelayMs * 2 ** attempt;
-    return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
   private async once(method: 'GET' | 'POST', path: string, params?: Record<string, string> | URLSearchParams, expr?: string): Promise<unknown> {
