@@ -1,60 +1,79 @@
-import { Kind, type TSchema } from '@sinclair/typebox';
-import { ConfigSchema, MachineProfileSchema } from './schema';
+import Ajv from 'ajv';
+import { keyOf, type ConfigIssue } from './issues';
+import { envBindings, type EnvBinding, type LeafType } from './keys';
 
-export type LeafType = 'string' | 'number' | 'integer' | 'boolean';
-export interface EnvBinding {
-  path: string[];
-  env: string;
-  type: LeafType;
-  secret: boolean;
+export { envBindings, envNameFor, type EnvBinding, type LeafType } from './keys';
+
+type Json = Record<string, unknown>;
+
+/** The environment layer: values already of their schema type, and what could not be coerced. */
+export interface EnvLayer {
+  values: Json;
+  /** key path -> "env NAME", for issues found later on these keys */
+  origins: Map<string, string>;
+  envKeys: string[];
+  issues: ConfigIssue[];
 }
 
-const PREFIX = 'ADA_CARBON_';
+// ajv coerces only "true"/"false"; the other spellings operators use are mapped to those first
+const BOOLEAN_WORDS: Record<string, string> = { true: 'true', yes: 'true', 1: 'true', false: 'false', no: 'false', 0: 'false' };
 
-function snake(segment: string): string {
-  return segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-}
+const EXPECTED: Record<Exclude<LeafType, 'string'>, string> = {
+  boolean: 'must be true or false', number: 'must be a number', integer: 'must be an integer',
+};
 
-export function envNameFor(path: readonly string[]): string {
-  return PREFIX + path.map(snake).join('_');
-}
-
-function leafType(schema: TSchema): LeafType | undefined {
-  if (schema[Kind] === 'Union') return 'string'; // enums of literals (logLevel)
-  const t = schema.type;
-  return t === 'string' || t === 'number' || t === 'integer' || t === 'boolean' ? t : undefined;
-}
-
-function walk(schema: TSchema, path: string[], out: EnvBinding[]): void {
-  if (schema[Kind] === 'Object' && schema.properties) {
-    for (const [key, child] of Object.entries(schema.properties as Record<string, TSchema>)) {
-      walk(child, [...path, key], out);
+/** A schema of the leaf types alone: coercion here, every other constraint in the one validation of the merged config. */
+function typeSchema(bindings: EnvBinding[]): Json {
+  const root: Json = { type: 'object', properties: {} };
+  for (const b of bindings) {
+    let node = root;
+    for (const k of b.path.slice(0, -1)) {
+      const props = node.properties as Json;
+      node = (props[k] ??= { type: 'object', properties: {} }) as Json;
     }
-    return;
+    (node.properties as Json)[b.path[b.path.length - 1] as string] = { type: b.type };
   }
-  const type = leafType(schema);
-  if (type) out.push({ path, env: envNameFor(path), type, secret: schema.secret === true });
+  return root;
 }
 
-/** Every scalar key that an environment variable can set (records such as `sites` are file-only, except machines.default). */
-export function envBindings(): EnvBinding[] {
-  const out: EnvBinding[] = [];
-  walk(ConfigSchema, [], out);
-  walk(MachineProfileSchema, ['machines', 'default'], out);
-  return out;
+const bindings = envBindings();
+const coerce = new Ajv({ allErrors: true, strict: true, coerceTypes: true }).compile(typeSchema(bindings));
+
+function setPath(target: Json, keys: string[], value: unknown): void {
+  let node = target;
+  for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Json;
+  node[keys[keys.length - 1] as string] = value;
 }
 
-/** Turns an environment string into the leaf's type; returns an error message instead when it cannot. */
-export function coerceEnv(raw: string, type: LeafType): { value: unknown } | { error: string } {
-  const text = raw.trim();
-  if (type === 'string') return { value: raw };
-  if (type === 'boolean') {
-    if (/^(true|1|yes)$/i.test(text)) return { value: true };
-    if (/^(false|0|no)$/i.test(text)) return { value: false };
-    return { error: `must be true or false, got ${JSON.stringify(raw)}` };
+function getPath(target: Json, keys: string[]): unknown {
+  return keys.reduce<unknown>((node, k) => (node as Json | undefined)?.[k], target);
+}
+
+/** Reads every ADA_CARBON_ variable that is set and non-empty, coerced to its key's type by the schema. */
+export function envLayer(env: NodeJS.ProcessEnv): EnvLayer {
+  const values: Json = {};
+  const present: EnvBinding[] = [];
+  for (const b of bindings) {
+    const raw = env[b.env];
+    if (raw === undefined || raw === '') continue;
+    const text = b.type === 'string' ? raw : raw.trim();
+    setPath(values, b.path, b.type === 'boolean' ? (BOOLEAN_WORDS[text.toLowerCase()] ?? text) : text);
+    present.push(b);
   }
-  const n = Number(text);
-  if (text === '' || !Number.isFinite(n)) return { error: `must be a number, got ${JSON.stringify(raw)}` };
-  if (type === 'integer' && !Number.isInteger(n)) return { error: `must be an integer, got ${JSON.stringify(raw)}` };
-  return { value: n };
+  const failed = new Set<string>();
+  if (!coerce(values)) for (const e of coerce.errors ?? []) failed.add(keyOf(e.instancePath).join('.'));
+
+  const layer: EnvLayer = { values: {}, origins: new Map(), envKeys: [], issues: [] };
+  for (const b of present) {
+    const key = b.path.join('.');
+    if (failed.has(key) && b.type !== 'string') {
+      const raw = env[b.env] as string;
+      layer.issues.push({ key, message: `${EXPECTED[b.type]}, got ${JSON.stringify(raw)}`, origin: `env ${b.env}` });
+      continue;
+    }
+    setPath(layer.values, b.path, getPath(values, b.path));
+    layer.origins.set(key, `env ${b.env}`);
+    layer.envKeys.push(b.env);
+  }
+  return layer;
 }

@@ -1,33 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
-import { ConfigSchema, type Config, type MachineProfile } from './schema';
+import type { Config, MachineProfile } from './schema';
 import { DEFAULTS } from './defaults';
-import { coerceEnv, envBindings } from './env';
+import { envBindings, envLayer } from './env';
+import { ConfigError, type ConfigIssue } from './issues';
+import { schemaIssues } from './validate';
 import { parseConfigYaml } from './yaml';
 
-export interface ConfigIssue {
-  /** Dotted key path, e.g. "prometheus.timeoutSeconds". */
-  key: string;
-  message: string;
-  /** Where the offending value came from: the file, an environment variable, or the config as a whole. */
-  origin?: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[]) {
-    super(issues.length === 1 ? `invalid configuration: ${formatIssue(issues[0] as ConfigIssue)}`
-      : `invalid configuration (${issues.length} errors):\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export function formatIssue(i: ConfigIssue): string {
-  // a problem with the file as a whole reads best as "file: what is wrong"
-  if (!i.key && i.origin) return `${i.origin}: ${i.message}`;
-  return `${i.key || '(root)'}: ${i.message}${i.origin ? ` [${i.origin}]` : ''}`;
-}
+export { ConfigError, formatIssue, type ConfigIssue } from './issues';
 
 /** Secret material resolved from values or files; kept apart from Config so printing the config can never leak it. */
 export interface Secrets {
@@ -63,43 +43,6 @@ function deepMerge(base: Json, over: Json): Json {
     out[k] = isObject(b) && isObject(v) ? deepMerge(b, v) : v;
   }
   return out;
-}
-
-function setPath(target: Json, keys: string[], value: unknown): void {
-  let node = target;
-  for (const k of keys.slice(0, -1)) {
-    if (!isObject(node[k])) node[k] = {};
-    node = node[k] as Json;
-  }
-  node[keys[keys.length - 1] as string] = value;
-}
-
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
-addFormats(ajv);
-ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
-// a NUL byte in a file path makes every fs call throw; refuse it here, on its key, instead of crashing later
-ajv.addKeyword({
-  keyword: 'filePath', type: 'string', schemaType: 'boolean',
-  validate: (on: boolean, data: string) => !on || !data.includes('\u0000'), error: { message: 'must not contain a NUL byte' },
-});
-const validate = ajv.compile(ConfigSchema);
-
-function ajvIssue(e: ErrorObject, origins: Map<string, string>): ConfigIssue {
-  const base = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let key = base.join('.');
-  let message = e.message ?? 'is invalid';
-  if (e.keyword === 'additionalProperties') {
-    key = [...base, String(e.params.additionalProperty)].join('.');
-    message = 'unknown key';
-  } else if (e.keyword === 'required') {
-    key = [...base, String(e.params.missingProperty)].join('.');
-    message = 'is required';
-  } else if (e.keyword === 'format' && e.params.format === 'uri') {
-    message = 'must be an absolute URL such as http://host:9090';
-  } else if (e.keyword === 'anyOf' || e.keyword === 'const') {
-    message = 'must be one of fatal, error, warn, info, debug, trace, silent';
-  }
-  return { key, message, origin: origins.get(key) };
 }
 
 function readFileIssue(file: string, key: string, issues: ConfigIssue[], cwd: string): string | undefined {
@@ -160,7 +103,6 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
   const issues: ConfigIssue[] = [];
-  const origins = new Map<string, string>();
   let merged: Json = structuredClone(DEFAULTS) as unknown as Json;
 
   let file: string | undefined;
@@ -187,24 +129,11 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     }
   }
 
-  const envKeys: string[] = [];
-  for (const b of envBindings()) {
-    const raw = env[b.env];
-    if (raw === undefined || raw === '') continue;
-    const key = b.path.join('.');
-    const c = coerceEnv(raw, b.type);
-    if ('error' in c) {
-      issues.push({ key, message: c.error, origin: `env ${b.env}` });
-      continue;
-    }
-    setPath(merged, b.path, c.value);
-    origins.set(key, `env ${b.env}`);
-    envKeys.push(b.env);
-  }
+  const { values, origins, envKeys, issues: envIssues } = envLayer(env);
+  issues.push(...envIssues);
+  merged = deepMerge(merged, values);
 
-  if (!validate(merged)) {
-    for (const e of validate.errors ?? []) issues.push(ajvIssue(e, origins));
-  }
+  issues.push(...schemaIssues(merged, origins));
   const config = merged as unknown as Config;
   try {
     semanticIssues(config, issues, origins);

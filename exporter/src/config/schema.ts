@@ -1,174 +1,140 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import {
+  CarbonIntensitySchema, LabelsSchema, MachineProfileSchema, PartialProfile, PrometheusSchema, SiteSchema, EquivalencyRowSchema,
+} from './parts';
 
-// One power profile per machine type. Units are in the names; see docs/power-model.md for sources.
-export const MachineProfileSchema = Type.Object(
-  {
-    busyWattsPerCpu: Type.Number({ minimum: 0, maximum: 1000, description: 'Watts drawn by one vCPU while busy' }),
-    idleWattsPerCpu: Type.Number({ minimum: 0, maximum: 1000, description: 'Watts drawn by one vCPU while idle' }),
-    memoryWattsPerGiB: Type.Number({ minimum: 0, maximum: 100, description: 'Watts per GiB of active memory' }),
-    memoryWatts: Type.Optional(
-      Type.Number({ minimum: 0, maximum: 10000, description: 'Fixed memory watts; replaces memoryWattsPerGiB when set' }),
-    ),
-    otherWatts: Type.Number({ minimum: 0, maximum: 10000, description: 'Watts per host for everything else' }),
-  },
-  { additionalProperties: false },
-);
-export type MachineProfile = Static<typeof MachineProfileSchema>;
+export * from './parts';
 
-export const PartialProfile = Type.Partial(MachineProfileSchema, { additionalProperties: false });
-export type PartialMachineProfile = Static<typeof PartialProfile>;
+const section = <T extends TProperties>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false, default: {} });
 
-export const SiteSchema = Type.Object(
-  { project: Type.String({ minLength: 1, description: 'cloud_project_name value of the site' }) },
-  { additionalProperties: false },
-);
+const HistorySchema = section({
+  enabled: Type.Boolean({
+    default: true,
+    description: '`serve` estimates each hour once it is complete (and re-tries yesterday\'s failed or fallback hours), ' +
+      'no cron needed.',
+  }),
+  hoursPerQuery: Type.Integer({
+    minimum: 1, maximum: 5499, default: 168,
+    description: 'Hours covered by one Prometheus range query (30-min step; at most 5,499 within Prometheus\' 11,000 ' +
+      'points per series).',
+  }),
+  parallelQueries: Type.Integer({
+    minimum: 1, maximum: 16, default: 2,
+    description: 'Range queries in flight at once (Prometheus evaluates each on its own core).',
+  }),
+  settleSeconds: Type.Number({
+    minimum: 0, maximum: 86400, default: 300,
+    description: 'An hour is estimated only this long after it ended, so late scrapes are in.',
+  }),
+  intervalSeconds: Type.Number({
+    minimum: 10, maximum: 86400, default: 300, description: 'How often `serve` looks for newly completed hours.',
+  }),
+  ownership: section({
+    file: Type.Optional(Type.String({
+      minLength: 1, filePath: true,
+      description: 'Workspace-ownership records (JSON array or CSV with hostname, owner, created_time, deleted_time): ' +
+        'the owner of a host at an instant is the record whose [created_time, deleted_time) contains it. Used when ' +
+        '`labels.user` is not set.',
+    })),
+    mongodbUrl: Type.Optional(Type.String({
+      minLength: 1, secret: true,
+      description: 'Read ownership records from MongoDB instead (Ada keeps them there); secret.',
+    })),
+    database: Type.Optional(Type.String({ minLength: 1, description: 'Database of the ownership collection.' })),
+    collection: Type.String({ minLength: 1, default: 'workspaces', description: 'Collection of ownership records.' }),
+  }),
+});
 
-// One row of the carbon equivalencies table (green/equivalencies.ts); units are in the field names.
-export const EquivalencyRowSchema = Type.Object(
-  {
-    id: Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
-    label: Type.String({ minLength: 1, maxLength: 100 }),
-    unit: Type.String({ minLength: 1, maxLength: 30 }),
-    gramsPerUnit: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'gCO2e per unit (a fixed footprint)' })),
-    kilowattHoursPerUnit: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'kWh per unit (converted at a grid intensity)' })),
-    source: Type.String({ minLength: 1, maxLength: 400 }),
-  },
-  {
-    additionalProperties: false,
-    // exactly one factor: a fixed footprint or an amount of electricity
-    oneOf: [
-      { properties: { gramsPerUnit: { type: 'number' } }, required: ['gramsPerUnit'] },
-      { properties: { kilowattHoursPerUnit: { type: 'number' } }, required: ['kilowattHoursPerUnit'] },
-    ],
-  },
-);
-export type EquivalencyRow = Static<typeof EquivalencyRowSchema>;
+const GreenSchema = section({
+  windowHours: Type.Array(Type.Number({ minimum: 0.5, maximum: 48, multipleOf: 0.5 }), {
+    minItems: 1, maxItems: 8, uniqueItems: true, default: [1, 3, 8],
+    description: 'Job lengths in hours for the greenest-window advice (metrics, REST, reports): whole half-hours within ' +
+      'the 48 h forecast (each is a `duration` label value).',
+  }),
+  idleRatioThreshold: Type.Number({
+    minimum: 0, maximum: 1, default: 0.95,
+    description: 'A workspace counts as idle (a shutdown candidate for the projected saving) when its CPU idle ratio over ' +
+      'the last tracking interval is at least this.',
+  }),
+  equivalencies: Type.Optional(Type.Array(EquivalencyRowSchema, {
+    minItems: 1, maxItems: 20, docDefault: 'built-in table',
+    description: 'Replaces the carbon equivalencies table: a list of `{id, label, unit, gramsPerUnit | ' +
+      'kilowattHoursPerUnit, source}` with exactly one factor per row (grams of CO2e per unit, or kWh per unit ' +
+      'converted at a grid intensity); see [greener-choices.md](greener-choices.md).',
+  })),
+});
 
-// `filePath` marks keys naming a file or directory (validated in load.ts: no NUL byte).
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export const ConfigSchema = Type.Object(
   {
-    prometheus: Type.Object(
-      {
-        url: Type.Optional(Type.String({ format: 'uri', description: 'Prometheus base URL; unset = local stack' })),
-        bearerToken: Type.Optional(Type.String({ minLength: 1, secret: true })),
-        bearerTokenFile: Type.Optional(Type.String({ minLength: 1, filePath: true })),
-        basicAuth: Type.Optional(
-          Type.Object(
-            {
-              username: Type.String({ minLength: 1 }),
-              password: Type.Optional(Type.String({ secret: true })),
-              passwordFile: Type.Optional(Type.String({ minLength: 1, filePath: true })),
-            },
-            { additionalProperties: false },
-          ),
-        ),
-        caFile: Type.Optional(Type.String({ minLength: 1, filePath: true })),
-        insecureSkipVerify: Type.Boolean(),
-        timeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 600 }),
-        retries: Type.Integer({ minimum: 0, maximum: 10 }),
-        selector: Type.String({ description: 'Extra PromQL label matchers for every query, e.g. job="node"' }),
-      },
-      { additionalProperties: false },
-    ),
-    carbonIntensity: Type.Object(
-      {
-        url: Type.String({ format: 'uri' }),
-        postcode: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?( ?[0-9][A-Za-z]{2})?$' })),
-        fallbackGramsPerKwh: Type.Number({ minimum: 0, maximum: 2000 }),
-        cacheSeconds: Type.Number({ minimum: 0, maximum: 86400 }),
-        timeoutSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 600 }),
-      },
-      { additionalProperties: false },
-    ),
-    sites: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), SiteSchema),
-    labels: Type.Object(
-      {
-        project: Type.String({ minLength: 1 }),
-        machine: Type.String({ minLength: 1 }),
-        host: Type.String({ minLength: 1 }),
-        user: Type.Optional(Type.String({ minLength: 1 })),
-        experiment: Type.Optional(Type.String({ minLength: 1 })),
-      },
-      { additionalProperties: false },
-    ),
-    // machines.default completes every other profile; a machine_name without an entry uses default alone.
-    machines: Type.Record(Type.String({ minLength: 1 }), PartialProfile),
-    pue: Type.Number({ minimum: 1, maximum: 3 }),
-    tracking: Type.Object(
-      {
-        intervalSeconds: Type.Number({ minimum: 5, maximum: 3600 }),
-        closeAfterSeconds: Type.Number({ minimum: 0, maximum: 604800 }),
-      },
-      { additionalProperties: false },
-    ),
-    server: Type.Object(
-      {
-        host: Type.String({ minLength: 1 }),
-        port: Type.Integer({ minimum: 0, maximum: 65535 }),
-        apiToken: Type.Optional(Type.String({ minLength: 8, secret: true })),
-      },
-      { additionalProperties: false },
-    ),
-    store: Type.Object(
-      {
-        sqlite: Type.Object({ path: Type.String({ minLength: 1, filePath: true }) }, { additionalProperties: false }),
-        // usage history in MongoDB when url is set; otherwise in the SQLite file above
-        mongodb: Type.Object(
-          {
-            url: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'mongodb:// or mongodb+srv:// URL' })),
-            database: Type.String({ minLength: 1, maxLength: 63 }),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
-    history: Type.Object(
-      {
-        /** serve estimates each completed hour (and retries yesterday's failed ones) without a cron */
-        enabled: Type.Boolean(),
-        /** hours per Prometheus range query (step 30 min, so at most 5,499 within the 11,000-point limit) */
-        hoursPerQuery: Type.Integer({ minimum: 1, maximum: 5499 }),
-        /** range queries in flight at once (Prometheus evaluates each on its own core) */
-        parallelQueries: Type.Integer({ minimum: 1, maximum: 16 }),
-        /** an hour is estimated only this long after it ended, so late scrapes are in */
-        settleSeconds: Type.Number({ minimum: 0, maximum: 86400 }),
-        /** how often serve looks for newly completed hours */
-        intervalSeconds: Type.Number({ minimum: 10, maximum: 86400 }),
-        ownership: Type.Object(
-          {
-            /** JSON array or CSV with hostname, owner, created_time, deleted_time */
-            file: Type.Optional(Type.String({ minLength: 1, filePath: true })),
-            mongodbUrl: Type.Optional(Type.String({ minLength: 1, secret: true })),
-            database: Type.Optional(Type.String({ minLength: 1 })),
-            collection: Type.String({ minLength: 1 }),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
-    green: Type.Object(
-      {
-        /** job lengths for the greenest-window advice; whole half-hours within the 48 h forecast */
-        windowHours: Type.Array(Type.Number({ minimum: 0.5, maximum: 48, multipleOf: 0.5 }), { minItems: 1, maxItems: 8, uniqueItems: true }),
-        /** a workspace counts as idle (a shutdown candidate) when its CPU idle ratio is at least this */
-        idleRatioThreshold: Type.Number({ minimum: 0, maximum: 1 }),
-        /** replaces the built-in equivalencies table; each row has exactly one of gramsPerUnit or kilowattHoursPerUnit */
-        equivalencies: Type.Optional(Type.Array(EquivalencyRowSchema, { minItems: 1, maxItems: 20 })),
-      },
-      { additionalProperties: false },
-    ),
-    localStack: Type.Object(
-      {
-        dataDir: Type.String({ minLength: 1, filePath: true }),
-        scrapeIntervalSeconds: Type.Number({ minimum: 1, maximum: 300 }),
-      },
-      { additionalProperties: false },
-    ),
-    logLevel: Type.Union(
-      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-    ),
+    prometheus: PrometheusSchema,
+    carbonIntensity: CarbonIntensitySchema,
+    sites: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), SiteSchema, {
+      docEntry: '<site>',
+      default: { clf: { project: 'CDAaaS' }, isis: { project: 'IDAaaS' }, diamond: { project: 'DDAaaS' } },
+      description: 'The sites, each named by a lower-case identifier and made of one project.',
+    }),
+    labels: LabelsSchema,
+    machines: Type.Record(Type.String({ minLength: 1 }), PartialProfile, {
+      envEntry: 'default',
+      default: { default: Value.Default(MachineProfileSchema, {}) },
+      description: 'Power profiles by `machine_name`: `machines."<machine_name>"` (e.g. `"Artemis (Matlab)"`) takes the ' +
+        'keys of `machines.default` below, each falling back to `machines.default`; a machine_name without an entry ' +
+        'uses `machines.default` alone.',
+    }),
+    pue: Type.Number({
+      minimum: 1, maximum: 3, default: 1,
+      description: 'Power usage effectiveness applied to all energy. 1.0 = IT energy only; typical data centres 1.56-1.58.',
+    }),
+    tracking: section({
+      intervalSeconds: Type.Number({ minimum: 5, maximum: 3600, default: 60, description: 'Tracking cycle interval.' }),
+      closeAfterSeconds: Type.Number({
+        minimum: 0, maximum: 604800, default: 600,
+        description: 'A workspace not seen for longer is closed (its totals stay in the store).',
+      }),
+    }),
+    server: section({
+      host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Listen address; use `0.0.0.0` in a container.' }),
+      port: Type.Integer({ minimum: 0, maximum: 65535, default: 9877, description: 'Listen port.' }),
+      apiToken: Type.Optional(Type.String({
+        minLength: 8, secret: true,
+        description: 'Bearer token required for per-user REST data (secret; not only whitespace, no surrounding whitespace).',
+      })),
+    }),
+    store: section({
+      sqlite: section({
+        path: Type.String({
+          minLength: 1, filePath: true, default: '.ada-carbon/ada-carbon.sqlite',
+          description: 'Embedded SQLite store (tracking state, history).',
+        }),
+      }),
+      mongodb: section({
+        url: Type.Optional(Type.String({
+          minLength: 1, secret: true,
+          description: 'MongoDB connection string, `mongodb://` or `mongodb+srv://` (secret: its password is redacted when ' +
+            'printed). When set, usage history is stored in MongoDB (official driver, indexes, bulk upserts); otherwise ' +
+            'in the SQLite file.',
+        })),
+        database: Type.String({
+          minLength: 1, maxLength: 63, default: 'ada_carbon', description: 'MongoDB database for usage history.',
+        }),
+      }),
+    }),
+    history: HistorySchema,
+    green: GreenSchema,
+    localStack: section({
+      dataDir: Type.String({
+        minLength: 1, filePath: true, default: '.ada-carbon/local',
+        description: 'Where the local stack keeps Prometheus data and logs.',
+      }),
+      scrapeIntervalSeconds: Type.Number({
+        minimum: 1, maximum: 300, default: 5, description: 'Scrape interval of the local stack.',
+      }),
+    }),
+    logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }),
   },
   { additionalProperties: false },
 );
