@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { WorkspaceState } from '../tracking/types';
+import { migrate } from './migrate';
+import { MIGRATIONS } from './schema';
 import type { WorkspaceQuery, WorkspaceStore } from './types';
-
-const SCHEMA_VERSION = 1;
 
 /** The store file is unusable (not a database, corrupt, unreadable): the message names the file and its key. */
 export class StoreOpenError extends Error {
@@ -17,8 +17,8 @@ export class StoreOpenError extends Error {
 }
 
 /**
- * Opens (creating when needed) the embedded SQLite database with WAL journaling and applies the schema. SQLite reads a
- * file only on first use, so a garbage file fails in the pragmas below: any failure here names the file.
+ * Opens (creating when needed) the embedded SQLite database with WAL journaling and migrates it to the current schema.
+ * SQLite reads a file only on first use, so a garbage file fails in the pragmas below: any failure here names the file.
  */
 export function openSqlite(file: string): Database.Database {
   let db: Database.Database | undefined;
@@ -37,19 +37,7 @@ function initSchema(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS workspaces (
-      id TEXT PRIMARY KEY,
-      status TEXT NOT NULL,
-      site TEXT NOT NULL,
-      host TEXT NOT NULL,
-      last_seen_seconds REAL NOT NULL,
-      data TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS workspaces_status_site ON workspaces (status, site);
-  `);
-  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  migrate(db, MIGRATIONS);
 }
 
 export class SqliteWorkspaceStore implements WorkspaceStore {
