@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import sensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { LoadedConfig } from './config';
 import type { PrometheusClient } from './sources/prometheus';
 import type { CarbonIntensityClient } from './sources/carbon';
 import type { WorkspaceStore } from './store/types';
 import settings from './plugins/settings';
+import auth from './plugins/auth';
 import sources from './plugins/sources';
 import store from './plugins/store';
 import tracking from './plugins/tracking';
@@ -16,6 +18,8 @@ import greenRoutes from './routes/green';
 import history from './plugins/history';
 import usageRoutes from './routes/usage';
 import { methodNotAllowed } from './routes/methods';
+import { installErrorHandler } from './http/errors';
+import { AJV_OPTIONS, schemaErrorFormatter } from './http/validation';
 
 export interface AppOptions {
   loaded: LoadedConfig;
@@ -34,26 +38,20 @@ export interface AppOptions {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    // reject unknown query parameters instead of silently dropping them
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    ajv: { customOptions: AJV_OPTIONS },
+    schemaErrorFormatter,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await app.register(sensible);
   await app.register(settings, { loaded: opts.loaded });
+  await app.register(auth);
   await app.register(sources, { prometheus: opts.prometheus, carbon: opts.carbon, clock: opts.clock });
   await app.register(store, { store: opts.store });
   await app.register(tracking, { autoStart: opts.autoStart, clock: opts.clock });
   await app.register(forecast, { autoStart: opts.autoStart, clock: opts.clock });
   await app.register(history, { autoStart: opts.autoStart });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) {
-      req.log.error({ err, url: req.url }, 'request failed');
-      return reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'internal error; see the exporter log' });
-    }
-    const message = err.validation ? `invalid request: ${err.message}` : err.message;
-    return reply.code(status).send({ statusCode: status, error: status === 400 ? 'Bad Request' : 'Error', message });
-  });
+  installErrorHandler(app);
   // 405 with Allow for a known path asked with the wrong method, 404 for an unknown one; before the routes are added
   app.setNotFoundHandler(methodNotAllowed(app));
 

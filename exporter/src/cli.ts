@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { ConfigError, loadConfig, redactConfig, type LoadedConfig } from './config';
 import { buildApp } from './app';
 import { serve } from './server';
-import { workspaceView } from './routes/workspaces';
+import { workspaceView } from './tracking/view';
 import { workspaceTable } from './cli/table';
 import { registerReport } from './cli/report';
 import { VERSION } from './version';

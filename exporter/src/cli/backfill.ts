@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { buildApp } from '../app';
 import type { BackfillSummary } from '../history/backfill';
-import { BadRequest, parseWhen } from '../history/report';
+import { parseWhen, type InvalidQuery } from '../history/report';
 
 export interface BackfillIo {
   out: (s: string) => void;
@@ -19,7 +19,7 @@ const day = (name: 'from' | 'to') => (text: string): string => {
   try {
     parseWhen(text, name);
   } catch (err) {
-    throw new InvalidArgumentError((err as BadRequest).message);
+    throw new InvalidArgumentError((err as InvalidQuery).message);
   }
   return text;
 };

@@ -2,10 +2,11 @@
 import type { Config } from '../config';
 import { joulesToKwh } from '../model/units';
 import type { Granularity, UsageStore } from '../store/usage/types';
-import { isLevel, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourStatus, type HourStatusRecord, type Level, type UsageFigures } from './types';
+import { HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourStatus, type HourStatusRecord, type Level, type UsageFigures } from './types';
 
-export class BadRequest extends Error {
-  readonly statusCode = 400;
+/** A usage query that cannot be answered as asked (bad date, reversed or oversized range); the message says why. */
+export class InvalidQuery extends Error {
+  override readonly name = 'InvalidQuery';
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -19,7 +20,7 @@ export function parseWhen(text: string, name: 'from' | 'to'): number {
     const ms = Date.UTC(y, m - 1, day);
     const back = new Date(ms);
     if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== day) {
-      throw new BadRequest(`${name}: ${JSON.stringify(text)} is not a calendar date`);
+      throw new InvalidQuery(`${name}: ${JSON.stringify(text)} is not a calendar date`);
     }
     return ms / 1000 + (name === 'to' ? 86400 : 0);
   }
@@ -27,7 +28,7 @@ export function parseWhen(text: string, name: 'from' | 'to'): number {
     const ms = Date.parse(text);
     if (Number.isFinite(ms)) return ms / 1000;
   }
-  throw new BadRequest(`${name}: ${JSON.stringify(text)} is not YYYY-MM-DD or an ISO 8601 date-time with a zone (e.g. 2026-11-01T00:00Z)`);
+  throw new InvalidQuery(`${name}: ${JSON.stringify(text)} is not YYYY-MM-DD or an ISO 8601 date-time with a zone (e.g. 2026-11-01T00:00Z)`);
 }
 
 export interface Range {
@@ -39,24 +40,10 @@ export interface Range {
 export function parseRange(from: string, to: string, nowSeconds: number, maxDays = 3660): Range {
   const f = Math.floor(parseWhen(from, 'from') / HOUR_SECONDS) * HOUR_SECONDS;
   const t = Math.ceil(parseWhen(to, 'to') / HOUR_SECONDS) * HOUR_SECONDS;
-  if (t <= f) throw new BadRequest(`from (${from}) must be before to (${to})`);
-  if (f > nowSeconds) throw new BadRequest(`from (${from}) is in the future`);
-  if (t - f > maxDays * 86400) throw new BadRequest(`the range is longer than ${maxDays} days`);
+  if (t <= f) throw new InvalidQuery(`from (${from}) must be before to (${to})`);
+  if (f > nowSeconds) throw new InvalidQuery(`from (${from}) is in the future`);
+  if (t - f > maxDays * 86400) throw new InvalidQuery(`the range is longer than ${maxDays} days`);
   return { fromSeconds: f, toSeconds: t };
-}
-
-export function parseLevel(level: string, key: string): Level {
-  if (!isLevel(level)) throw new BadRequest(`unknown level ${JSON.stringify(level)}; levels: site, project, experiment, machine, host, user`);
-  if (key.trim() === '') throw new BadRequest('key must not be blank');
-  return level;
-}
-
-export function parseGranularity(g: string | undefined): Granularity {
-  const v = g ?? 'day';
-  if (v !== 'hour' && v !== 'day' && v !== 'month' && v !== 'year') {
-    throw new BadRequest(`unknown granularity ${JSON.stringify(v)}; granularities: hour, day, month, year`);
-  }
-  return v;
 }
 
 /** Start of the UTC bucket containing t, and the start of the next one. */

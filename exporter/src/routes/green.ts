@@ -1,16 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import {
   adviceText, durationLabel, equivalentsOf, greenestWindows, addWorkspace, idleDayJoules, isIdle, projectionIntensity, zeroIdleTotals,
   type AreaForecast, type WindowAdvice,
 } from '../green';
 import { slotStart } from '../model/slots';
 import { gramsFor, joulesToKwh } from '../model/units';
-import { AdviceViewT, EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../schemas/green';
+import { AdviceViewT, EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema, type IdleLevel } from '../schemas/green';
 import type { Area } from '../sources/carbon';
 import type { WorkspaceState } from '../tracking/types';
-import { BadRequest, hasApiToken, sendBadRequest, sendUnauthorized } from './common';
 import '../plugins/types';
+import '../plugins/auth';
 import '../plugins/forecast';
 import '../plugins/history';
 
@@ -28,31 +27,17 @@ export function adviceView(a: WindowAdvice): AdviceViewT {
   };
 }
 
-/** IDLE_LEVELS: where idle waste can be asked for; each is a workspace label. */
-export const IDLE_LEVELS = ['site', 'project', 'user', 'host'] as const;
-type IdleLevel = (typeof IDLE_LEVELS)[number];
-
-
-/** "1.5" -> 1.5; a RangeError-free parse with a message naming the parameter. */
-function parseNumber(name: string, text: string, check: (n: number) => boolean, rule: string): number {
-  const n = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(n) || !check(n)) throw new BadRequest(`${name} must be ${rule}, got ${JSON.stringify(text)}`);
-  return n;
-}
-
 const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { config, secrets } = app.settings;
+  const { config } = app.settings;
   const green = app.green;
   const areas = green.forecast.areaList;
 
-  const areaOf = (text: string | undefined): Area => {
-    if (text === undefined) return green.forecast.ownArea;
-    if (text !== 'national' && text !== 'regional') throw new BadRequest(`area must be national or regional, got ${JSON.stringify(text)}`);
-    if (!areas.includes(text)) throw new BadRequest('the regional forecast needs carbonIntensity.postcode in the configuration');
-    return text;
+  // which areas exist depends on the configuration, so this one rule stays out of the schema
+  const areaOf = (asked: Area | undefined): Area => {
+    if (asked === undefined) return green.forecast.ownArea;
+    if (!areas.includes(asked)) throw app.httpErrors.badRequest('the regional forecast needs carbonIntensity.postcode in the configuration');
+    return asked;
   };
-  const bad = sendBadRequest;
-  const authorized = (req: FastifyRequest): boolean => hasApiToken(secrets.apiToken, req);
 
   const areaView = (a: AreaForecast, at: number) => {
     const first = slotStart(at);
@@ -67,97 +52,70 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   };
 
-  app.get('/api/v1/intensity/forecast', { schema: ForecastSchema }, async (req, reply) => {
-    try {
-      const wanted = req.query.area === undefined ? undefined : areaOf(req.query.area);
-      const snap = await green.forecast.current();
-      const at = green.clock();
-      return {
-        generated_at: isoOrNull(snap.atSeconds),
-        areas: snap.areas.filter((a) => wanted === undefined || a.area === wanted).map((a) => areaView(a, at)),
-      };
-    } catch (err) {
-      return bad(reply, err);
-    }
+  app.get('/api/v1/intensity/forecast', { schema: ForecastSchema }, async (req) => {
+    const wanted = req.query.area === undefined ? undefined : areaOf(req.query.area);
+    const snap = await green.forecast.current();
+    const at = green.clock();
+    return {
+      generated_at: isoOrNull(snap.atSeconds),
+      areas: snap.areas.filter((a) => wanted === undefined || a.area === wanted).map((a) => areaView(a, at)),
+    };
   });
 
-  app.get('/api/v1/greenest-window', { schema: GreenestWindowSchema }, async (req, reply) => {
-    try {
-      const area = areaOf(req.query.area);
-      const durations = req.query.hours === undefined
-        ? green.forecast.durationsSeconds
-        : [parseNumber('hours', req.query.hours, (h) => h >= 0.5 && h <= 48 && Number.isInteger(h * 2), 'a whole number of half-hours from 0.5 to 48 (e.g. 1, 1.5, 8)') * 3600];
-      const snap = await green.forecast.current();
-      const a = snap.areas.find((x) => x.area === area);
-      return {
-        area, generated_at: isoOrNull(snap.atSeconds), forecast_up: a?.up ?? false,
-        windows: greenestWindows(a?.slots ?? [], green.clock(), durations).map(adviceView),
-      };
-    } catch (err) {
-      return bad(reply, err);
-    }
+  app.get('/api/v1/greenest-window', { schema: GreenestWindowSchema }, async (req) => {
+    const area = areaOf(req.query.area);
+    const durations = req.query.hours === undefined
+      ? green.forecast.durationsSeconds
+      : [req.query.hours * 3600];
+    const snap = await green.forecast.current();
+    const a = snap.areas.find((x) => x.area === area);
+    return {
+      area, generated_at: isoOrNull(snap.atSeconds), forecast_up: a?.up ?? false,
+      windows: greenestWindows(a?.slots ?? [], green.clock(), durations).map(adviceView),
+    };
   });
 
-  app.get('/api/v1/equivalencies', { schema: EquivalenciesSchema }, async (req, reply) => {
-    try {
-      const grams = parseNumber('grams', req.query.grams, (g) => g >= 0 && g <= 1e15, 'a number of grams of CO2e >= 0');
-      const given = req.query.gramsPerKwh;
-      const gramsPerKwh = given === undefined
-        ? config.carbonIntensity.fallbackGramsPerKwh
-        : parseNumber('gramsPerKwh', given, (g) => g > 0 && g <= 2000, 'a grid intensity in gCO2/kWh above 0 and at most 2000');
-      return {
-        grams, grams_per_kwh: gramsPerKwh, intensity_basis: given === undefined ? 'reference' as const : 'given' as const,
-        equivalents: equivalentsOf(grams, gramsPerKwh, green.equivalencies).map((e) => ({
-          id: e.id, label: e.label, unit: e.unit, amount: e.amount, grams_per_unit: e.gramsPerUnit, source: e.source,
-        })),
-      };
-    } catch (err) {
-      return bad(reply, err);
-    }
+  app.get('/api/v1/equivalencies', { schema: EquivalenciesSchema }, async (req) => {
+    const { grams, gramsPerKwh: given } = req.query;
+    const gramsPerKwh = given ?? config.carbonIntensity.fallbackGramsPerKwh;
+    return {
+      grams, grams_per_kwh: gramsPerKwh, intensity_basis: given === undefined ? 'reference' as const : 'given' as const,
+      equivalents: equivalentsOf(grams, gramsPerKwh, green.equivalencies).map((e) => ({
+        id: e.id, label: e.label, unit: e.unit, amount: e.amount, grams_per_unit: e.gramsPerUnit, source: e.source,
+      })),
+    };
   });
 
-  app.get('/api/v1/idle-waste', { schema: IdleWasteSchema }, async (req, reply) => {
-    try {
-      const { key } = req.query;
-      if (!(IDLE_LEVELS as readonly string[]).includes(req.query.level)) {
-        throw new BadRequest(`level must be one of ${IDLE_LEVELS.join(', ')}, got ${JSON.stringify(req.query.level)}`);
-      }
-      const level = req.query.level as IdleLevel;
-      if (key.trim() === '') throw new BadRequest('key must not be blank');
-      const showUsers = authorized(req);
-      if (level === 'user' && !showUsers) {
-        return sendUnauthorized(reply, 'per-user idle waste');
-      }
-      const snap = app.tracker.snapshot;
-      const view = green.savings();
-      const at = snap.generatedAtSeconds ?? green.clock();
-      const { gramsPerKwh, basis } = projectionIntensity(green.forecast.snapshot, snap, green.forecast.ownArea, config.carbonIntensity.fallbackGramsPerKwh, at);
-      const opts = { profileFor: green.profileFor, pue: config.pue, idleRatioThreshold: config.green.idleRatioThreshold, gramsPerKwh };
-      const mine = snap.workspaces.filter((w: WorkspaceState) => w[level] === key && w.status === 'active');
-      const totals = zeroIdleTotals();
-      for (const w of mine) addWorkspace(totals, w, opts);
-      const idle = mine.filter((w) => isIdle(w, opts.idleRatioThreshold)).map((w) => {
-        const j = idleDayJoules(green.profileFor(w.machine), config.pue, w.cpus, w.lastMemoryActiveBytes);
-        return {
-          site: w.site, project: w.project, machine: w.machine, host: w.host, user: showUsers ? w.user : null, cpus: w.cpus,
-          idle_ratio: w.idleRatio ?? 0, power_watts: w.powerWatts,
-          shutdown_saving_kwh_per_day: joulesToKwh(j), shutdown_saving_gco2e_per_day: gramsFor(j, gramsPerKwh),
-        };
-      }).sort((a, b) => b.shutdown_saving_kwh_per_day - a.shutdown_saving_kwh_per_day || a.host.localeCompare(b.host)).slice(0, 100);
+  app.get('/api/v1/idle-waste', { schema: IdleWasteSchema, config: { perUser: 'per-user idle waste' } }, async (req) => {
+    const { level, key } = req.query;
+    const showUsers = req.identity.admin;
+    const snap = app.tracker.snapshot;
+    const view = green.savings();
+    const at = snap.generatedAtSeconds ?? green.clock();
+    const { gramsPerKwh, basis } = projectionIntensity(green.forecast.snapshot, snap, green.forecast.ownArea, config.carbonIntensity.fallbackGramsPerKwh, at);
+    const opts = { profileFor: green.profileFor, pue: config.pue, idleRatioThreshold: config.green.idleRatioThreshold, gramsPerKwh };
+    const mine = snap.workspaces.filter((w: WorkspaceState) => w[level] === key && w.status === 'active');
+    const totals = zeroIdleTotals();
+    for (const w of mine) addWorkspace(totals, w, opts);
+    const idle = mine.filter((w) => isIdle(w, opts.idleRatioThreshold)).map((w) => {
+      const j = idleDayJoules(green.profileFor(w.machine), config.pue, w.cpus, w.lastMemoryActiveBytes);
       return {
-        level, key, generated_at: isoOrNull(snap.generatedAtSeconds), idle_ratio_threshold: config.green.idleRatioThreshold,
-        intensity: { area: view.area, grams_per_kwh: gramsPerKwh, basis },
-        now: {
-          workspaces: totals.workspaces, idle_workspaces: totals.idleWorkspaces, idle_power_watts: totals.idlePowerWatts,
-          idle_kwh_since_start: joulesToKwh(totals.idleJoules), idle_gco2e_since_start: totals.idleGrams,
-          shutdown_saving_kwh_per_day: joulesToKwh(totals.shutdownSavingJoulesPerDay), shutdown_saving_gco2e_per_day: totals.shutdownSavingGramsPerDay,
-        },
-        idle_workspaces: idle,
-        history: await idleHistory(level, key, green.clock()),
+        site: w.site, project: w.project, machine: w.machine, host: w.host, user: showUsers ? w.user : null, cpus: w.cpus,
+        idle_ratio: w.idleRatio ?? 0, power_watts: w.powerWatts,
+        shutdown_saving_kwh_per_day: joulesToKwh(j), shutdown_saving_gco2e_per_day: gramsFor(j, gramsPerKwh),
       };
-    } catch (err) {
-      return bad(reply, err);
-    }
+    }).sort((a, b) => b.shutdown_saving_kwh_per_day - a.shutdown_saving_kwh_per_day || a.host.localeCompare(b.host)).slice(0, 100);
+    return {
+      level, key, generated_at: isoOrNull(snap.generatedAtSeconds), idle_ratio_threshold: config.green.idleRatioThreshold,
+      intensity: { area: view.area, grams_per_kwh: gramsPerKwh, basis },
+      now: {
+        workspaces: totals.workspaces, idle_workspaces: totals.idleWorkspaces, idle_power_watts: totals.idlePowerWatts,
+        idle_kwh_since_start: joulesToKwh(totals.idleJoules), idle_gco2e_since_start: totals.idleGrams,
+        shutdown_saving_kwh_per_day: joulesToKwh(totals.shutdownSavingJoulesPerDay), shutdown_saving_gco2e_per_day: totals.shutdownSavingGramsPerDay,
+      },
+      idle_workspaces: idle,
+      history: await idleHistory(level, key, green.clock()),
+    };
   });
 
   /** Idle energy over the last complete day and week from the usage history, when the app has it. */

@@ -1,15 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveMachineProfile } from '../config';
 import { joulesToKwh } from '../model/units';
-import {
-  BadRequest, bestStatuses, countHours, figuresView, parseGranularity, parseLevel, parseRange, scopesFor, sumCheck, usageSeries,
-} from '../history/report';
-import type { Level, UsageFigures } from '../history/types';
+import { bestStatuses, countHours, figuresView, parseRange, scopesFor, sumCheck, usageSeries } from '../history/report';
+import type { UsageFigures } from '../history/types';
 import { DaySchema, HeatmapSchema, MachinesSchema, SummarySchema, UsageSchema, type CellT } from '../schemas/usage';
 import type { Contributor } from '../store/usage/types';
-import { hasApiToken, sendBadRequest, sendUnauthorized } from './common';
 import '../plugins/types';
+import '../plugins/auth';
 import '../plugins/history';
 
 const iso = (s: number): string => new Date(s * 1000).toISOString();
@@ -33,130 +30,99 @@ const contributor = (c: Contributor) => {
 };
 
 const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const token = app.settings.secrets.apiToken;
   const now = (): number => Date.now() / 1000;
+  // level=user answers only an identity that may read users (the auth plugin's preHandler)
+  const perUser = { perUser: 'per-user usage' };
 
-  const authorized = (req: FastifyRequest): boolean => hasApiToken(token, req);
-  const denyUser = (req: FastifyRequest, reply: FastifyReply, level: Level): boolean => {
-    if (level !== 'user' || authorized(req)) return false;
-    void sendUnauthorized(reply, 'per-user usage');
-    return true;
-  };
-  const bad = sendBadRequest;
-
-  app.get('/api/v1/usage', { schema: UsageSchema }, async (req, reply) => {
-    try {
-      const level = parseLevel(req.query.level, req.query.key);
-      const granularity = parseGranularity(req.query.granularity);
-      const range = parseRange(req.query.from, req.query.to, now(), granularity === 'hour' ? 366 : 3660);
-      if (denyUser(req, reply, level)) return reply;
-      return await usageSeries(app.history.store, app.settings.config, { level, key: req.query.key, range, granularity, now: now() });
-    } catch (err) {
-      return bad(reply, err);
-    }
+  app.get('/api/v1/usage', { schema: UsageSchema, config: perUser }, async (req) => {
+    const { level } = req.query;
+    const granularity = req.query.granularity ?? 'day';
+    const range = parseRange(req.query.from, req.query.to, now(), granularity === 'hour' ? 366 : 3660);
+    return usageSeries(app.history.store, app.settings.config, { level, key: req.query.key, range, granularity, now: now() });
   });
 
-  app.get('/api/v1/usage/:level/:key/days/:date', { schema: DaySchema }, async (req, reply) => {
-    try {
-      const level = parseLevel(req.params.level, req.params.key);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(req.params.date)) throw new BadRequest(`date: ${JSON.stringify(req.params.date)} is not YYYY-MM-DD`);
-      const range = parseRange(req.params.date, req.params.date, now());
-      if (denyUser(req, reply, level)) return reply;
-      const { key } = req.params;
-      const store = app.history.store;
-      const [rows, statuses] = await Promise.all([
-        store.rows({ level, key, ...range }),
-        store.hourStatuses(scopesFor(app.settings.config, level, key), range.fromSeconds, range.toSeconds),
-      ]);
-      const best = bestStatuses(statuses);
-      const timeseries: Record<string, Record<string, CellT> | 'failed'> = {};
-      const totals: Record<string, CellT> = {};
-      const projects = new Set<string>();
-      for (const [h, s] of best) {
-        if (s.status === 'failed') timeseries[hhmm(h)] = 'failed';
-        else timeseries[hhmm(h)] = { all: cell({ busyCpuSeconds: 0, idleCpuSeconds: 0, busyJoules: 0, idleJoules: 0, busyGrams: 0, idleGrams: 0, fallbackGrams: 0 }) };
-      }
-      for (const r of rows) {
-        projects.add(r.project);
-        const c = cell(r);
-        let hour = timeseries[hhmm(r.hourStartSeconds)];
-        if (hour === undefined || hour === 'failed') hour = timeseries[hhmm(r.hourStartSeconds)] = {};
-        hour.all = addCell(hour.all, c);
-        hour[r.machine] = addCell(hour[r.machine], c);
-        totals.all = addCell(totals.all, c);
-        totals[r.machine] = addCell(totals[r.machine], c);
-      }
-      totals.all ??= cell({ busyCpuSeconds: 0, idleCpuSeconds: 0, busyJoules: 0, idleJoules: 0, busyGrams: 0, idleGrams: 0, fallbackGrams: 0 });
-      const [y, m, d] = req.params.date.split('-');
-      return {
-        cloud_project_name: level === 'project' ? key : projects.size === 1 ? [...projects][0]! : 'all',
-        level, key, date: `${d}_${m}_${y}`, day: req.params.date,
-        ...countHours(best, range.fromSeconds, range.toSeconds, now()),
-        fallback_hours: [...best.values()].filter((s) => s.status === 'fallback').map((s) => hhmm(s.hourStartSeconds)),
-        timeseries: { totals, ...timeseries },
-      };
-    } catch (err) {
-      return bad(reply, err);
+  app.get('/api/v1/usage/:level/:key/days/:date', { schema: DaySchema, config: perUser }, async (req) => {
+    const { level, key } = req.params;
+    const range = parseRange(req.params.date, req.params.date, now());
+    const store = app.history.store;
+    const [rows, statuses] = await Promise.all([
+      store.rows({ level, key, ...range }),
+      store.hourStatuses(scopesFor(app.settings.config, level, key), range.fromSeconds, range.toSeconds),
+    ]);
+    const best = bestStatuses(statuses);
+    const timeseries: Record<string, Record<string, CellT> | 'failed'> = {};
+    const totals: Record<string, CellT> = {};
+    const projects = new Set<string>();
+    for (const [h, s] of best) {
+      if (s.status === 'failed') timeseries[hhmm(h)] = 'failed';
+      else timeseries[hhmm(h)] = { all: cell({ busyCpuSeconds: 0, idleCpuSeconds: 0, busyJoules: 0, idleJoules: 0, busyGrams: 0, idleGrams: 0, fallbackGrams: 0 }) };
     }
+    for (const r of rows) {
+      projects.add(r.project);
+      const c = cell(r);
+      let hour = timeseries[hhmm(r.hourStartSeconds)];
+      if (hour === undefined || hour === 'failed') hour = timeseries[hhmm(r.hourStartSeconds)] = {};
+      hour.all = addCell(hour.all, c);
+      hour[r.machine] = addCell(hour[r.machine], c);
+      totals.all = addCell(totals.all, c);
+      totals[r.machine] = addCell(totals[r.machine], c);
+    }
+    totals.all ??= cell({ busyCpuSeconds: 0, idleCpuSeconds: 0, busyJoules: 0, idleJoules: 0, busyGrams: 0, idleGrams: 0, fallbackGrams: 0 });
+    const [y, m, d] = req.params.date.split('-');
+    return {
+      cloud_project_name: level === 'project' ? key : projects.size === 1 ? [...projects][0]! : 'all',
+      level, key, date: `${d}_${m}_${y}`, day: req.params.date,
+      ...countHours(best, range.fromSeconds, range.toSeconds, now()),
+      fallback_hours: [...best.values()].filter((s) => s.status === 'fallback').map((s) => hhmm(s.hourStartSeconds)),
+      timeseries: { totals, ...timeseries },
+    };
   });
 
-  app.get('/api/v1/summary', { schema: SummarySchema }, async (req, reply) => {
-    try {
-      const level = parseLevel(req.query.level, req.query.key);
-      const range = parseRange(req.query.from, req.query.to, now());
-      if (denyUser(req, reply, level)) return reply;
-      const { key } = req.query;
-      const store = app.history.store;
-      const filter = { level, key, ...range };
-      const series = await usageSeries(store, app.settings.config, { level, key, range, granularity: 'year', now: now() });
-      const best = bestStatuses(await store.hourStatuses(scopesFor(app.settings.config, level, key), range.fromSeconds, range.toSeconds));
-      const top = (list: Contributor[]) => list.map(contributor).sort((a, b) => b.kwh - a.kwh).slice(0, 10);
-      const contributors: Array<{ level: string; items: ReturnType<typeof top> }> = [];
-      if (level === 'project' || level === 'site') {
-        contributors.push({ level: 'machine', items: top(await store.split(filter, 'machine')) });
-        const project = level === 'project' ? key : app.settings.config.sites[key]?.project;
-        if (project !== undefined && authorized(req)) contributors.push({ level: 'user', items: top(await store.keys('user', range.fromSeconds, range.toSeconds, project)) });
-      } else {
-        contributors.push({ level: 'project', items: top(await store.split(filter, 'project')) });
-        if (level !== 'machine') contributors.push({ level: 'machine', items: top(await store.split(filter, 'machine')) });
-      }
-      const t = series.totals;
-      const kwh = t.busy_kwh + t.idle_kwh;
-      const rows = await store.split(filter, 'project');
-      return {
-        level, key, from: series.from, to: series.to, totals: t, kwh, gco2e: t.busy_gco2e + t.idle_gco2e,
-        busy_kwh_ratio: kwh > 0 ? t.busy_kwh / kwh : null,
-        fallback_gco2e: rows.reduce((a, r) => a + r.fallbackGrams, 0),
-        contributors,
-        data_quality: {
-          hours_expected: t.hours_expected, hours_estimated: t.hours_estimated, hours_failed: t.hours_failed, hours_fallback: t.hours_fallback,
-          hours_missing: t.hours_expected - t.hours_estimated - t.hours_failed,
-          sum_check: sumCheck(best),
-        },
-      };
-    } catch (err) {
-      return bad(reply, err);
+  app.get('/api/v1/summary', { schema: SummarySchema, config: perUser }, async (req) => {
+    const { level, key } = req.query;
+    const range = parseRange(req.query.from, req.query.to, now());
+    const store = app.history.store;
+    const filter = { level, key, ...range };
+    const series = await usageSeries(store, app.settings.config, { level, key, range, granularity: 'year', now: now() });
+    const best = bestStatuses(await store.hourStatuses(scopesFor(app.settings.config, level, key), range.fromSeconds, range.toSeconds));
+    const top = (list: Contributor[]) => list.map(contributor).sort((a, b) => b.kwh - a.kwh).slice(0, 10);
+    const contributors: Array<{ level: string; items: ReturnType<typeof top> }> = [];
+    if (level === 'project' || level === 'site') {
+      contributors.push({ level: 'machine', items: top(await store.split(filter, 'machine')) });
+      const project = level === 'project' ? key : app.settings.config.sites[key]?.project;
+      if (project !== undefined && req.identity.admin) contributors.push({ level: 'user', items: top(await store.keys('user', range.fromSeconds, range.toSeconds, project)) });
+    } else {
+      contributors.push({ level: 'project', items: top(await store.split(filter, 'project')) });
+      if (level !== 'machine') contributors.push({ level: 'machine', items: top(await store.split(filter, 'machine')) });
     }
+    const t = series.totals;
+    const kwh = t.busy_kwh + t.idle_kwh;
+    const rows = await store.split(filter, 'project');
+    return {
+      level, key, from: series.from, to: series.to, totals: t, kwh, gco2e: t.busy_gco2e + t.idle_gco2e,
+      busy_kwh_ratio: kwh > 0 ? t.busy_kwh / kwh : null,
+      fallback_gco2e: rows.reduce((a, r) => a + r.fallbackGrams, 0),
+      contributors,
+      data_quality: {
+        hours_expected: t.hours_expected, hours_estimated: t.hours_estimated, hours_failed: t.hours_failed, hours_fallback: t.hours_fallback,
+        hours_missing: t.hours_expected - t.hours_estimated - t.hours_failed,
+        sum_check: sumCheck(best),
+      },
+    };
   });
 
-  app.get('/api/v1/heatmap', { schema: HeatmapSchema }, async (req, reply) => {
-    try {
-      const level = parseLevel(req.query.level, req.query.key);
-      const { year, key } = req.query;
-      if (denyUser(req, reply, level)) return reply;
-      const range = { fromSeconds: Date.UTC(year, 0, 1) / 1000, toSeconds: Date.UTC(year + 1, 0, 1) / 1000 };
-      if (range.fromSeconds > now()) throw new BadRequest(`year ${year} is in the future`);
-      const series = await usageSeries(app.history.store, app.settings.config, { level, key, range, granularity: 'day', now: now() });
-      return {
-        level, key, year,
-        days: series.series.map((s) => ({
-          date: s.time.slice(0, 10), kwh: s.busy_kwh + s.idle_kwh, gco2e: s.busy_gco2e + s.idle_gco2e, busy_kwh: s.busy_kwh, idle_kwh: s.idle_kwh,
-          hours_estimated: s.hours_estimated, hours_failed: s.hours_failed,
-        })),
-      };
-    } catch (err) {
-      return bad(reply, err);
-    }
+  app.get('/api/v1/heatmap', { schema: HeatmapSchema, config: perUser }, async (req) => {
+    const { level, year, key } = req.query;
+    const range = { fromSeconds: Date.UTC(year, 0, 1) / 1000, toSeconds: Date.UTC(year + 1, 0, 1) / 1000 };
+    if (range.fromSeconds > now()) throw app.httpErrors.badRequest(`year ${year} is in the future`);
+    const series = await usageSeries(app.history.store, app.settings.config, { level, key, range, granularity: 'day', now: now() });
+    return {
+      level, key, year,
+      days: series.series.map((s) => ({
+        date: s.time.slice(0, 10), kwh: s.busy_kwh + s.idle_kwh, gco2e: s.busy_gco2e + s.idle_gco2e, busy_kwh: s.busy_kwh, idle_kwh: s.idle_kwh,
+        hours_estimated: s.hours_estimated, hours_failed: s.hours_failed,
+      })),
+    };
   });
 
   app.get('/api/v1/machines', { schema: MachinesSchema }, async () => {

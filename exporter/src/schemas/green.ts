@@ -1,11 +1,23 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ErrorResponse } from './common';
+import { Key, OneOf } from './query';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Iso = Type.String({ format: 'date-time' });
-// numbers arrive as strings and are checked by the handlers, so a 400 can say exactly what is wrong
-const NumberText = Type.String({ minLength: 1, maxLength: 40 });
-const AreaText = Type.String({ minLength: 1, maxLength: 20, description: 'national or regional' });
+const Errors = { 400: ErrorResponse, 500: ErrorResponse };
+const Area = OneOf(['national', 'regional'], 'area must be national or regional, got {value}', 'national or regional');
+const Hours = Type.Number({
+  minimum: 0.5, maximum: 48, multipleOf: 0.5,
+  errorMessage: 'hours must be a whole number of half-hours from 0.5 to 48 (e.g. 1, 1.5, 8), got {value}',
+});
+const Grams = Type.Number({ minimum: 0, maximum: 1e15, errorMessage: 'grams must be a number of grams of CO2e >= 0, got {value}' });
+const GramsPerKwh = Type.Number({
+  exclusiveMinimum: 0, maximum: 2000, errorMessage: 'gramsPerKwh must be a grid intensity in gCO2/kWh above 0 and at most 2000, got {value}',
+});
+
+/** Where idle waste can be asked for; each is a workspace label. */
+export const IDLE_LEVELS = ['site', 'project', 'user', 'host'] as const;
+export type IdleLevel = (typeof IDLE_LEVELS)[number];
 
 export const AdviceView = Type.Object({
   duration: Type.String({ description: 'window length, e.g. 3h or 1h30m' }),
@@ -38,23 +50,23 @@ const AreaForecastView = Type.Object({
 });
 
 export const ForecastSchema = {
-  querystring: Type.Object({ area: Type.Optional(AreaText) }, { additionalProperties: false }),
+  querystring: Type.Object({ area: Type.Optional(Area) }, { additionalProperties: false }),
   response: {
     200: Type.Object({ generated_at: Nullable(Iso), areas: Type.Array(AreaForecastView) }),
-    400: ErrorResponse,
+    ...Errors,
   },
 };
 
 export const GreenestWindowSchema = {
-  querystring: Type.Object({ hours: Type.Optional(NumberText), area: Type.Optional(AreaText) }, { additionalProperties: false }),
+  querystring: Type.Object({ hours: Type.Optional(Hours), area: Type.Optional(Area) }, { additionalProperties: false }),
   response: {
     200: Type.Object({ area: Type.String(), generated_at: Nullable(Iso), forecast_up: Type.Boolean(), windows: Type.Array(AdviceView) }),
-    400: ErrorResponse,
+    ...Errors,
   },
 };
 
 export const EquivalenciesSchema = {
-  querystring: Type.Object({ grams: NumberText, gramsPerKwh: Type.Optional(NumberText) }, { additionalProperties: false }),
+  querystring: Type.Object({ grams: Grams, gramsPerKwh: Type.Optional(GramsPerKwh) }, { additionalProperties: false }),
   response: {
     200: Type.Object({
       grams: Type.Number(),
@@ -65,7 +77,7 @@ export const EquivalenciesSchema = {
         id: Type.String(), label: Type.String(), unit: Type.String(), amount: Type.Number(), grams_per_unit: Type.Number(), source: Type.String(),
       })),
     }),
-    400: ErrorResponse,
+    ...Errors,
   },
 };
 
@@ -84,7 +96,10 @@ const PeriodFigures = Nullable(Type.Object({
 }));
 
 export const IdleWasteSchema = {
-  querystring: Type.Object({ level: Type.String({ minLength: 1, maxLength: 20 }), key: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+  querystring: Type.Object({
+    level: OneOf(IDLE_LEVELS, `level must be one of ${IDLE_LEVELS.join(', ')}, got {value}`),
+    key: Key(200),
+  }, { additionalProperties: false }),
   response: {
     200: Type.Object({
       level: Type.String(),
@@ -100,7 +115,7 @@ export const IdleWasteSchema = {
       })),
       history: Type.Object({ available: Type.Boolean(), last_day: PeriodFigures, last_week: PeriodFigures, note: Nullable(Type.String()) }),
     }),
-    400: ErrorResponse,
+    ...Errors,
     401: ErrorResponse,
   },
 };

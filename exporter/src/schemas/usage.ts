@@ -1,9 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorResponse, EnergySplitFields } from './common';
+import { Day, Granularity, Key, Level, When } from './query';
 
-const Level = Type.String({ minLength: 1, maxLength: 32, description: 'site | project | experiment | machine | host | user' });
-const Key = Type.String({ minLength: 1, maxLength: 2048, description: 'the value at that level, e.g. IDAaaS' });
-const When = Type.String({ minLength: 1, maxLength: 40, description: 'YYYY-MM-DD or an ISO 8601 date-time (UTC)' });
+const Errors = { 400: ErrorResponse, 401: ErrorResponse, 500: ErrorResponse };
 
 export const Figures = Type.Object({
   ...EnergySplitFields,
@@ -15,7 +14,7 @@ export const Figures = Type.Object({
 export type FiguresT = Static<typeof Figures>;
 
 export const UsageQuery = Type.Object(
-  { level: Level, key: Key, from: When, to: When, granularity: Type.Optional(Type.String({ maxLength: 16, description: 'hour | day | month | year (default day)' })) },
+  { level: Level, key: Key(), from: When('from'), to: When('to'), granularity: Type.Optional(Granularity) },
   { additionalProperties: false },
 );
 
@@ -29,7 +28,7 @@ export const UsageResponse = Type.Object({
   totals: Figures,
 });
 
-export const UsageSchema = { querystring: UsageQuery, response: { 200: UsageResponse, 400: ErrorResponse, 401: ErrorResponse } };
+export const UsageSchema = { querystring: UsageQuery, response: { 200: UsageResponse, ...Errors } };
 
 const Cell = Type.Object({
   busy_cpu_seconds_total: Type.Number(),
@@ -41,7 +40,7 @@ const Cell = Type.Object({
 });
 export type CellT = Static<typeof Cell>;
 
-export const DayParams = Type.Object({ level: Level, key: Key, date: Type.String({ maxLength: 10 }) });
+export const DayParams = Type.Object({ level: Level, key: Key(), date: Day('date') });
 export const DayResponse = Type.Object({
   cloud_project_name: Type.String(),
   level: Type.String(),
@@ -56,9 +55,9 @@ export const DayResponse = Type.Object({
   fallback_hours: Type.Array(Type.String()),
   timeseries: Type.Record(Type.String(), Type.Union([Type.Record(Type.String(), Cell), Type.Literal('failed')])),
 });
-export const DaySchema = { params: DayParams, response: { 200: DayResponse, 400: ErrorResponse, 401: ErrorResponse } };
+export const DaySchema = { params: DayParams, response: { 200: DayResponse, ...Errors } };
 
-export const SummaryQuery = Type.Object({ level: Level, key: Key, from: When, to: When }, { additionalProperties: false });
+export const SummaryQuery = Type.Object({ level: Level, key: Key(), from: When('from'), to: When('to') }, { additionalProperties: false });
 const Contributor = Type.Object({
   name: Type.String(), busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gco2e: Type.Number(), idle_gco2e: Type.Number(),
   kwh: Type.Number(), gco2e: Type.Number(),
@@ -90,9 +89,9 @@ export const SummaryResponse = Type.Object({
     }),
   }),
 });
-export const SummarySchema = { querystring: SummaryQuery, response: { 200: SummaryResponse, 400: ErrorResponse, 401: ErrorResponse } };
+export const SummarySchema = { querystring: SummaryQuery, response: { 200: SummaryResponse, ...Errors } };
 
-export const HeatmapQuery = Type.Object({ level: Level, key: Key, year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false });
+export const HeatmapQuery = Type.Object({ level: Level, key: Key(), year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false });
 export const HeatmapResponse = Type.Object({
   level: Type.String(), key: Type.String(), year: Type.Integer(),
   days: Type.Array(Type.Object({
@@ -100,7 +99,7 @@ export const HeatmapResponse = Type.Object({
     hours_estimated: Type.Integer(), hours_failed: Type.Integer(),
   })),
 });
-export const HeatmapSchema = { querystring: HeatmapQuery, response: { 200: HeatmapResponse, 400: ErrorResponse, 401: ErrorResponse } };
+export const HeatmapSchema = { querystring: HeatmapQuery, response: { 200: HeatmapResponse, ...Errors } };
 
 const Profile = Type.Object({
   busyWattsPerCpu: Type.Number(), idleWattsPerCpu: Type.Number(), memoryWattsPerGiB: Type.Number(),
@@ -119,4 +118,4 @@ export const MachinesResponse = Type.Object({
     profile: Profile,
   })),
 });
-export const MachinesSchema = { response: { 200: MachinesResponse } };
+export const MachinesSchema = { response: { 200: MachinesResponse, 500: ErrorResponse } };

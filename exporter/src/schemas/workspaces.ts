@@ -1,8 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EnergySplitFields, ErrorResponse } from './common';
+import { OneOf } from './query';
 
-export const WorkspacesQuery = Type.Object(
-  { site: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a configured site, e.g. clf' })) },
+/** The query for the sites an app knows (configured ones and `unknown`). */
+export const WorkspacesQuery = (sites: readonly string[]) => Type.Object(
+  { site: Type.Optional(OneOf(sites, `unknown site {value}; configured sites: ${sites.join(', ')}`, 'a configured site, e.g. clf')) },
   { additionalProperties: false },
 );
 
@@ -35,7 +37,7 @@ export const WorkspacesResponse = Type.Object({
   workspaces: Type.Array(WorkspaceView),
 });
 
-export const WorkspacesSchema = {
-  querystring: WorkspacesQuery,
-  response: { 200: WorkspacesResponse, 400: ErrorResponse },
-};
+export const WorkspacesSchema = (sites: readonly string[]) => ({
+  querystring: WorkspacesQuery(sites),
+  response: { 200: WorkspacesResponse, 400: ErrorResponse, 500: ErrorResponse },
+});

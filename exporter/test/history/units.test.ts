@@ -5,7 +5,7 @@ import { chunkHours, completeHours, doneHours } from '../../src/history/plan';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
 import { historyQueries, rawCpuQuery, targetCpuQuery } from '../../src/history/queries';
 import { promString } from '../../src/sources/prometheus/promql';
-import { BadRequest, parseRange, parseWhen } from '../../src/history/report';
+import { InvalidQuery, parseRange, parseWhen } from '../../src/history/report';
 import { DEFAULTS } from '../../src/config';
 import { dataQualityLine, type SummaryT } from '../../src/cli/reportRender';
 
@@ -172,7 +172,7 @@ describe('REST date parameters', () => {
     expect(parseWhen('2026-01-01', 'from')).toBe(T);
     expect(parseWhen('2026-01-01', 'to')).toBe(T + 86400);
     expect(parseWhen('2026-01-01T01:30:00+01:00', 'from')).toBe(T + 1800);
-    expect(() => parseWhen('2026-01-01T01:30', 'from')).toThrow(BadRequest);
+    expect(() => parseWhen('2026-01-01T01:30', 'from')).toThrow(InvalidQuery);
     expect(parseRange('2026-01-01T00:30Z', '2026-01-01T01:10Z', T + 86400)).toEqual({ fromSeconds: T, toSeconds: T + 7200 });
   });
 });

@@ -1,7 +1,7 @@
 /** The API token check: right token accepted, any other rejected, compared as equal-length digests. */
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hasApiToken, tokensEqual } from '../../src/routes/common';
+import { hasApiToken, tokensEqual } from '../../src/plugins/auth';
 import { testApp, testConfig } from '../support/app';
 
 const TOKEN = 'token-1234567890';

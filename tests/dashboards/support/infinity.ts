@@ -4,7 +4,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../../../exporter/src/schemas/green';
-import { IDLE_LEVELS } from '../../../exporter/src/routes/green';
+import { IDLE_LEVELS } from '../../../exporter/src/schemas/green';
 import type { Json } from './artifacts';
 
 interface RouteSchema {

@@ -1,0 +1,53 @@
+// The public view of one tracked workspace, shared by the REST API and the CLI's `track` output.
+import { joulesToKwh } from '../model/units';
+import type { WorkspaceState } from './types';
+
+const iso = (s: number): string => new Date(s * 1000).toISOString();
+
+export interface WorkspaceView {
+  site: string;
+  project: string;
+  machine: string;
+  host: string;
+  user: string;
+  experiment: string;
+  instance: string;
+  status: 'active' | 'missing';
+  started_at: string;
+  last_seen_at: string;
+  cpus: number;
+  busy_cpu_seconds: number;
+  idle_cpu_seconds: number;
+  busy_kwh: number;
+  idle_kwh: number;
+  busy_gco2e: number;
+  idle_gco2e: number;
+  /** part of the gCO2e computed with the fallback intensity */
+  fallback_gco2e: number;
+  power_watts: number;
+  idle_power_watts: number;
+  idle_ratio: number | null;
+  partial: boolean;
+}
+
+export function workspaceView(w: WorkspaceState): WorkspaceView {
+  return {
+    site: w.site, project: w.project, machine: w.machine, host: w.host, user: w.user, experiment: w.experiment,
+    instance: w.instance,
+    status: w.status === 'missing' ? 'missing' : 'active',
+    started_at: iso(w.startedAtSeconds),
+    last_seen_at: iso(w.lastSeenSeconds),
+    cpus: w.cpus,
+    busy_cpu_seconds: w.busyCpuSecondsTotal,
+    idle_cpu_seconds: w.idleCpuSecondsTotal,
+    busy_kwh: joulesToKwh(w.busyJoules),
+    idle_kwh: joulesToKwh(w.idleJoules),
+    busy_gco2e: w.busyGrams,
+    idle_gco2e: w.idleGrams,
+    fallback_gco2e: w.fallbackGrams,
+    power_watts: w.powerWatts,
+    idle_power_watts: w.idlePowerWatts,
+    idle_ratio: w.idleRatio,
+    partial: w.partial,
+  };
+}
