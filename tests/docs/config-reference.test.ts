@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CONFIG_DOC_COMMAND, CONFIG_DOC_PATH, configReference } from '../../exporter/src/config/doc';
 import { configKeys, envBindings } from '../../exporter/src/config/keys';
+import { loadConfig } from '../../exporter/src/config/load';
 
 const doc = fs.readFileSync(CONFIG_DOC_PATH, 'utf8');
 
@@ -32,5 +35,17 @@ describe('docs/configuration.md', () => {
   it('gives every key a description in the schema', () => {
     const bare = configKeys().filter((k) => typeof k.schema.description !== 'string' || k.schema.description === '');
     expect(bare.map((k) => k.path.join('.'))).toEqual([]);
+  });
+
+  it('gives an example that is a valid config', () => {
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-carbon-doc-'));
+    fs.writeFileSync(path.join(dir, 'token'), 'example-token\n');
+    const file = path.join(dir, 'ada-carbon.yaml');
+    fs.writeFileSync(file, (example ?? '').replace('/run/secrets/prometheus-token', path.join(dir, 'token')));
+    const { config } = loadConfig({ file, cwd: dir, env: {} });
+    expect(config.machines['Artemis (Matlab)']?.busyWattsPerCpu).toBe(14);
+    expect(config.pue).toBe(1.58);
   });
 });

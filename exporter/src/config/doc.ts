@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Kind, type TSchema } from '@sinclair/typebox';
 import YAML from 'yaml';
 import { DEFAULTS } from './defaults';
-import { configKeys, type ConfigKey } from './keys';
+import { configKeys, valueAt, type ConfigKey } from './keys';
 import { MAX_ALIAS_COUNT, MAX_NESTING } from './yaml';
 
 /** The command that rewrites the reference; the docs test names it when the committed file is stale. */
@@ -91,18 +91,14 @@ function keySchema(record: TSchema): TSchema {
   return (pattern === '^(.*)$' ? {} : { pattern }) as TSchema;
 }
 
-function getPath(value: unknown, keys: string[]): unknown {
-  return keys.reduce<unknown>((node, k) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), value);
-}
-
 function defaultOf(key: ConfigKey): string {
-  const value = getPath(DEFAULTS, key.path);
+  const value = valueAt(DEFAULTS, key.path);
   if (value === undefined) {
     if (typeof key.schema.docDefault === 'string') return key.schema.docDefault;
     return key.path.some((s) => s.startsWith('<')) ? '—' : 'unset';
   }
   if (typeof value === 'string') return value === '' ? code('""') : code(value);
-  if (typeof value !== 'object' || value === null) return code(String(value));
+  if (typeof value === 'number' || typeof value === 'boolean') return code(String(value));
   return code(YAML.stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim());
 }
 

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
 import { keyOf, type ConfigIssue } from './issues';
-import { envBindings, type EnvBinding, type LeafType } from './keys';
+import { envBindings, valueAt, type EnvBinding, type LeafType } from './keys';
 
 export { envBindings, envNameFor, type EnvBinding, type LeafType } from './keys';
 
@@ -45,10 +45,6 @@ function setPath(target: Json, keys: string[], value: unknown): void {
   node[keys[keys.length - 1] as string] = value;
 }
 
-function getPath(target: Json, keys: string[]): unknown {
-  return keys.reduce<unknown>((node, k) => (node as Json | undefined)?.[k], target);
-}
-
 /** Reads every ADA_CARBON_ variable that is set and non-empty, coerced to its key's type by the schema. */
 export function envLayer(env: NodeJS.ProcessEnv): EnvLayer {
   const values: Json = {};
@@ -71,7 +67,7 @@ export function envLayer(env: NodeJS.ProcessEnv): EnvLayer {
       layer.issues.push({ key, message: `${EXPECTED[b.type]}, got ${JSON.stringify(raw)}`, origin: `env ${b.env}` });
       continue;
     }
-    setPath(layer.values, b.path, getPath(values, b.path));
+    setPath(layer.values, b.path, valueAt(values, b.path));
     layer.origins.set(key, `env ${b.env}`);
     layer.envKeys.push(b.env);
   }

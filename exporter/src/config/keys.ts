@@ -35,7 +35,7 @@ export function envNameFor(path: readonly string[]): string {
 
 function leafType(schema: TSchema): LeafType | undefined {
   if (schema[Kind] === 'Union') return 'string'; // enums of literals (logLevel)
-  const t = schema.type;
+  const t: unknown = schema.type;
   return t === 'string' || t === 'number' || t === 'integer' || t === 'boolean' ? t : undefined;
 }
 
@@ -56,6 +56,11 @@ function walk(schema: TSchema, path: string[], out: ConfigKey[], envAllowed: boo
   }
   const type = envAllowed ? leafType(schema) : undefined;
   out.push({ path, schema, env: type && envNameFor(path), type, secret: schema.secret === true });
+}
+
+/** The value at a key path of a config-shaped object, undefined where the path leads nowhere. */
+export function valueAt(target: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, k) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), target);
 }
 
 let keys: ConfigKey[] | undefined;

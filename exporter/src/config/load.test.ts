@@ -139,7 +139,7 @@ describe('loadConfig', () => {
         error = err;
       }
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).issues).toEqual([{ key: '', message: expect.stringMatching(/^too many alias expansions/), origin: file }]);
+      expect((error as ConfigError).issues).toEqual([{ key: '', message: expect.stringMatching(/^too many alias expansions/) as string, origin: file }]);
       expect((error as ConfigError).message).toBe(`invalid configuration: ${file}: too many alias expansions (more than 50)`);
     });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config, MachineProfile } from './schema';
 import { DEFAULTS } from './defaults';
 import { envBindings, envLayer } from './env';
+import { valueAt } from './keys';
 import { ConfigError, type ConfigIssue } from './issues';
 import { schemaIssues } from './validate';
 import { parseConfigYaml } from './yaml';
@@ -95,7 +96,7 @@ function tokenIssue(key: string, token: unknown, issues: ConfigIssue[], origins:
 export function resolveMachineProfile(config: Pick<Config, 'machines'>, machine?: string): MachineProfile {
   const base = { ...DEFAULTS.machines.default, ...config.machines.default } as MachineProfile;
   const own = machine !== undefined ? config.machines[machine] : undefined;
-  return own ? ({ ...base, ...own } as MachineProfile) : base;
+  return own ? { ...base, ...own } : base;
 }
 
 /** defaults -> file -> env, then one validation that reports every error with its key. Throws ConfigError. */
@@ -103,7 +104,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
   const issues: ConfigIssue[] = [];
-  let merged: Json = structuredClone(DEFAULTS) as unknown as Json;
+  let merged: Json = structuredClone(DEFAULTS);
 
   let file: string | undefined;
   if (opts.file?.includes('\u0000')) issues.push({ key: '--config', message: 'the path must not contain a NUL byte' });
@@ -115,7 +116,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      issues.push({ key: '', message: `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? err}` });
+      issues.push({ key: '', message: `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
     }
     const parsed = text === undefined ? undefined : parseConfigYaml(text);
     if (parsed && 'errors' in parsed) {
@@ -194,10 +195,10 @@ export function redactConfig(config: Config): Config {
   const copy = structuredClone(config) as unknown as Json;
   for (const b of envBindings()) {
     if (!b.secret) continue;
-    const parent = b.path.slice(0, -1).reduce<unknown>((node, k) => (isObject(node) ? node[k] : undefined), copy);
+    const parent = valueAt(copy, b.path.slice(0, -1));
     const leaf = b.path[b.path.length - 1] as string;
     if (!isObject(parent) || typeof parent[leaf] !== 'string') continue;
-    const value = parent[leaf] as string;
+    const value = parent[leaf];
     parent[leaf] = value.includes('://') ? redactUrl(value) : REDACTED;
   }
   const redacted = copy as unknown as Config;
