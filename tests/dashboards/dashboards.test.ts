@@ -18,7 +18,7 @@ const CORE_PANELS = new Set([
   'trend', 'candlestick', 'dashlist', 'alertlist', 'annolist', 'datagrid',
 ]);
 const USAGE_FIELDS = new Set([
-  'time', 'busy_cpu_seconds', 'idle_cpu_seconds', 'busy_kwh', 'idle_kwh', 'busy_gco2e', 'idle_gco2e', 'hours_expected',
+  'time', 'busy_cpu_seconds', 'idle_cpu_seconds', 'busy_kwh', 'idle_kwh', 'busy_gCo2eq', 'idle_gCo2eq', 'hours_expected',
   'hours_estimated', 'hours_failed', 'hours_fallback',
 ]);
 const LEVELS = new Set(['project', 'experiment', 'machine', 'host', 'user']);

@@ -33,15 +33,15 @@ export async function gatherReport(app: FastifyInstance, q: { level: ReportLevel
   let idleNow: ReportData['idleNow'] = null;
   // a report run outside serve has no tracking snapshot: the live idle view is then unknown, not zero
   if (idle.statusCode === 200 && app.tracker.snapshot.generatedAtSeconds !== undefined) {
-    const b = idle.json() as { now: { idle_workspaces: number; shutdown_saving_kwh_per_day: number; shutdown_saving_gco2e_per_day: number }; intensity: { grams_per_kwh: number; basis: string } };
+    const b = idle.json() as { now: { idle_workspaces: number; shutdown_saving_kwh_per_day: number; shutdown_saving_gCo2eq_per_day: number }; intensity: { grams_per_kwh: number; basis: string } };
     idleNow = {
-      idleWorkspaces: b.now.idle_workspaces, savingKwhPerDay: b.now.shutdown_saving_kwh_per_day, savingGramsPerDay: b.now.shutdown_saving_gco2e_per_day,
+      idleWorkspaces: b.now.idle_workspaces, savingKwhPerDay: b.now.shutdown_saving_kwh_per_day, savingGramsPerDay: b.now.shutdown_saving_gCo2eq_per_day,
       gramsPerKwh: b.intensity.grams_per_kwh, basis: b.intensity.basis,
     };
   }
   return {
     level: q.level, key: q.key, generatedAt: new Date(app.green.clock() * 1000).toISOString(), summary,
-    equivalencies: { gramsPerKwh, items: equivalentsOf(Math.max(0, summary.gco2e), gramsPerKwh, app.green.equivalencies) },
+    equivalencies: { gramsPerKwh, items: equivalentsOf(Math.max(0, summary.total_gCo2eq), gramsPerKwh, app.green.equivalencies) },
     idleNow,
     advice: { area: adviceBody.area, windows: adviceBody.windows },
   };

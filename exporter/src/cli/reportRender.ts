@@ -44,7 +44,7 @@ export function dataQualityLine(s: SummaryT): string {
     `${q.hours_estimated} of ${q.hours_expected} hours estimated`,
     `${q.hours_failed} failed`,
     `${q.hours_missing} not yet estimated`,
-    `${q.hours_fallback} used the fallback intensity (${kg(s.fallback_gco2e)} kgCO2e of the total)`,
+    `${q.hours_fallback} used the fallback intensity (${kg(s.fallback_gCo2eq)} kgCO2e of the total)`,
     q.sum_check.held === null ? 'CPU-time sum-check not run (no CPU samples)'
       : q.sum_check.held ? 'CPU-time sum-check held' : `CPU-time sum-check off in ${q.sum_check.hours_off} of ${q.sum_check.hours_checked} hours`,
   ];
@@ -61,20 +61,20 @@ export function renderMarkdown(d: ReportData): string {
   out.push(`# Carbon report: ${subject(d)}`, '');
   out.push(`Period: ${day(s.from)} to ${day(s.to)}. Generated ${day(d.generatedAt)} by ada-carbon.`, '');
   out.push('## Totals', '', '| | Energy (kWh) | Carbon (kgCO2e) |', '| --- | ---: | ---: |');
-  out.push(`| Busy | ${kwh(t.busy_kwh)} | ${kg(t.busy_gco2e)} |`);
-  out.push(`| Idle | ${kwh(t.idle_kwh)} | ${kg(t.idle_gco2e)} |`);
-  out.push(`| **Total** | **${kwh(s.kwh)}** | **${kg(s.gco2e)}** |`, '');
+  out.push(`| Busy | ${kwh(t.busy_kwh)} | ${kg(t.busy_gCo2eq)} |`);
+  out.push(`| Idle | ${kwh(t.idle_kwh)} | ${kg(t.idle_gCo2eq)} |`);
+  out.push(`| **Total** | **${kwh(s.kwh)}** | **${kg(s.total_gCo2eq)}** |`, '');
   const share = idleShare(s);
   out.push(share === null
     ? 'No energy was recorded in this period.'
-    : `Idle waste: ${pct(share)} of the energy (${kwh(t.idle_kwh)} kWh, ${kg(t.idle_gco2e)} kgCO2e) was drawn while the CPUs were idle.`, '');
+    : `Idle waste: ${pct(share)} of the energy (${kwh(t.idle_kwh)} kWh, ${kg(t.idle_gCo2eq)} kgCO2e) was drawn while the CPUs were idle.`, '');
   out.push('## What that compares to', '');
   for (const e of d.equivalencies.items) out.push(`- ${amount(e.amount)} ${e.label}`);
   out.push('', `Electricity-based items are converted at ${d.equivalencies.gramsPerKwh.toFixed(0)} gCO2/kWh. Sources: ${d.equivalencies.items.map((e) => `${e.label}: ${e.source}`).join('; ')}.`, '');
   for (const c of s.contributors) {
     if (c.items.length === 0) continue;
     out.push(`## Top contributors by ${c.level}`, '', `| ${c.level} | kWh | kgCO2e | idle kWh |`, '| --- | ---: | ---: | ---: |');
-    for (const i of c.items) out.push(`| ${escapeCell(i.name)} | ${kwh(i.kwh)} | ${kg(i.gco2e)} | ${kwh(i.idle_kwh)} |`);
+    for (const i of c.items) out.push(`| ${escapeCell(i.name)} | ${kwh(i.kwh)} | ${kg(i.total_gCo2eq)} | ${kwh(i.idle_kwh)} |`);
     out.push('');
   }
   out.push('## Greener choices', '');
@@ -97,7 +97,7 @@ export function renderCsv(d: ReportData): string {
   const rows: Array<[string, string, string | number, string]> = [
     ['report', 'level', d.level, ''], ['report', 'key', d.key, ''], ['report', 'from', s.from, 'UTC'], ['report', 'to', s.to, 'UTC'],
     ['totals', 'busy_energy', s.totals.busy_kwh, 'kWh'], ['totals', 'idle_energy', s.totals.idle_kwh, 'kWh'], ['totals', 'energy', s.kwh, 'kWh'],
-    ['totals', 'busy_carbon', s.totals.busy_gco2e, 'gCO2e'], ['totals', 'idle_carbon', s.totals.idle_gco2e, 'gCO2e'], ['totals', 'carbon', s.gco2e, 'gCO2e'],
+    ['totals', 'busy_carbon', s.totals.busy_gCo2eq, 'gCO2e'], ['totals', 'idle_carbon', s.totals.idle_gCo2eq, 'gCO2e'], ['totals', 'carbon', s.total_gCo2eq, 'gCO2e'],
     ['idle', 'idle_share', idleShare(s) ?? '', 'ratio'],
   ];
   if (d.idleNow) {
@@ -108,7 +108,7 @@ export function renderCsv(d: ReportData): string {
   for (const e of d.equivalencies.items) rows.push(['equivalencies', e.id, e.amount, e.unit]);
   for (const c of s.contributors) {
     for (const i of c.items) {
-      rows.push([`contributors_${c.level}`, i.name, i.kwh, 'kWh'], [`contributors_${c.level}`, i.name, i.gco2e, 'gCO2e']);
+      rows.push([`contributors_${c.level}`, i.name, i.kwh, 'kWh'], [`contributors_${c.level}`, i.name, i.total_gCo2eq, 'gCO2e']);
     }
   }
   for (const w of d.advice.windows) {
@@ -119,7 +119,7 @@ export function renderCsv(d: ReportData): string {
   const q = s.data_quality;
   rows.push(['data_quality', 'hours_expected', q.hours_expected, 'hours'], ['data_quality', 'hours_estimated', q.hours_estimated, 'hours'],
     ['data_quality', 'hours_failed', q.hours_failed, 'hours'], ['data_quality', 'hours_fallback', q.hours_fallback, 'hours'],
-    ['data_quality', 'hours_missing', q.hours_missing, 'hours'], ['data_quality', 'fallback_carbon', s.fallback_gco2e, 'gCO2e'],
+    ['data_quality', 'hours_missing', q.hours_missing, 'hours'], ['data_quality', 'fallback_carbon', s.fallback_gCo2eq, 'gCO2e'],
     ['data_quality', 'hours_without_samples', q.sum_check.hours_without_samples, 'hours'],
     ['data_quality', 'sum_check_held', q.sum_check.held === null ? '' : String(q.sum_check.held), '']);
   return stringifyCsv(rows, { header: true, columns: ['section', 'name', 'value', 'unit'] });
@@ -129,15 +129,15 @@ export function renderJson(d: ReportData): string {
   const s = d.summary;
   return JSON.stringify({
     level: d.level, key: d.key, from: s.from, to: s.to, generated_at: d.generatedAt,
-    totals: { busy_kwh: s.totals.busy_kwh, idle_kwh: s.totals.idle_kwh, kwh: s.kwh, busy_gco2e: s.totals.busy_gco2e, idle_gco2e: s.totals.idle_gco2e, gco2e: s.gco2e },
-    idle: { idle_share: idleShare(s), idle_kwh: s.totals.idle_kwh, idle_gco2e: s.totals.idle_gco2e, now: d.idleNow && {
+    totals: { busy_kwh: s.totals.busy_kwh, idle_kwh: s.totals.idle_kwh, kwh: s.kwh, busy_gco2e: s.totals.busy_gCo2eq, idle_gco2e: s.totals.idle_gCo2eq, gco2e: s.total_gCo2eq },
+    idle: { idle_share: idleShare(s), idle_kwh: s.totals.idle_kwh, idle_gco2e: s.totals.idle_gCo2eq, now: d.idleNow && {
       idle_workspaces: d.idleNow.idleWorkspaces, shutdown_saving_kwh_per_day: d.idleNow.savingKwhPerDay,
       shutdown_saving_gco2e_per_day: d.idleNow.savingGramsPerDay, grams_per_kwh: d.idleNow.gramsPerKwh, intensity_basis: d.idleNow.basis,
     } },
     contributors: s.contributors,
     equivalencies: { grams_per_kwh: d.equivalencies.gramsPerKwh, items: d.equivalencies.items },
     advice: d.advice,
-    data_quality: { ...s.data_quality, fallback_gco2e: s.fallback_gco2e, line: dataQualityLine(s) },
+    data_quality: { ...s.data_quality, fallback_gco2e: s.fallback_gCo2eq, line: dataQualityLine(s) },
   }, null, 2) + '\n';
 }
 

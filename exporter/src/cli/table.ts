@@ -19,7 +19,7 @@ export function workspaceTable(rows: WorkspaceView[]): string {
     table.push([
       w.site, w.project, w.machine, w.host, w.user, String(w.cpus), fmt(w.power_watts, 1),
       w.idle_ratio === null ? '-' : `${Math.round(w.idle_ratio * 100)}%`,
-      fmt(w.busy_kwh, 4), fmt(w.idle_kwh, 4), fmt(w.busy_gco2e + w.idle_gco2e, 1),
+      fmt(w.busy_kwh, 4), fmt(w.idle_kwh, 4), fmt(w.busy_gCo2eq + w.idle_gCo2eq, 1),
     ]);
   }
   return table.toString().split('\n').map((l) => l.trimEnd()).join('\n');

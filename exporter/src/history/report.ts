@@ -100,8 +100,8 @@ export function figuresView(f: UsageFigures | undefined) {
     idle_cpu_seconds: f?.idleCpuSeconds ?? 0,
     busy_kwh: joulesToKwh(f?.busyJoules ?? 0),
     idle_kwh: joulesToKwh(f?.idleJoules ?? 0),
-    busy_gco2e: f?.busyGrams ?? 0,
-    idle_gco2e: f?.idleGrams ?? 0,
+    busy_gCo2eq: f?.busyGrams ?? 0,
+    idle_gCo2eq: f?.idleGrams ?? 0,
   };
 }
 
@@ -117,7 +117,7 @@ export async function usageSeries(store: UsageStore, config: Pick<Config, 'sites
   const best = bestStatuses(statuses);
   const byStart = new Map(buckets.map((b) => [b.startSeconds, b]));
   const series = [];
-  const totals = { busy_cpu_seconds: 0, idle_cpu_seconds: 0, busy_kwh: 0, idle_kwh: 0, busy_gco2e: 0, idle_gco2e: 0, hours_expected: 0, hours_estimated: 0, hours_failed: 0, hours_fallback: 0 };
+  const totals = { busy_cpu_seconds: 0, idle_cpu_seconds: 0, busy_kwh: 0, idle_kwh: 0, busy_gCo2eq: 0, idle_gCo2eq: 0, hours_expected: 0, hours_estimated: 0, hours_failed: 0, hours_fallback: 0 };
   for (let t = bucketOf(range.fromSeconds, granularity)[0]; t < range.toSeconds; t = bucketOf(t, granularity)[1]) {
     const [a, b] = bucketOf(t, granularity);
     const row = { time: iso(a), ...figuresView(byStart.get(a)), ...countHours(best, Math.max(a, range.fromSeconds), Math.min(b, range.toSeconds), now) };

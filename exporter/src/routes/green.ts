@@ -102,7 +102,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         site: w.site, project: w.project, machine: w.machine, host: w.host, user: showUsers ? w.user : null, cpus: w.cpus,
         idle_ratio: w.idleRatio ?? 0, power_watts: w.powerWatts,
-        shutdown_saving_kwh_per_day: joulesToKwh(j), shutdown_saving_gco2e_per_day: gramsFor(j, gramsPerKwh),
+        shutdown_saving_kwh_per_day: joulesToKwh(j), shutdown_saving_gCo2eq_per_day: gramsFor(j, gramsPerKwh),
       };
     }).sort((a, b) => b.shutdown_saving_kwh_per_day - a.shutdown_saving_kwh_per_day || a.host.localeCompare(b.host)).slice(0, 100);
     return {
@@ -110,8 +110,8 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       intensity: { area: view.area, grams_per_kwh: gramsPerKwh, basis },
       now: {
         workspaces: totals.workspaces, idle_workspaces: totals.idleWorkspaces, idle_power_watts: totals.idlePowerWatts,
-        idle_kwh_since_start: joulesToKwh(totals.idleJoules), idle_gco2e_since_start: totals.idleGrams,
-        shutdown_saving_kwh_per_day: joulesToKwh(totals.shutdownSavingJoulesPerDay), shutdown_saving_gco2e_per_day: totals.shutdownSavingGramsPerDay,
+        idle_kwh_since_start: joulesToKwh(totals.idleJoules), idle_gCo2eq_since_start: totals.idleGrams,
+        shutdown_saving_kwh_per_day: joulesToKwh(totals.shutdownSavingJoulesPerDay), shutdown_saving_gCo2eq_per_day: totals.shutdownSavingGramsPerDay,
       },
       idle_workspaces: idle,
       history: await idleHistory(level, key, green.clock()),
@@ -132,7 +132,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const idle = sum((b) => b.idleJoules);
       return {
         from: iso(from), to: iso(end), busy_kwh: joulesToKwh(busy), idle_kwh: joulesToKwh(idle),
-        busy_gco2e: sum((b) => b.busyGrams), idle_gco2e: sum((b) => b.idleGrams),
+        busy_gCo2eq: sum((b) => b.busyGrams), idle_gCo2eq: sum((b) => b.idleGrams),
         idle_ratio_of_energy: busy + idle > 0 ? idle / (busy + idle) : null,
       };
     };

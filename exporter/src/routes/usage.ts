@@ -25,8 +25,8 @@ function addCell(into: CellT | undefined, x: CellT): CellT {
 }
 const contributor = (c: Contributor) => {
   const v = figuresView(c);
-  return { name: c.name, busy_kwh: v.busy_kwh, idle_kwh: v.idle_kwh, busy_gco2e: v.busy_gco2e, idle_gco2e: v.idle_gco2e,
-    kwh: v.busy_kwh + v.idle_kwh, gco2e: v.busy_gco2e + v.idle_gco2e };
+  return { name: c.name, busy_kwh: v.busy_kwh, idle_kwh: v.idle_kwh, busy_gCo2eq: v.busy_gCo2eq, idle_gCo2eq: v.idle_gCo2eq,
+    kwh: v.busy_kwh + v.idle_kwh, total_gCo2eq: v.busy_gCo2eq + v.idle_gCo2eq };
 };
 
 const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -99,9 +99,9 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const kwh = t.busy_kwh + t.idle_kwh;
     const rows = await store.split(filter, 'project');
     return {
-      level, key, from: series.from, to: series.to, totals: t, kwh, gco2e: t.busy_gco2e + t.idle_gco2e,
+      level, key, from: series.from, to: series.to, totals: t, kwh, total_gCo2eq: t.busy_gCo2eq + t.idle_gCo2eq,
       busy_kwh_ratio: kwh > 0 ? t.busy_kwh / kwh : null,
-      fallback_gco2e: rows.reduce((a, r) => a + r.fallbackGrams, 0),
+      fallback_gCo2eq: rows.reduce((a, r) => a + r.fallbackGrams, 0),
       contributors,
       data_quality: {
         hours_expected: t.hours_expected, hours_estimated: t.hours_estimated, hours_failed: t.hours_failed, hours_fallback: t.hours_fallback,
@@ -119,7 +119,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return {
       level, key, year,
       days: series.series.map((s) => ({
-        date: s.time.slice(0, 10), kwh: s.busy_kwh + s.idle_kwh, gco2e: s.busy_gco2e + s.idle_gco2e, busy_kwh: s.busy_kwh, idle_kwh: s.idle_kwh,
+        date: s.time.slice(0, 10), kwh: s.busy_kwh + s.idle_kwh, total_gCo2eq: s.busy_gCo2eq + s.idle_gCo2eq, busy_kwh: s.busy_kwh, idle_kwh: s.idle_kwh,
         hours_estimated: s.hours_estimated, hours_failed: s.hours_failed,
       })),
     };

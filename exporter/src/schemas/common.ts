@@ -14,6 +14,6 @@ export const EnergySplitFields = {
   idle_cpu_seconds: Type.Number(),
   busy_kwh: Type.Number(),
   idle_kwh: Type.Number(),
-  busy_gco2e: Type.Number(),
-  idle_gco2e: Type.Number(),
+  busy_gCo2eq: Type.Number(),
+  idle_gCo2eq: Type.Number(),
 };

@@ -86,12 +86,12 @@ const IdleFigures = Type.Object({
   idle_workspaces: Type.Integer(),
   idle_power_watts: Type.Number(),
   idle_kwh_since_start: Type.Number(),
-  idle_gco2e_since_start: Type.Number(),
+  idle_gCo2eq_since_start: Type.Number(),
   shutdown_saving_kwh_per_day: Type.Number(),
-  shutdown_saving_gco2e_per_day: Type.Number(),
+  shutdown_saving_gCo2eq_per_day: Type.Number(),
 });
 const PeriodFigures = Nullable(Type.Object({
-  from: Iso, to: Iso, busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gco2e: Type.Number(), idle_gco2e: Type.Number(),
+  from: Iso, to: Iso, busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gCo2eq: Type.Number(), idle_gCo2eq: Type.Number(),
   idle_ratio_of_energy: Nullable(Type.Number()),
 }));
 
@@ -111,7 +111,7 @@ export const IdleWasteSchema = {
       idle_workspaces: Type.Array(Type.Object({
         site: Type.String(), project: Type.String(), machine: Type.String(), host: Type.String(), user: Nullable(Type.String()),
         cpus: Type.Number(), idle_ratio: Type.Number(), power_watts: Type.Number(),
-        shutdown_saving_kwh_per_day: Type.Number(), shutdown_saving_gco2e_per_day: Type.Number(),
+        shutdown_saving_kwh_per_day: Type.Number(), shutdown_saving_gCo2eq_per_day: Type.Number(),
       })),
       history: Type.Object({ available: Type.Boolean(), last_day: PeriodFigures, last_week: PeriodFigures, note: Nullable(Type.String()) }),
     }),

@@ -59,8 +59,8 @@ export const DaySchema = { params: DayParams, response: { 200: DayResponse, ...E
 
 export const SummaryQuery = Type.Object({ level: Level, key: Key(), from: When('from'), to: When('to') }, { additionalProperties: false });
 const Contributor = Type.Object({
-  name: Type.String(), busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gco2e: Type.Number(), idle_gco2e: Type.Number(),
-  kwh: Type.Number(), gco2e: Type.Number(),
+  name: Type.String(), busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gCo2eq: Type.Number(), idle_gCo2eq: Type.Number(),
+  kwh: Type.Number(), total_gCo2eq: Type.Number(),
 });
 export const SummaryResponse = Type.Object({
   level: Type.String(),
@@ -69,9 +69,9 @@ export const SummaryResponse = Type.Object({
   to: Type.String({ format: 'date-time' }),
   totals: Figures,
   kwh: Type.Number(),
-  gco2e: Type.Number(),
+  total_gCo2eq: Type.Number(),
   busy_kwh_ratio: Type.Union([Type.Number(), Type.Null()]),
-  fallback_gco2e: Type.Number(),
+  fallback_gCo2eq: Type.Number(),
   contributors: Type.Array(Type.Object({ level: Type.String(), items: Type.Array(Contributor) })),
   data_quality: Type.Object({
     hours_expected: Type.Integer(),
@@ -95,7 +95,7 @@ export const HeatmapQuery = Type.Object({ level: Level, key: Key(), year: Type.I
 export const HeatmapResponse = Type.Object({
   level: Type.String(), key: Type.String(), year: Type.Integer(),
   days: Type.Array(Type.Object({
-    date: Type.String(), kwh: Type.Number(), gco2e: Type.Number(), busy_kwh: Type.Number(), idle_kwh: Type.Number(),
+    date: Type.String(), kwh: Type.Number(), total_gCo2eq: Type.Number(), busy_kwh: Type.Number(), idle_kwh: Type.Number(),
     hours_estimated: Type.Integer(), hours_failed: Type.Integer(),
   })),
 });

@@ -22,7 +22,7 @@ export const WorkspaceView = Type.Object({
   cpus: Type.Number(),
   ...EnergySplitFields,
   /** part of the gCO2e computed with the fallback intensity */
-  fallback_gco2e: Type.Number(),
+  fallback_gCo2eq: Type.Number(),
   power_watts: Type.Number(),
   idle_power_watts: Type.Number(),
   idle_ratio: Type.Union([Type.Number(), Type.Null()]),

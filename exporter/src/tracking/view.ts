@@ -20,10 +20,10 @@ export interface WorkspaceView {
   idle_cpu_seconds: number;
   busy_kwh: number;
   idle_kwh: number;
-  busy_gco2e: number;
-  idle_gco2e: number;
+  busy_gCo2eq: number;
+  idle_gCo2eq: number;
   /** part of the gCO2e computed with the fallback intensity */
-  fallback_gco2e: number;
+  fallback_gCo2eq: number;
   power_watts: number;
   idle_power_watts: number;
   idle_ratio: number | null;
@@ -42,9 +42,9 @@ export function workspaceView(w: WorkspaceState): WorkspaceView {
     idle_cpu_seconds: w.idleCpuSecondsTotal,
     busy_kwh: joulesToKwh(w.busyJoules),
     idle_kwh: joulesToKwh(w.idleJoules),
-    busy_gco2e: w.busyGrams,
-    idle_gco2e: w.idleGrams,
-    fallback_gco2e: w.fallbackGrams,
+    busy_gCo2eq: w.busyGrams,
+    idle_gCo2eq: w.idleGrams,
+    fallback_gCo2eq: w.fallbackGrams,
     power_watts: w.powerWatts,
     idle_power_watts: w.idlePowerWatts,
     idle_ratio: w.idleRatio,

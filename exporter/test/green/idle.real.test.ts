@@ -60,7 +60,7 @@ it('idle-waste per project: the idle host is a shutdown candidate saving its ful
   expect(b.intensity.basis).toBe('forecast_24h_mean');
   expect(b.now).toMatchObject({ workspaces: 2, idle_workspaces: 1 });
   expect(b.now.shutdown_saving_kwh_per_day).toBeCloseTo(IDLE_DAY_JOULES / 3.6e6, 9);
-  expect(b.now.shutdown_saving_gco2e_per_day).toBeCloseTo((IDLE_DAY_JOULES / 3.6e6) * b.intensity.grams_per_kwh, 9);
+  expect(b.now.shutdown_saving_gCo2eq_per_day).toBeCloseTo((IDLE_DAY_JOULES / 3.6e6) * b.intensity.grams_per_kwh, 9);
   expect(b.idle_workspaces).toEqual([expect.objectContaining({ host: '172.16.0.1', user: 'alice', cpus: 4 })]);
   expect(b.now.idle_kwh_since_start).toBeGreaterThan(0);
   expect(b.history.available).toBe(true);
@@ -77,6 +77,6 @@ it('idle metrics per site and project pass promtool and match the REST view', as
   expect(m.get('ada_carbon_idle_workspaces{site="clf",project="CDAaaS"}')).toBe(1);
   expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_joules{site="isis",project="IDAaaS"}')).toBeCloseTo(IDLE_DAY_JOULES, 6);
   const rest = (await app.inject({ url: '/api/v1/idle-waste?level=site&key=clf' })).json();
-  expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_grams{site="clf",project="CDAaaS"}')).toBeCloseTo(rest.now.shutdown_saving_gco2e_per_day, 9);
+  expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_grams{site="clf",project="CDAaaS"}')).toBeCloseTo(rest.now.shutdown_saving_gCo2eq_per_day, 9);
   expect([...m.keys()].filter((k) => k.startsWith('ada_carbon_idle_workspaces{'))).toHaveLength(2);
 });

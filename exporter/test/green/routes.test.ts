@@ -132,8 +132,8 @@ describe('GET /api/v1/idle-waste', () => {
     const { status, body } = await get('/api/v1/idle-waste?level=site&key=isis');
     expect(status).toBe(200);
     expect(body.now).toEqual({
-      workspaces: 0, idle_workspaces: 0, idle_power_watts: 0, idle_kwh_since_start: 0, idle_gco2e_since_start: 0,
-      shutdown_saving_kwh_per_day: 0, shutdown_saving_gco2e_per_day: 0,
+      workspaces: 0, idle_workspaces: 0, idle_power_watts: 0, idle_kwh_since_start: 0, idle_gCo2eq_since_start: 0,
+      shutdown_saving_kwh_per_day: 0, shutdown_saving_gCo2eq_per_day: 0,
     });
     expect(body.intensity.area).toBe('regional');
     expect(body.intensity.basis).toBe('forecast_24h_mean');

@@ -20,7 +20,7 @@ afterAll(async () => {
   await up?.stop();
 });
 
-const FIELDS = ['busy_cpu_seconds', 'idle_cpu_seconds', 'busy_kwh', 'idle_kwh', 'busy_gco2e', 'idle_gco2e', 'hours_expected', 'hours_estimated', 'hours_failed', 'hours_fallback'];
+const FIELDS = ['busy_cpu_seconds', 'idle_cpu_seconds', 'busy_kwh', 'idle_kwh', 'busy_gCo2eq', 'idle_gCo2eq', 'hours_expected', 'hours_estimated', 'hours_failed', 'hours_fallback'];
 
 describe('usage REST API', () => {
   it('GET /api/v1/usage by hour: the exact field names, one point per hour, hand-computed kWh', async () => {

@@ -179,7 +179,7 @@ describe('REST date parameters', () => {
 
 describe('the data-quality line', () => {
   const q = (sumCheck: SummaryT['data_quality']['sum_check']) => dataQualityLine({
-    fallback_gco2e: 0,
+    fallback_gCo2eq: 0,
     data_quality: { hours_expected: 5, hours_estimated: 5, hours_failed: 0, hours_fallback: 0, hours_missing: 0, sum_check: sumCheck },
   } as SummaryT);
 
