@@ -2,7 +2,7 @@
 module.exports = {
   displayName: 'exporter',
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: require('../jest.swc.js'),
   // ESM-only packages: fastify's inject() pulls in cookie@2; p-limit and p-retry and their dependencies

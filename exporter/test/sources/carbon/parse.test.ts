@@ -1,11 +1,11 @@
 // The recorded API bodies decode; malformed ones are refused with a reason.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatApiTime } from '../../model/slots';
-import { CarbonIntensityError } from './errors';
-import type { IntensitySlot } from '../../model/slots';
-import { apiErrorText, parseJson, parseNational, parseRegional, resolveSlots } from './parse';
-import { outwardCode } from './postcode';
+import { formatApiTime } from '../../../src/model/slots';
+import { CarbonIntensityError } from '../../../src/sources/carbon/errors';
+import type { IntensitySlot } from '../../../src/model/slots';
+import { apiErrorText, parseJson, parseNational, parseRegional, resolveSlots } from '../../../src/sources/carbon/parse';
+import { outwardCode } from '../../../src/sources/carbon/postcode';
 import { CARBON_INTENSITY_FIXTURES } from '../../../../tests/fixtures/paths';
 
 const dir = CARBON_INTENSITY_FIXTURES;

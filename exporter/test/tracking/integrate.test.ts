@@ -1,6 +1,6 @@
-import { integrateCycle, needsDetail, targetKey, workspaceId, type CycleContext } from './integrate';
-import { physicalLimitWatts } from '../model/power';
-import type { TargetObservation, WorkspaceState } from './types';
+import { integrateCycle, needsDetail, targetKey, workspaceId, type CycleContext } from '../../src/tracking/integrate';
+import { physicalLimitWatts } from '../../src/model/power';
+import type { TargetObservation, WorkspaceState } from '../../src/tracking/types';
 
 const profile = { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0, otherWatts: 6 };
 const ctx = (nowSeconds: number, extra: Partial<CycleContext> = {}): CycleContext => ({

@@ -1,8 +1,8 @@
-import { labelsOf, observationsFrom, siteLookup } from './observe';
-import { detailQuery, trackingQueries } from './queries';
-import { matchers } from '../sources/prometheus/promql';
-import { DEFAULTS } from '../config/defaults';
-import type { Sample } from '../sources/prometheus';
+import { labelsOf, observationsFrom, siteLookup } from '../../src/tracking/observe';
+import { detailQuery, trackingQueries } from '../../src/tracking/queries';
+import { matchers } from '../../src/sources/prometheus/promql';
+import { DEFAULTS } from '../../src/config/defaults';
+import type { Sample } from '../../src/sources/prometheus';
 
 const site = siteLookup(DEFAULTS.sites);
 const labels = DEFAULTS.labels;

@@ -1,6 +1,6 @@
-import { DEFAULTS } from './defaults';
-import { envLayer } from './env';
-import { schemaIssues } from './validate';
+import { DEFAULTS } from '../../src/config/defaults';
+import { envLayer } from '../../src/config/env';
+import { schemaIssues } from '../../src/config/validate';
 
 describe('the schema as the one source of defaults', () => {
   it('derives defaults that are a valid config', () => {

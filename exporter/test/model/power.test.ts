@@ -1,6 +1,6 @@
-import { intervalEnergy, meanWatts, staticWatts, type PowerProfile } from './power';
-import { gramsFor, joulesToKwh } from './units';
-import { modeState, BUSY_MODES, IDLE_MODES } from './modes';
+import { intervalEnergy, meanWatts, staticWatts, type PowerProfile } from '../../src/model/power';
+import { gramsFor, joulesToKwh } from '../../src/model/units';
+import { modeState, BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
 
 const ada: PowerProfile = { busyWattsPerCpu: 12, idleWattsPerCpu: 1, memoryWattsPerGiB: 0, otherWatts: 0 };
 

@@ -1,6 +1,6 @@
 import {
   dedupeSlots, formatApiTime, IntensitySlot, parseApiTime, slotContaining, slotEnd, slotStart, splitRange,
-} from './slots';
+} from '../../src/model/slots';
 
 const T = (iso: string): number => Date.parse(iso) / 1000;
 const slot = (from: string, value: number): IntensitySlot => ({

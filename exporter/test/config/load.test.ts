@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, redactConfig, resolveMachineProfile } from './load';
-import { DEFAULTS } from './defaults';
-import { envBindings } from './env';
+import { ConfigError, loadConfig, redactConfig, resolveMachineProfile } from '../../src/config/load';
+import { DEFAULTS } from '../../src/config/defaults';
+import { envBindings } from '../../src/config/env';
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'ada-carbon-config-'));
