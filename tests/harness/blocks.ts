@@ -26,7 +26,7 @@ export async function createBlocks(openMetricsFile: string, outDir: string, opts
       const tail = String(stderr).trim().split('\n').slice(-20).join('\n');
       reject(
         new Error(
-          `promtool ${args.join(' ')} failed (exit ${(err as { code?: unknown }).code ?? 'unknown'}):\n${tail || err.message}`,
+          `promtool ${args.join(' ')} failed (exit ${err.code ?? 'unknown'}):\n${tail || err.message}`,
         ),
       );
     });

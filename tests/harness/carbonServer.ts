@@ -121,7 +121,7 @@ function parseTime(text: string): number {
   const m = TIME_RE.exec(text);
   if (!m) return NaN;
   const n = m.slice(1).map((x) => Number(x ?? 0));
-  const ms = Date.UTC(n[0]!, n[1]! - 1, n[2]!, n[3]!, n[4]!, n[5]!);
+  const ms = Date.UTC(n[0]!, n[1]! - 1, n[2], n[3], n[4], n[5]);
   return new Date(ms).getUTCDate() === n[2] && n[3]! < 24 && n[4]! < 60 ? ms / 1000 : NaN;
 }
 const fmt = (s: number): string => new Date(s * 1000).toISOString().slice(0, 16) + 'Z';

@@ -66,7 +66,7 @@ export async function buildFleetBlocks(
   const cache: CounterCache = new Map();
   const running = new Set<Promise<void>>();
   const result: FleetBlocksResult = { samples: 0, seriesWritten: 0, bytes: 0, shards: ranges.length, totalSeconds: 0 };
-  let failure: unknown;
+  let failure: Error | undefined;
   try {
     for (const [i, [from, to]] of ranges.entries()) {
       while (running.size >= parallelism) await Promise.race(running);
@@ -83,7 +83,7 @@ export async function buildFleetBlocks(
           for (const block of fs.readdirSync(shardOut)) fs.renameSync(path.join(shardOut, block), path.join(outDir, block));
         })
         .catch((err: unknown) => {
-          failure ??= err;
+          failure ??= err instanceof Error ? err : new Error(String(err));
         })
         .finally(() => running.delete(job));
       running.add(job);

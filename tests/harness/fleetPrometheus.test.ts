@@ -52,15 +52,14 @@ const spec: FleetSpec = { startSeconds: START, endSeconds: END, stepSeconds: 15,
 // Instants on, between and around samples, inside the gap (< and > 5 min), after deletion, before boot.
 const INSTANTS = [0, 7, 15, 600, 612, 1000, 1190, 1201, 1506, 1507, 1510, 1800, 2400, 2699, 2700, 2701, 3000, 3600, 3899, 3900, 3901].map((d) => START + d);
 
-type Vector = Array<{ metric: Record<string, string>; value: [number, string] }>;
-type Matrix = Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+type MatrixSeries = { metric: Record<string, string>; values: Array<[number, string]> };
 
 function sel(host: FleetHost, extra = ''): string {
   return `{instance="${host.instance}"${extra}}`;
 }
 
 async function scalarAt(prom: RunningPrometheus, expr: string, t: number): Promise<number | undefined> {
-  const data = (await prom.query(expr, t)) as { result: Vector };
+  const data = await prom.query(expr, t);
   if (data.result.length === 0) return undefined;
   expect(data.result).toHaveLength(1);
   return Number(data.result[0]!.value[1]);
@@ -69,7 +68,7 @@ async function scalarAt(prom: RunningPrometheus, expr: string, t: number): Promi
 /** Increase-free, per-series: from the sample seen at t0 to the last at or before t1, resets counted from 0. */
 async function rawCpuSecondsBetween(prom: RunningPrometheus, host: FleetHost, t0: number, t1: number, mode: string): Promise<number> {
   const window = t1 - t0 + 300;
-  const data = (await prom.query(`node_cpu_seconds_total${sel(host, `,mode="${mode}"`)}[${window}s]`, t1)) as { result: Matrix };
+  const data = await prom.query<MatrixSeries>(`node_cpu_seconds_total${sel(host, `,mode="${mode}"`)}[${window}s]`, t1);
   let total = 0;
   for (const series of data.result) {
     const pts = series.values.map(([ts, v]) => [ts, Number(v)] as const);
@@ -138,8 +137,8 @@ describe('synthetic fleet served by Prometheus from backfilled blocks', () => {
     await createBlocks(file, path.join(dir, 'blocks'));
     const prom = await startPrometheus({ blocksDir: path.join(dir, 'blocks') });
     proms.push(prom);
-    const data = (await prom.query('node_memory_MemTotal_bytes', START + 1000)) as { result: Vector };
-    const byHost = Object.fromEntries(data.result.map((r) => [r.metric.host, r.metric]));
+    const data = await prom.query('node_memory_MemTotal_bytes', START + 1000);
+    const byHost = Object.fromEntries(data.result.map((r): [string, Record<string, string>] => [String(r.metric.host), r.metric]));
     expect(byHost['172.16.101.9']).toEqual({
       __name__: 'node_memory_MemTotal_bytes',
       cloud_project_name: 'DDAaaS',

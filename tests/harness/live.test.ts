@@ -1,6 +1,6 @@
 import * as os from 'os';
 import { startNodeExporter, type RunningNodeExporter } from './nodeExporter';
-import { startPrometheus, type RunningPrometheus } from './prometheus';
+import { startPrometheus, type PromSample, type RunningPrometheus } from './prometheus';
 import { liveProcessCount } from './process';
 
 // Real node_exporter scraped by real Prometheus on loopback.
@@ -43,20 +43,20 @@ describe('node_exporter scraped by Prometheus', () => {
 
   it('up is 1 and node_cpu_seconds_total has the local CPU count', async () => {
     const deadline = Date.now() + 30000;
-    let up: unknown[] = [];
+    let up: PromSample[] = [];
     while (Date.now() < deadline) {
       up = (await prom.query('up{job="node"}')).result;
       if (up.length > 0) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(up).toHaveLength(1);
-    const [sample] = up as Array<{ metric: Record<string, string>; value: [number, string] }>;
+    const [sample] = up;
     expect(sample!.value[1]).toBe('1');
     expect(sample!.metric.machine_name).toBe('Muon (test)');
     const cpus = await prom.query('count(count by (cpu) (node_cpu_seconds_total{job="node"}))');
-    expect(Number(cpus.result[0].value[1])).toBe(os.cpus().length);
-    const modes = await prom.query('count by (mode) (node_cpu_seconds_total{job="node"})');
-    expect(modes.result.map((r: { metric: { mode: string } }) => r.metric.mode).sort()).toEqual(
+    expect(Number(cpus.result[0]!.value[1])).toBe(os.cpus().length);
+    const modes = await prom.query<{ metric: { mode: string } }>('count by (mode) (node_cpu_seconds_total{job="node"})');
+    expect(modes.result.map((r) => r.metric.mode).sort()).toEqual(
       expect.arrayContaining(['idle', 'system', 'user']),
     );
   });

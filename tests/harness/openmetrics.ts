@@ -118,7 +118,7 @@ export async function writeFleetOpenMetrics(spec: FleetSpec, file: string, opts:
   for (let k = 0; k < grid.count; k++) {
     tails.push(k >= from && k < to ? ` ${formatTimestampSeconds(grid.startMs + k * grid.stepMs)}\n` : '');
   }
-  const cache: CounterCache = opts.cache ?? new Map();
+  const cache = opts.cache ?? (new Map() as CounterCache);
   const entryOf = (host: FleetHost): { samples: HostSamples; counters?: Float64Array } => {
     let e = cache.get(host);
     if (!e) {

@@ -22,6 +22,17 @@ export interface StartPrometheusOptions {
   dataDir?: string;
 }
 
+/** One series of an instant-vector answer; range (matrix) answers carry `values` instead, so callers say so. */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+/** The `data` of a /api/v1/query answer, with R as the shape of one result. */
+export interface QueryData<R = PromSample> {
+  resultType: string;
+  result: R[];
+}
+
 export interface RunningPrometheus {
   url: string;
   port: number;
@@ -29,7 +40,7 @@ export interface RunningPrometheus {
   configPath: string;
   stop(): Promise<void>;
   /** GET /api/v1/query; resolves to the response's `data` ({ resultType, result }). For the harness's own tests. */
-  query(expr: string, timeSeconds?: number): Promise<any>;
+  query<R = PromSample>(expr: string, timeSeconds?: number): Promise<QueryData<R>>;
 }
 
 const READY_TIMEOUT_MS = 60000;
@@ -128,13 +139,13 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
         // workDir holds the config, the log and (unless the caller gave one) the data dir; a given dataDir is kept.
         if (process.env.ADA_CARBON_HARNESS_KEEP !== '1') fs.rmSync(workDir, { recursive: true, force: true });
       },
-      query: async (expr: string, timeSeconds?: number) => {
+      query: async <R,>(expr: string, timeSeconds?: number): Promise<QueryData<R>> => {
         const params = new URLSearchParams({ query: expr });
         if (timeSeconds !== undefined) params.set('time', String(timeSeconds));
         const res = await fetch(`${url}/api/v1/query?${params.toString()}`);
         const body = (await res.json()) as { status: string; data?: unknown; error?: string };
         if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error ?? res.status}`);
-        return body.data;
+        return body.data as QueryData<R>;
       },
     };
   }
