@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
@@ -20,9 +21,10 @@ import {
 const SRC = path.resolve(process.env.ADA_CARBON_EXPORTER_SRC ?? path.join(__dirname, '../src'));
 const KINDS = ['counter_drop', 'cpu_set_change', 'over_limit', 'duplicate_series', 'duplicate_target'];
 
-// loaded at run time from SRC: their types are whatever that checkout has, so only what is used is described
-/* eslint-disable @typescript-eslint/no-require-imports */
-const load = (rel: string): any => require(path.join(SRC, rel));
+// loaded at run time from SRC, so that another checkout can be measured; typed as this checkout's modules, whose
+// parts used here an older checkout must still have
+const requireFromSrc = createRequire(__filename);
+const load = <M>(rel: string): M => requireFromSrc(path.join(SRC, rel)) as M;
 
 interface AnyTracker {
   refresh(): Promise<Parameters<typeof readingOf>[0]>;
@@ -36,17 +38,22 @@ function makeTracker(s: Scenario, promUrl: string, carbonUrl: string, dir: strin
     store: { sqlite: { path: path.join(dir, `${s.name}.sqlite`) } },
     logLevel: 'silent',
   }));
-  const { config } = load('config').loadConfig({ file, cwd: dir, env: {} });
-  const prometheus = new (load('sources/prometheus').PrometheusClient)({
-    url: config.prometheus.url, timeoutSeconds: config.prometheus.timeoutSeconds, retries: config.prometheus.retries,
+  const { loadConfig } = load<typeof import('../src/config')>('config');
+  const { PrometheusClient } = load<typeof import('../src/sources/prometheus')>('sources/prometheus');
+  const { CarbonIntensityClient } = load<typeof import('../src/sources/carbon')>('sources/carbon');
+  const { SqliteWorkspaceStore } = load<typeof import('../src/store/sqlite')>('store/sqlite');
+  const { Tracker } = load<typeof import('../src/tracking/tracker')>('tracking/tracker');
+  const { config } = loadConfig({ file, cwd: dir, env: {} });
+  const prometheus = new PrometheusClient({
+    url: promUrl, timeoutSeconds: config.prometheus.timeoutSeconds, retries: config.prometheus.retries,
     insecureSkipVerify: false, userAgent: 'ada-carbon-bench',
   });
-  const carbon = new (load('sources/carbon').CarbonIntensityClient)({
+  const carbon = new CarbonIntensityClient({
     baseUrl: config.carbonIntensity.url, timeoutSeconds: config.carbonIntensity.timeoutSeconds,
     cacheSeconds: config.carbonIntensity.cacheSeconds, fallbackGramsPerKwh: config.carbonIntensity.fallbackGramsPerKwh,
   });
-  const store = load('store/sqlite').SqliteWorkspaceStore.open(config.store.sqlite.path);
-  const tracker: AnyTracker = new (load('tracking/tracker').Tracker)({ config, prometheus, carbon, store });
+  const store = SqliteWorkspaceStore.open(config.store.sqlite.path);
+  const tracker: AnyTracker = new Tracker({ config, prometheus, carbon, store });
   return { tracker, close: async () => { await tracker.stop(); await store.close(); } };
 }
 

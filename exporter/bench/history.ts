@@ -44,11 +44,20 @@ interface Result {
   serverSeconds: number;
 }
 
-async function post(url: string, pathName: string, params: Record<string, string>): Promise<{ body: any; bytes: number }> {
+/** The parts of a Prometheus query answer read here; R is the shape of one result (instant or range). */
+interface QueryAnswer<R> {
+  data: { result: R[]; stats?: { timings?: { execTotalTime?: number } } };
+}
+interface InstantSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+async function post<R>(url: string, pathName: string, params: Record<string, string>): Promise<{ body: QueryAnswer<R>; bytes: number }> {
   const r = await fetch(url + pathName, { method: 'POST', body: new URLSearchParams(params) });
   const text = await r.text();
   if (!r.ok) throw new Error(`${pathName} ${r.status}: ${text.slice(0, 200)}`);
-  return { body: JSON.parse(text), bytes: text.length };
+  return { body: JSON.parse(text) as QueryAnswer<R>, bytes: text.length };
 }
 
 async function child(method: string, a: Record<string, string>): Promise<Result> {
@@ -65,11 +74,11 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
   if (method === 'hourly') {
     for (const p of projects) {
       for (let t = from + 3600; t <= to; t += 3600) {
-        const res = await post(prom, '/api/v1/query', { query: `increase(node_cpu_seconds_total{cloud_project_name="${p}"}[1h])`, time: String(t), stats: 'all' });
+        const res = await post<InstantSample>(prom, '/api/v1/query', { query: `increase(node_cpu_seconds_total{cloud_project_name="${p}"}[1h])`, time: String(t), stats: 'all' });
         requests++;
         bytes += res.bytes;
         serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
-        for (const s of res.body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>) {
+        for (const s of res.body.data.result) {
           const st = modeState(s.metric.mode ?? '');
           if (st === 'busy') busy += Number(s.value[1]);
           else if (st === 'idle') idle += Number(s.value[1]);
@@ -92,7 +101,7 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
       );
     }
     const q = `sum by (state) (${parts.join(' or ')})`;
-    const res = await post(prom, '/api/v1/query', { query: q, time: String(to), stats: 'all' });
+    const res = await post<InstantSample>(prom, '/api/v1/query', { query: q, time: String(to), stats: 'all' });
     requests = 1;
     bytes = res.bytes;
     serverSeconds = res.body.data.stats?.timings?.execTotalTime ?? 0;
@@ -124,7 +133,7 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
     // server-side time and bytes of the same range queries, re-issued with stats (not part of the wall time)
     for (const [ca, cb] of chunkHoursForBench(from, to, config.history.hoursPerQuery)) {
       for (const { expr } of historyQueries(config, undefined, a.recorded === '1')) {
-        const res = await post(prom, '/api/v1/query_range', { query: expr, start: String(ca), end: String(cb), step: '1800', stats: 'all' });
+        const res = await post<unknown>(prom, '/api/v1/query_range', { query: expr, start: String(ca), end: String(cb), step: '1800', stats: 'all' });
         bytes += res.bytes;
         serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
       }
@@ -169,7 +178,7 @@ function runChild(method: string, args: Record<string, string>, file = __filenam
     const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${method} exited ${code}`))));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result) : reject(new Error(`${method} exited ${code}`))));
   });
 }
 

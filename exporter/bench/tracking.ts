@@ -97,7 +97,7 @@ async function benchFleet(hosts: number) {
       await sleep(1000);
     }
     const queries = await metricValue(url, 'ada_carbon_tracking_cycle_queries');
-    const workspaces = JSON.parse(await (await fetch(`${url}/api/v1/workspaces`)).text()).count as number;
+    const workspaces = (JSON.parse(await (await fetch(`${url}/api/v1/workspaces`)).text()) as { count: number }).count;
     const steady = median(cycles.slice(1));
     return {
       hosts, workspaces, genSeconds, queries, first: cycles[0] ?? NaN, cycle: steady, raw: median(raw.slice(1)),
