@@ -17,6 +17,16 @@ const FALLBACK_HOUR = 5;
 const FAILED_HOUR = 10;
 const KWH = 3.6e6;
 
+/** The fields of `report --format json` this file reads (the report's own keys, not the REST ones). */
+interface ReportJson {
+  totals: { busy_kwh: number; idle_kwh: number; gco2e: number };
+  idle: { idle_share: number | null; now: unknown };
+  contributors: Array<{ level: string; items: Array<{ name: string; kwh: number }> }>;
+  data_quality: { fallback_gco2e: number; line: string };
+  advice: { area: string; windows: Array<{ duration: string }> };
+  equivalencies: { items: Array<{ id: string }> };
+}
+
 // who used what each hour: [user, project, site, machine, busy kWh, idle kWh, busy g, idle g]
 const FLEET = [
   ['alice', 'IDAaaS', 'isis', 'Muon', 0.1, 0.2, 20, 40],
@@ -112,21 +122,21 @@ describe('ada-carbon report on a synthetic fleet', () => {
   it('json: user carol, with her project as the top contributor', async () => {
     const r = await report('--level', 'user', '--key', 'carol', ...period, '--format', 'json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out);
+    const j = JSON.parse(r.out) as ReportJson;
     expect(j).toMatchObject({ level: 'user', key: 'carol', from: '2026-11-02T00:00:00.000Z', to: '2026-11-04T00:00:00.000Z' });
     expect(j.totals.busy_kwh).toBeCloseTo(47 * 0.5, 9);
     expect(j.totals.idle_kwh).toBeCloseTo(47 * 0.1, 9);
     expect(j.totals.gco2e).toBeCloseTo(47 * 120, 9);
     expect(j.idle.idle_share).toBeCloseTo(0.1 / 0.6, 12);
     expect(j.idle.now).toBeNull(); // no tracking snapshot outside serve: unknown, not zero
-    expect(j.contributors.find((c: any) => c.level === 'project').items).toEqual([
-      expect.objectContaining({ name: 'CDAaaS', kwh: expect.closeTo(47 * 0.6, 9) }),
+    expect(j.contributors.find((c) => c.level === 'project')?.items).toEqual([
+      expect.objectContaining({ name: 'CDAaaS', kwh: expect.closeTo(47 * 0.6, 9) as number }),
     ]);
     expect(j.data_quality.fallback_gco2e).toBeCloseTo(120, 9);
     expect(j.data_quality.line).toBe('47 of 48 hours estimated; 1 failed; 0 not yet estimated; 1 used the fallback intensity (0.120 kgCO2e of the total); CPU-time sum-check held.');
     expect(j.advice.area).toBe('national');
-    expect(j.advice.windows.map((w: any) => w.duration)).toEqual(['1h', '3h', '8h']);
-    expect(j.equivalencies.items.map((e: any) => e.id)).toEqual(['car_km', 'smartphone_charges', 'kettle_boils', 'tree_days']);
+    expect(j.advice.windows.map((w) => w.duration)).toEqual(['1h', '3h', '8h']);
+    expect(j.equivalencies.items.map((e) => e.id)).toEqual(['car_km', 'smartphone_charges', 'kettle_boils', 'tree_days']);
   });
 
   it('markdown: a mail-ready report for site isis', async () => {

@@ -4,9 +4,10 @@
  * written here, not from the exporter's window code.
  */
 import type { FastifyInstance } from 'fastify';
-import { expectedIntensity, startCarbonServer, type CarbonServer } from '../../../tests/harness/carbonServer';
+import { expectedIntensity, startCarbonServer, type CarbonArea, type CarbonServer } from '../../../tests/harness/carbonServer';
 import { parseExposition, testApp, testConfig } from '../support/app';
 import { promtoolCheckMetrics } from '../support/promtool';
+import type { EquivalenciesBody, ErrorBody, ForecastBody, GreenestWindowBody, IdleWasteBody } from '../support/restTypes';
 
 const NOW = Date.parse('2026-03-10T10:10:00Z') / 1000;
 const FIRST = Date.parse('2026-03-10T10:00:00Z') / 1000;
@@ -28,9 +29,9 @@ afterAll(async () => {
   await carbon?.stop();
 });
 
-const get = async (url: string) => {
+const get = async <T>(url: string) => {
   const r = await app.inject({ method: 'GET', url });
-  return { status: r.statusCode, body: r.json() as Record<string, any> };
+  return { status: r.statusCode, body: r.json<T>() };
 };
 
 /** Lowest mean over n consecutive expected slots from FIRST within 48 h; earliest on ties. */
@@ -48,33 +49,33 @@ function bruteForce(area: 'national' | 'regional', n: number, now: number) {
 
 describe('GET /api/v1/intensity/forecast', () => {
   it('serves 96 half-hours per area from the current one, with the values the API gave', async () => {
-    const { status, body } = await get('/api/v1/intensity/forecast');
+    const { status, body } = await get<ForecastBody>('/api/v1/intensity/forecast');
     expect(status).toBe(200);
     expect(body.generated_at).toBe('2026-03-10T10:10:00.000Z');
-    expect(body.areas.map((a: any) => a.area)).toEqual(['national', 'regional']);
+    expect(body.areas.map((a) => a.area)).toEqual(['national', 'regional']);
     for (const a of body.areas) {
       expect(a.up).toBe(true);
       expect(a.slots).toHaveLength(96);
       expect(a.slots[0]).toMatchObject({ from: '2026-03-10T10:00:00.000Z', to: '2026-03-10T10:30:00.000Z', offset_minutes: 0 });
-      expect(a.slots[95].offset_minutes).toBe(2850);
-      a.slots.forEach((s: any, i: number) => expect(s.forecast_gco2_per_kwh).toBe(expectedIntensity(a.area, FIRST + i * 1800, NOW)));
-      expect(a.greenest.map((g: any) => g.duration)).toEqual(['1h', '3h', '8h']);
+      expect(a.slots[95]?.offset_minutes).toBe(2850);
+      a.slots.forEach((s, i) => expect(s.forecast_gco2_per_kwh).toBe(expectedIntensity(a.area as CarbonArea, FIRST + i * 1800, NOW)));
+      expect(a.greenest.map((g) => g.duration)).toEqual(['1h', '3h', '8h']);
     }
-    const one = await get('/api/v1/intensity/forecast?area=regional');
-    expect(one.body.areas.map((a: any) => a.area)).toEqual(['regional']);
+    const one = await get<ForecastBody>('/api/v1/intensity/forecast?area=regional');
+    expect(one.body.areas.map((a) => a.area)).toEqual(['regional']);
   });
 });
 
 describe('GET /api/v1/greenest-window', () => {
   it.each([[1, 'national'], [3, 'national'], [8, 'regional'], [2.5, 'regional']] as const)('%s h, %s: matches a brute-force search', async (hours, area) => {
-    const { status, body } = await get(`/api/v1/greenest-window?hours=${hours}&area=${area}`);
+    const { status, body } = await get<GreenestWindowBody>(`/api/v1/greenest-window?hours=${hours}&area=${area}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ area, forecast_up: true });
-    const [w] = body.windows;
+    const w = body.windows[0]!;
     const want = bruteForce(area, hours * 2, NOW);
     expect(w.available).toBe(true);
-    expect(Date.parse(w.start) / 1000).toBe(want.start);
-    expect(Date.parse(w.end) / 1000).toBe(want.start + hours * 3600);
+    expect(Date.parse(w.start!) / 1000).toBe(want.start);
+    expect(Date.parse(w.end!) / 1000).toBe(want.start + hours * 3600);
     expect(w.mean_gco2_per_kwh).toBeCloseTo(want.mean, 9);
     expect(w.now_mean_gco2_per_kwh).toBeCloseTo(want.nowMean, 9);
     expect(w.saving_ratio).toBeCloseTo((want.nowMean - want.mean) / want.nowMean, 9);
@@ -82,9 +83,9 @@ describe('GET /api/v1/greenest-window', () => {
   });
 
   it('without hours: the configured lengths, in the emissions area (regional with a postcode)', async () => {
-    const { body } = await get('/api/v1/greenest-window');
+    const { body } = await get<GreenestWindowBody>('/api/v1/greenest-window');
     expect(body.area).toBe('regional');
-    expect(body.windows.map((w: any) => w.duration_hours)).toEqual([1, 3, 8]);
+    expect(body.windows.map((w) => w.duration_hours)).toEqual([1, 3, 8]);
   });
 
   it.each([
@@ -95,7 +96,7 @@ describe('GET /api/v1/greenest-window', () => {
     ['area=mars', /area must be national or regional, got "mars"/],
     ['colour=green', /must NOT have additional properties/],
   ])('400 for %s', async (query, message) => {
-    const { status, body } = await get(`/api/v1/greenest-window?${query}`);
+    const { status, body } = await get<ErrorBody>(`/api/v1/greenest-window?${query}`);
     expect(status).toBe(400);
     expect(body.message).toMatch(message);
   });
@@ -103,16 +104,16 @@ describe('GET /api/v1/greenest-window', () => {
 
 describe('GET /api/v1/equivalencies', () => {
   it('converts grams; energy rows at the reference intensity unless one is given', async () => {
-    const ref = await get('/api/v1/equivalencies?grams=1700');
+    const ref = await get<EquivalenciesBody>('/api/v1/equivalencies?grams=1700');
     expect(ref.status).toBe(200);
     expect(ref.body).toMatchObject({ grams: 1700, grams_per_kwh: 129, intensity_basis: 'reference' });
-    const by = Object.fromEntries(ref.body.equivalents.map((e: any) => [e.id, e]));
+    const by = Object.fromEntries(ref.body.equivalents.map((e) => [e.id, e]));
     expect(by.car_km).toMatchObject({ unit: 'km', amount: 10, grams_per_unit: 170 });
-    expect(by.kettle_boils.grams_per_unit).toBeCloseTo(0.11 * 129, 12);
-    expect(by.tree_days.source).toMatch(/EPA/);
-    const given = await get('/api/v1/equivalencies?grams=55&gramsPerKwh=50');
+    expect(by.kettle_boils?.grams_per_unit).toBeCloseTo(0.11 * 129, 12);
+    expect(by.tree_days?.source).toMatch(/EPA/);
+    const given = await get<EquivalenciesBody>('/api/v1/equivalencies?grams=55&gramsPerKwh=50');
     expect(given.body.intensity_basis).toBe('given');
-    expect(given.body.equivalents.find((e: any) => e.id === 'kettle_boils').amount).toBeCloseTo(10, 12); // 55 g / 5.5 g
+    expect(given.body.equivalents.find((e) => e.id === 'kettle_boils')?.amount).toBeCloseTo(10, 12); // 55 g / 5.5 g
   });
 
   it.each([
@@ -121,7 +122,7 @@ describe('GET /api/v1/equivalencies', () => {
     ['grams=lots', /grams must be/],
     ['grams=5&gramsPerKwh=0', /gramsPerKwh must be a grid intensity/],
   ])('400 for "%s"', async (query, message) => {
-    const { status, body } = await get(`/api/v1/equivalencies?${query}`);
+    const { status, body } = await get<ErrorBody>(`/api/v1/equivalencies?${query}`);
     expect(status).toBe(400);
     expect(body.message).toMatch(message);
   });
@@ -129,7 +130,7 @@ describe('GET /api/v1/equivalencies', () => {
 
 describe('GET /api/v1/idle-waste', () => {
   it('answers zeros for a key without workspaces, with the intensity basis', async () => {
-    const { status, body } = await get('/api/v1/idle-waste?level=site&key=isis');
+    const { status, body } = await get<IdleWasteBody>('/api/v1/idle-waste?level=site&key=isis');
     expect(status).toBe(200);
     expect(body.now).toEqual({
       workspaces: 0, idle_workspaces: 0, idle_power_watts: 0, idle_kwh_since_start: 0, idle_gCo2eq_since_start: 0,
@@ -146,7 +147,7 @@ describe('GET /api/v1/idle-waste', () => {
     ['level=site', /required property 'key'/],
     ['level=site&key=%20', /key must not be blank/],
   ])('400 for %s', async (query, message) => {
-    const { status, body } = await get(`/api/v1/idle-waste?${query}`);
+    const { status, body } = await get<ErrorBody>(`/api/v1/idle-waste?${query}`);
     expect(status).toBe(400);
     expect(body.message).toMatch(message);
   });
@@ -155,17 +156,17 @@ describe('GET /api/v1/idle-waste', () => {
 describe('forecast metrics and the outage path', () => {
   it('exposes bounded forecast and window families that pass promtool', async () => {
     await app.green.forecast.refresh();
-    const text = await (await app.inject({ url: '/metrics' })).body;
+    const text = (await app.inject({ url: '/metrics' })).body;
     expect(promtoolCheckMetrics(text)).toBe('');
     const m = parseExposition(text);
     const forecastKeys = [...m.keys()].filter((k) => k.startsWith('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{'));
     expect(forecastKeys).toHaveLength(192);
     expect(m.get('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{area="national",offset_minutes="60"}'))
       .toBe(expectedIntensity('national', FIRST + 3600, NOW));
-    const win = (await get('/api/v1/greenest-window?hours=3&area=national')).body.windows[0];
-    expect(m.get('ada_carbon_grid_greenest_window_start_timestamp_seconds{area="national",duration="3h"}')).toBe(Date.parse(win.start) / 1000);
-    expect(m.get('ada_carbon_grid_greenest_window_mean_grams_per_kilowatt_hour{area="national",duration="3h"}')).toBeCloseTo(win.mean_gco2_per_kwh, 9);
-    expect(m.get('ada_carbon_grid_greenest_window_saving_ratio{area="national",duration="3h"}')).toBeCloseTo(win.saving_ratio, 9);
+    const win = (await get<GreenestWindowBody>('/api/v1/greenest-window?hours=3&area=national')).body.windows[0]!;
+    expect(m.get('ada_carbon_grid_greenest_window_start_timestamp_seconds{area="national",duration="3h"}')).toBe(Date.parse(win.start!) / 1000);
+    expect(m.get('ada_carbon_grid_greenest_window_mean_grams_per_kilowatt_hour{area="national",duration="3h"}')).toBeCloseTo(win.mean_gco2_per_kwh!, 9);
+    expect(m.get('ada_carbon_grid_greenest_window_saving_ratio{area="national",duration="3h"}')).toBeCloseTo(win.saving_ratio!, 9);
     expect(m.get('ada_carbon_grid_greenest_window_available{area="regional",duration="8h"}')).toBe(1);
     expect(m.get('ada_carbon_grid_forecast_up{area="regional"}')).toBe(1);
   });
@@ -183,16 +184,16 @@ describe('forecast metrics and the outage path', () => {
     clock = NOW + 49 * 3600;
     snap = await app.green.forecast.refresh();
     expect(snap.areas.every((a) => a.slots.length === 0)).toBe(true);
-    const { status, body } = await get('/api/v1/greenest-window?hours=3');
+    const { status, body } = await get<GreenestWindowBody>('/api/v1/greenest-window?hours=3');
     expect(status).toBe(200);
     expect(body.forecast_up).toBe(false);
     expect(body.windows[0]).toMatchObject({
       available: false, reason: 'no_forecast', start: null,
       message: 'No advice for a 3h job: there is no forecast from now on (the carbon intensity API is unavailable; only the fallback intensity is known).',
     });
-    const f = await get('/api/v1/intensity/forecast?area=national');
+    const f = await get<ForecastBody>('/api/v1/intensity/forecast?area=national');
     expect(f.body.areas[0]).toMatchObject({ up: false, slots: [] });
-    expect(f.body.areas[0].error).toMatch(/500/);
+    expect(f.body.areas[0]?.error).toMatch(/500/);
     const text = (await app.inject({ url: '/metrics' })).body;
     expect(promtoolCheckMetrics(text)).toBe('');
     m = parseExposition(text);

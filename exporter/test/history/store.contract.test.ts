@@ -3,7 +3,7 @@ import { MongoUsageStore } from '../../src/store/usage/mongodb';
 import { UsageStoreError } from '../../src/store/usage/types';
 import { usageStoreContract } from './storeContract';
 
-usageStoreContract('sqlite', async () => SqliteUsageStore.open(':memory:'));
+usageStoreContract('sqlite', () => Promise.resolve(SqliteUsageStore.open(':memory:')));
 
 const mongoUrl = process.env.MONGODB_URL;
 if (mongoUrl) {

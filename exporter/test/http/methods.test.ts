@@ -52,10 +52,11 @@ describe('methodNotAllowed', () => {
   it('lists every method of the path, routes in plugins and parametric segments included', async () => {
     const bare = Fastify();
     bare.setNotFoundHandler(methodNotAllowed(bare));
-    bare.get('/things/:id', async () => 'got');
-    await bare.register(async (p) => {
-      p.post('/:id', async () => 'posted');
-      p.route({ method: ['PUT', 'DELETE'], url: '/:id', handler: async () => 'changed' });
+    bare.get('/things/:id', () => Promise.resolve('got'));
+    await bare.register((p) => {
+      p.post('/:id', () => Promise.resolve('posted'));
+      p.route({ method: ['PUT', 'DELETE'], url: '/:id', handler: () => Promise.resolve('changed') });
+      return Promise.resolve();
     }, { prefix: '/things' });
     await bare.ready();
     const r = await bare.inject({ method: 'PATCH', url: '/things/42' });

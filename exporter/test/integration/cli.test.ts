@@ -56,7 +56,7 @@ describe('ada-carbon CLI', () => {
     if (!fs.existsSync(bin)) spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: path.resolve(__dirname, '../..') });
     const r = spawnSync(process.execPath, [bin, 'check-config', '--json'], { encoding: 'utf8', cwd: tempDir(), env: { PATH: process.env.PATH } });
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).sites.isis.project).toBe('IDAaaS');
+    expect((JSON.parse(r.stdout) as { sites: Record<string, { project: string }> }).sites.isis?.project).toBe('IDAaaS');
     const bad = spawnSync(process.execPath, [bin, 'check-config'], { encoding: 'utf8', cwd: tempDir(), env: { PATH: process.env.PATH, ADA_CARBON_LOG_LEVEL: 'chatty' } });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/logLevel: must be one of/);

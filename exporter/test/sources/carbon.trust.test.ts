@@ -57,7 +57,7 @@ describe('redirects', () => {
     expect(r).toMatchObject({ gramsPerKwh: FALLBACK, source: 'fallback', fallback: true, fromSeconds: T('2024-03-10T10:00:00Z') });
     expect(r.error).toBe(`redirect: HTTP 302 redirect to ${elsewhere.url} refused: only ${api.url} is trusted`);
     expect(elsewhere.requests).toEqual([]);
-    expect(c.stats).toMatchObject({ failures: 1, lastError: expect.stringMatching(/^\/intensity\/.*fw24h: redirect: /) });
+    expect(c.stats).toMatchObject({ failures: 1, lastError: expect.stringMatching(/^\/intensity\/.*fw24h: redirect: /) as string });
     expect(c.stats.lastSuccessSeconds).toBeUndefined();
 
     const err = await c.forecast('national', clock, 24).catch((e: unknown) => e);
