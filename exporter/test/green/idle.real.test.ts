@@ -9,6 +9,7 @@ import { startCarbonServer, type CarbonServer } from '../../../tests/harness/car
 import { startFleetPrometheus } from '../support/fleetPrometheus';
 import { parseExposition, testApp, testConfig } from '../support/app';
 import { promtoolCheckMetrics } from '../support/promtool';
+import type { IdleWasteBody } from '../support/restTypes';
 
 const START = Date.UTC(2026, 10, 1, 0, 0) / 1000;
 const END = START + 3600;
@@ -56,7 +57,7 @@ afterAll(async () => {
 it('idle-waste per project: the idle host is a shutdown candidate saving its fully idle day', async () => {
   const r = await app.inject({ url: '/api/v1/idle-waste?level=project&key=IDAaaS' });
   expect(r.statusCode).toBe(200);
-  const b = r.json();
+  const b = r.json<IdleWasteBody>();
   expect(b.intensity.basis).toBe('forecast_24h_mean');
   expect(b.now).toMatchObject({ workspaces: 2, idle_workspaces: 1 });
   expect(b.now.shutdown_saving_kwh_per_day).toBeCloseTo(IDLE_DAY_JOULES / 3.6e6, 9);
@@ -65,7 +66,7 @@ it('idle-waste per project: the idle host is a shutdown candidate saving its ful
   expect(b.now.idle_kwh_since_start).toBeGreaterThan(0);
   expect(b.history.available).toBe(true);
 
-  const user = (await app.inject({ url: '/api/v1/idle-waste?level=user&key=bob' })).json();
+  const user = (await app.inject({ url: '/api/v1/idle-waste?level=user&key=bob' })).json<IdleWasteBody>();
   expect(user.now).toMatchObject({ workspaces: 1, idle_workspaces: 0, shutdown_saving_kwh_per_day: 0 });
 });
 
@@ -76,7 +77,7 @@ it('idle metrics per site and project pass promtool and match the REST view', as
   expect(m.get('ada_carbon_idle_workspaces{site="isis",project="IDAaaS"}')).toBe(1);
   expect(m.get('ada_carbon_idle_workspaces{site="clf",project="CDAaaS"}')).toBe(1);
   expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_joules{site="isis",project="IDAaaS"}')).toBeCloseTo(IDLE_DAY_JOULES, 6);
-  const rest = (await app.inject({ url: '/api/v1/idle-waste?level=site&key=clf' })).json();
+  const rest = (await app.inject({ url: '/api/v1/idle-waste?level=site&key=clf' })).json<IdleWasteBody>();
   expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_grams{site="clf",project="CDAaaS"}')).toBeCloseTo(rest.now.shutdown_saving_gCo2eq_per_day, 9);
   expect([...m.keys()].filter((k) => k.startsWith('ada_carbon_idle_workspaces{'))).toHaveLength(2);
 });

@@ -42,11 +42,11 @@ describe('ada-carbon backfill', () => {
       const code = await runCli(['-c', file, 'backfill', ...args], x.io);
       return { code, err: x.err.join('\n') };
     };
-    expect(await run('--from', '2026-13-01', '--to', '2026-11-01')).toMatchObject({ code: 2, err: expect.stringMatching(/not a calendar date/) });
-    expect(await run('--from', '1/11/2026', '--to', '2026-11-01')).toMatchObject({ code: 2, err: expect.stringMatching(/YYYY-MM-DD/) });
-    expect(await run('--from', '2026-11-02', '--to', '2026-11-01')).toMatchObject({ code: 1, err: expect.stringMatching(/before --from/) });
-    expect(await run('--from', '2099-01-01', '--to', '2099-01-02')).toMatchObject({ code: 1, err: expect.stringMatching(/in the future/) });
-    expect(await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'mars')).toMatchObject({ code: 1, err: expect.stringMatching(/unknown site "mars"/) });
+    expect(await run('--from', '2026-13-01', '--to', '2026-11-01')).toMatchObject({ code: 2, err: expect.stringMatching(/not a calendar date/) as string });
+    expect(await run('--from', '1/11/2026', '--to', '2026-11-01')).toMatchObject({ code: 2, err: expect.stringMatching(/YYYY-MM-DD/) as string });
+    expect(await run('--from', '2026-11-02', '--to', '2026-11-01')).toMatchObject({ code: 1, err: expect.stringMatching(/before --from/) as string });
+    expect(await run('--from', '2099-01-01', '--to', '2099-01-02')).toMatchObject({ code: 1, err: expect.stringMatching(/in the future/) as string });
+    expect(await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'mars')).toMatchObject({ code: 1, err: expect.stringMatching(/unknown site "mars"/) as string });
     expect((await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'clf', '--project', 'X')).code).toBe(2);
   });
 

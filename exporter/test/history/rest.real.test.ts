@@ -1,6 +1,7 @@
 /** The usage REST API over a backfilled synthetic fleet: shapes, rollups, data quality, auth, bad parameters. */
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../support/app';
+import type { EstimatedDayBody, ErrorBody, HeatmapBody, MachinesBody, SummaryBody, UsageBody } from '../support/restTypes';
 import { END, historyConfig, hourTruth, spec, START, startUpstreams, within, type Upstreams } from './support';
 
 let up: Upstreams;
@@ -26,27 +27,27 @@ describe('usage REST API', () => {
   it('GET /api/v1/usage by hour: the exact field names, one point per hour, hand-computed kWh', async () => {
     const res = await app.inject('/api/v1/usage?level=project&key=IDAaaS&from=2026-11-01T00:00Z&to=2026-11-01T06:00Z&granularity=hour');
     expect(res.statusCode).toBe(200);
-    const body = res.json();
+    const body = res.json<UsageBody>();
     expect(Object.keys(body).sort()).toEqual(['from', 'granularity', 'key', 'level', 'series', 'to', 'totals']);
     expect(body.series).toHaveLength(6);
-    expect(Object.keys(body.series[0]).sort()).toEqual(['time', ...FIELDS].sort());
+    expect(Object.keys(body.series[0]!).sort()).toEqual(['time', ...FIELDS].sort());
     expect(Object.keys(body.totals).sort()).toEqual([...FIELDS].sort());
-    expect(body.series[0].time).toBe('2026-11-01T00:00:00.000Z');
+    expect(body.series[0]?.time).toBe('2026-11-01T00:00:00.000Z');
     const hosts = spec.hosts.filter((h) => h.labels.cloud_project_name === 'IDAaaS');
-    body.series.forEach((p: Record<string, number>, i: number) => {
+    body.series.forEach((p, i) => {
       const want = hosts.reduce((a, h) => a + hourTruth(h, START + i * 3600, NOW).joules, 0) / 3.6e6;
-      expect(within(p.busy_kwh! + p.idle_kwh!, want)).toBe(true);
+      expect(within(p.busy_kwh + p.idle_kwh, want)).toBe(true);
       expect(p).toMatchObject({ hours_expected: 1, hours_estimated: 1, hours_failed: 0, hours_fallback: 0 });
     });
   });
 
   it('rolls up to day, month and year with the same totals', async () => {
-    const q = (g: string) => app.inject(`/api/v1/usage?level=site&key=isis&from=2026-11-01&to=2026-11-01&granularity=${g}`).then((r) => r.json());
-    const [h, d, m, y] = await Promise.all(['hour', 'day', 'month', 'year'].map(q));
+    const q = (g: string) => app.inject(`/api/v1/usage?level=site&key=isis&from=2026-11-01&to=2026-11-01&granularity=${g}`).then((r) => r.json<UsageBody>());
+    const [h, d, m, y] = await Promise.all([q('hour'), q('day'), q('month'), q('year')]);
     expect(h.series).toHaveLength(24);
     expect(d.series).toHaveLength(1);
-    expect(m.series[0].time).toBe('2026-11-01T00:00:00.000Z');
-    expect(y.series[0].time).toBe('2026-01-01T00:00:00.000Z');
+    expect(m.series[0]?.time).toBe('2026-11-01T00:00:00.000Z');
+    expect(y.series[0]?.time).toBe('2026-01-01T00:00:00.000Z');
     for (const x of [d, m, y]) expect(x.totals.busy_kwh).toBeCloseTo(h.totals.busy_kwh, 9);
     expect(d.totals.hours_estimated).toBe(6);
     expect(d.totals.hours_expected).toBe(24);
@@ -55,28 +56,28 @@ describe('usage REST API', () => {
   it('serves the day entry in the seed shape', async () => {
     const res = await app.inject('/api/v1/usage/project/CDAaaS/days/2026-11-01');
     expect(res.statusCode).toBe(200);
-    const e = res.json();
+    const e = res.json<EstimatedDayBody>();
     expect(e).toMatchObject({ cloud_project_name: 'CDAaaS', date: '01_11_2026', hours_estimated: 6, hours_failed: 0 });
     expect(Object.keys(e.timeseries).sort()).toEqual(['00:00', '01:00', '02:00', '03:00', '04:00', '05:00', 'totals']);
-    expect(Object.keys(e.timeseries.totals.all).sort()).toEqual(['busy_cpu_seconds_total', 'busy_gCo2eq', 'busy_kwh', 'idle_cpu_seconds_total', 'idle_gCo2eq', 'idle_kwh']);
-    expect(e.timeseries.totals['Artemis (Matlab)'].busy_kwh).toBeCloseTo(e.timeseries.totals.all.busy_kwh, 9);
-    const hourSum = ['00:00', '01:00', '02:00', '03:00', '04:00', '05:00'].reduce((a, k) => a + e.timeseries[k].all.idle_kwh, 0);
-    expect(hourSum).toBeCloseTo(e.timeseries.totals.all.idle_kwh, 9);
+    expect(Object.keys(e.timeseries.totals!.all!).sort()).toEqual(['busy_cpu_seconds_total', 'busy_gCo2eq', 'busy_kwh', 'idle_cpu_seconds_total', 'idle_gCo2eq', 'idle_kwh']);
+    expect(e.timeseries.totals?.['Artemis (Matlab)']?.busy_kwh).toBeCloseTo(e.timeseries.totals!.all!.busy_kwh, 9);
+    const hourSum = ['00:00', '01:00', '02:00', '03:00', '04:00', '05:00'].reduce((a, k) => a + e.timeseries[k]!.all!.idle_kwh, 0);
+    expect(hourSum).toBeCloseTo(e.timeseries.totals!.all!.idle_kwh, 9);
   });
 
   it('summary: totals, split, top contributors and the data-quality view', async () => {
     const res = await app.inject({ url: '/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01', headers: auth });
     expect(res.statusCode).toBe(200);
-    const s = res.json();
+    const s = res.json<SummaryBody>();
     expect(s.data_quality).toMatchObject({
       hours_expected: 24, hours_estimated: 6, hours_failed: 0, hours_missing: 18,
       sum_check: { held: true, hours_checked: 6, hours_off: 0, hours_without_samples: 0 },
     });
-    expect(s.contributors.map((c: { level: string }) => c.level)).toEqual(['machine', 'user']);
-    expect(s.contributors[1].items.map((i: { name: string }) => i.name).sort()).toEqual(['alice', 'bob', 'unknown']);
+    expect(s.contributors.map((c) => c.level)).toEqual(['machine', 'user']);
+    expect(s.contributors[1]?.items.map((i) => i.name).sort()).toEqual(['alice', 'bob', 'unknown']);
     expect(s.busy_kwh_ratio).toBeGreaterThan(0);
-    const anon = (await app.inject('/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01')).json();
-    expect(anon.contributors.map((c: { level: string }) => c.level)).toEqual(['machine']);
+    const anon = (await app.inject('/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01')).json<SummaryBody>();
+    expect(anon.contributors.map((c) => c.level)).toEqual(['machine']);
   });
 
   it('data quality: hours estimated before the fleet existed are counted as without samples, and the sum-check is not run on them', async () => {
@@ -84,7 +85,7 @@ describe('usage REST API', () => {
     const run = await app.history.runner.run(before);
     expect(run).toMatchObject({ hoursEstimated: 3, hoursFailed: 0, hoursWithoutSamples: 3, busyKwh: 0, idleKwh: 0 });
     const q = (from: number, to: number) => app.inject(`/api/v1/summary?level=site&key=isis&from=${new Date(from * 1000).toISOString()}&to=${new Date(to * 1000).toISOString()}`)
-      .then((r) => r.json());
+      .then((r) => r.json<SummaryBody>());
     const empty = await q(before.fromSeconds, before.toSeconds);
     expect(empty.kwh).toBe(0);
     expect(empty.data_quality).toMatchObject({ hours_expected: 3, hours_estimated: 3, sum_check: { held: null, hours_checked: 0, hours_without_samples: 3 } });
@@ -95,20 +96,20 @@ describe('usage REST API', () => {
   it('heatmap: every day of the year with daily totals', async () => {
     const res = await app.inject('/api/v1/heatmap?level=machine&key=Muon&year=2026');
     expect(res.statusCode).toBe(200);
-    const days = res.json().days;
+    const days = res.json<HeatmapBody>().days;
     expect(days).toHaveLength(365);
-    const nov1 = days.find((d: { date: string }) => d.date === '2026-11-01');
-    expect(nov1.kwh).toBeGreaterThan(0);
-    expect(nov1.hours_estimated).toBe(6);
-    expect(days.find((d: { date: string }) => d.date === '2026-10-31').kwh).toBe(0);
+    const nov1 = days.find((d) => d.date === '2026-11-01');
+    expect(nov1?.kwh).toBeGreaterThan(0);
+    expect(nov1?.hours_estimated).toBe(6);
+    expect(days.find((d) => d.date === '2026-10-31')?.kwh).toBe(0);
   });
 
   it('machines: averages per workspace-day with the profiles', async () => {
-    const m = (await app.inject('/api/v1/machines')).json();
-    const artemis = m.machines.find((x: { machine_name: string }) => x.machine_name === 'Artemis (Matlab)');
-    expect(artemis.profile.busyWattsPerCpu).toBe(20);
-    expect(artemis.workspace_days).toBe(2);
-    expect(artemis.metrics.energy_kwh.idle.average).toBeGreaterThan(0);
+    const m = (await app.inject('/api/v1/machines')).json<MachinesBody>();
+    const artemis = m.machines.find((x) => x.machine_name === 'Artemis (Matlab)');
+    expect(artemis?.profile.busyWattsPerCpu).toBe(20);
+    expect(artemis?.workspace_days).toBe(2);
+    expect(artemis?.metrics.energy_kwh.idle.average).toBeGreaterThan(0);
     expect(JSON.stringify(m)).not.toContain(TOKEN);
   });
 
@@ -118,7 +119,7 @@ describe('usage REST API', () => {
     expect((await app.inject({ url, headers: { authorization: 'Bearer wrong-token-xx' } })).statusCode).toBe(401);
     const ok = await app.inject({ url, headers: auth });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().totals.busy_kwh).toBeGreaterThan(0);
+    expect(ok.json<UsageBody>().totals.busy_kwh).toBeGreaterThan(0);
     expect((await app.inject('/api/v1/usage/user/alice/days/2026-11-01')).statusCode).toBe(401);
   });
 
@@ -136,14 +137,14 @@ describe('usage REST API', () => {
   ])('400 with a clear message: %s', async (url, message) => {
     const res = await app.inject(url);
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toMatch(message);
+    expect(res.json<ErrorBody>().message).toMatch(message);
   });
 
   it('hostile keys round-trip through the URL', async () => {
     const key = spec.hosts[4]!.labels.machine_name!;
     const res = await app.inject(`/api/v1/usage?level=machine&key=${encodeURIComponent(key)}&from=2026-11-01&to=2026-11-01`);
     expect(res.statusCode).toBe(200);
-    expect(res.json().key).toBe(key);
-    expect(res.json().totals.busy_kwh).toBeGreaterThan(0);
+    expect(res.json<UsageBody>().key).toBe(key);
+    expect(res.json<UsageBody>().totals.busy_kwh).toBeGreaterThan(0);
   });
 });

@@ -69,7 +69,7 @@ export function halfHourTruth(h: FleetHost, t0: number, nowSeconds: number): Hal
   const busy = truth.cpuSecondsBetween(h, t0, t1, BUSY_MODES);
   const idle = truth.cpuSecondsBetween(h, t0, t1, IDLE_MODES);
   const other = truth.cpuSecondsBetween(h, t0, t1, ['steal']);
-  const p = { ...profiles.default, ...(profiles as Record<string, object>)[h.labels.machine_name!] } as typeof profiles.default;
+  const p = { ...profiles.default, ...(profiles as Record<string, object>)[h.labels.machine_name!] };
   const times = truth.series(h).samples.timesMs.filter((ms) => ms > (t1 - 1800) * 1000 && ms <= t1 * 1000);
   const memBytes = times.length ? times.reduce((a, ms) => a + memActiveBytesAt(h, ms), 0) / times.length : 0;
   const elapsed = (busy + idle + other) / h.cpus;
