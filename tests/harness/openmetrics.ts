@@ -22,7 +22,7 @@ export interface WriteStats {
 }
 
 const RESERVED_LABELS = new Set(['cpu', 'mode', 'instance', 'job']);
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the whole ASCII range is meant, control characters included
 const ASCII = /^[\x00-\x7f]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const BUFFER_BYTES = 4 << 20;
