@@ -46,7 +46,7 @@ describe('process helper', () => {
     const old = process.env.ADA_CARBON_NODE_EXPORTER_BIN;
     jest.isolateModules(() => {
       process.env.ADA_CARBON_NODE_EXPORTER_BIN = '/nonexistent/node-exporter';
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules re-reads the env only on a synchronous load
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules takes a synchronous callback, so the fresh copy is loaded with require
       const b = require('./binaries') as typeof import('./binaries');
       expect(() => b.requireBinary('nodeExporter')).toThrow(/apt-get install -y prometheus-node-exporter/);
     });
