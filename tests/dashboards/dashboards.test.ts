@@ -2,14 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DASHBOARDS_DIR, GRAFANA_DIR, HISTORY_UID, PROM_UID, ROOT, allPanels, loadDashboards, readYaml, yamlFiles, type Json,
+  DASHBOARDS_DIR, GRAFANA_DIR, HISTORY_UID, PROM_UID, ROOT, allPanels, loadDashboards, readYaml, uidOf, yamlFiles,
 } from './support/artifacts';
 import { variablesIn } from './support/substitute';
-import { GREEN_ENDPOINTS, PARAM_VALUES, infinityTypeOf, paramsOf, rowSchemaAt } from './support/infinity';
+import {
+  GREEN_ENDPOINTS, PARAM_VALUES, infinityTypeOf, isGreenEndpoint, paramsOf, rowSchemaAt, type JsonSchema,
+} from './support/infinity';
+import type { DashboardJson, DatasourceRef, DatasourcesFile, PluginJson, Target, ValueMapping } from './support/shapes';
 
 const PLUGIN_JSON = path.join(ROOT, 'grafana-plugin/src/plugin.json');
 const QUERIES_JSON = path.join(ROOT, 'grafana-plugin/src/queries.json');
-const pluginId: string = JSON.parse(fs.readFileSync(PLUGIN_JSON, 'utf8')).id;
+const pluginId = (JSON.parse(fs.readFileSync(PLUGIN_JSON, 'utf8')) as PluginJson).id;
 
 // Panels shipped with Grafana 12 (no install needed).
 const CORE_PANELS = new Set([
@@ -24,7 +27,7 @@ const USAGE_FIELDS = new Set([
 const LEVELS = new Set(['project', 'experiment', 'machine', 'host', 'user']);
 
 const provisionedUids = new Set<string>(
-  yamlFiles(path.join(GRAFANA_DIR, 'datasources')).flatMap((f) => readYaml(f).datasources.map((d: Json) => d.uid)),
+  yamlFiles(path.join(GRAFANA_DIR, 'datasources')).flatMap((f) => readYaml<DatasourcesFile>(f).datasources.map((d) => d.uid)),
 );
 const dashboards = loadDashboards();
 
@@ -36,8 +39,8 @@ const REQUIRED = {
   'ada-carbon-exporter-health': 'exporter health',
 };
 
-function datasourceRefs(d: Json): Array<{ where: string; ref: Json }> {
-  const out: Array<{ where: string; ref: Json }> = [];
+function datasourceRefs(d: DashboardJson): Array<{ where: string; ref: DatasourceRef }> {
+  const out: Array<{ where: string; ref: DatasourceRef }> = [];
   for (const p of allPanels(d)) {
     if (p.datasource !== undefined) out.push({ where: `panel "${p.title}"`, ref: p.datasource });
     for (const t of p.targets ?? []) if (t.datasource !== undefined) out.push({ where: `panel "${p.title}" ${t.refId}`, ref: t.datasource });
@@ -72,7 +75,7 @@ describe('dashboards', () => {
     expect(refs.length).toBeGreaterThan(0);
     for (const { where, ref } of refs) {
       const uid = typeof ref === 'string' ? ref : ref?.uid;
-      const ok = provisionedUids.has(uid) || /^\$\{?[A-Za-z_]\w*\}?$/.test(uid ?? '');
+      const ok = (uid !== undefined && provisionedUids.has(uid)) || /^\$\{?[A-Za-z_]\w*\}?$/.test(uid ?? '');
       expect([where, uid, ok]).toEqual([where, uid, true]);
       if (typeof ref === 'object') expect(ref.type).toBe(uid === HISTORY_UID ? 'yesoreyeram-infinity-datasource' : 'prometheus');
     }
@@ -80,18 +83,19 @@ describe('dashboards', () => {
 
   it.each(dashboards.map((d) => [d.file, d] as const))('%s: panels are core or ours, with unique ids and a grid position', (_f, { json }) => {
     const panels = allPanels(json);
+    const anyNumber: unknown = expect.any(Number);
     const ids = panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const p of panels) {
       expect([p.title, CORE_PANELS.has(p.type) || p.type === pluginId]).toEqual([p.title, true]);
-      expect(p.gridPos).toEqual({ h: expect.any(Number), w: expect.any(Number), x: expect.any(Number), y: expect.any(Number) });
+      expect(p.gridPos).toEqual({ h: anyNumber, w: anyNumber, x: anyNumber, y: anyNumber });
       expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
       if (p.type !== 'row') expect((p.targets ?? []).length).toBeGreaterThan(0);
     }
   });
 
   it.each(dashboards.map((d) => [d.file, d] as const))('%s: every variable a query uses is defined', (_f, { json }) => {
-    const defined = new Set((json.templating?.list ?? []).map((v: Json) => v.name));
+    const defined = new Set((json.templating?.list ?? []).map((v) => v.name));
     for (const p of allPanels(json)) {
       for (const t of p.targets ?? []) {
         const text = JSON.stringify([t.expr ?? '', t.url ?? '', t.url_options ?? {}]).replace(/\$\{__(from|to)[^}]*\}/g, '');
@@ -102,19 +106,19 @@ describe('dashboards', () => {
 
   it('site analysis has the site variable with exactly clf, isis, diamond and the plugin panel with its recommended queries', () => {
     const site = dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json;
-    const v = site.templating.list.find((x: Json) => x.name === 'site');
-    expect(v.options.map((o: Json) => o.value)).toEqual(['clf', 'isis', 'diamond']);
-    expect(v.query.split(',')).toEqual(['clf', 'isis', 'diamond']);
+    const v = site.templating!.list!.find((x) => x.name === 'site')!;
+    expect(v.options!.map((o) => o.value)).toEqual(['clf', 'isis', 'diamond']);
+    expect((v.query as string).split(',')).toEqual(['clf', 'isis', 'diamond']);
     const ours = allPanels(site).filter((p) => p.type === pluginId);
     expect(ours).toHaveLength(1);
-    const recommended: Json[] = JSON.parse(fs.readFileSync(QUERIES_JSON, 'utf8'));
-    const strip = ({ datasource: _d, ...rest }: Json) => rest;
-    expect(ours[0].targets.map(strip)).toEqual(recommended);
-    for (const t of ours[0].targets) expect(t.datasource).toEqual({ type: 'prometheus', uid: PROM_UID });
+    const recommended = JSON.parse(fs.readFileSync(QUERIES_JSON, 'utf8')) as unknown[];
+    const strip = ({ datasource: _d, ...rest }: Target) => rest;
+    expect(ours[0]!.targets!.map(strip)).toEqual(recommended);
+    for (const t of ours[0]!.targets!) expect(t.datasource).toEqual({ type: 'prometheus', uid: PROM_UID });
   });
 
   it('site analysis shows grid intensity now, site kWh and kgCO2e over time, and busy vs idle', () => {
-    const exprs = allPanels(dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json).flatMap((p) => (p.targets ?? []).map((t: Json) => `${p.type} ${t.expr ?? t.url}`));
+    const exprs = allPanels(dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json).flatMap((p) => (p.targets ?? []).map((t) => `${p.type} ${t.expr ?? t.url}`));
     expect(exprs.some((e) => /^stat .*ada_carbon_grid_intensity_grams_per_kilowatt_hour/.test(e))).toBe(true);
     expect(exprs.some((e) => /^timeseries .*energy_joules.*\/ 3\.6e6/.test(e))).toBe(true);
     expect(exprs.some((e) => /^timeseries .*emissions_grams.*\/ 1000/.test(e))).toBe(true);
@@ -126,16 +130,16 @@ describe('dashboards', () => {
     for (const { json } of dashboards) {
       for (const p of allPanels(json)) {
         for (const t of p.targets ?? []) {
-          if (t.datasource?.uid !== HISTORY_UID || t.url in GREEN_ENDPOINTS) continue;
+          if (uidOf(t.datasource) !== HISTORY_UID || isGreenEndpoint(t.url)) continue;
           count++;
           expect(t).toMatchObject({ type: 'json', source: 'url', parser: 'backend', url: '/api/v1/usage', root_selector: 'series' });
-          const params = Object.fromEntries(t.url_options.params.map((x: Json) => [x.key, x.value]));
+          const params = Object.fromEntries(t.url_options!.params!.map((x) => [x.key, x.value]));
           expect(Object.keys(params).sort()).toEqual(['from', 'granularity', 'key', 'level', 'to']);
-          expect(LEVELS.has(params.level)).toBe(true);
+          expect(LEVELS.has(params.level!)).toBe(true);
           expect(['hour', 'day', 'month', 'year']).toContain(params.granularity);
           for (const k of ['from', 'to']) expect(params[k]).toMatch(/^(\$\{__(from|to):date:YYYY-MM-DD\}|\$year-\d\d-\d\d)$/);
-          for (const c of t.columns) expect(USAGE_FIELDS.has(c.selector)).toBe(true);
-          expect(t.columns[0]).toMatchObject({ selector: 'time', type: 'timestamp' });
+          for (const c of t.columns!) expect(USAGE_FIELDS.has(c.selector)).toBe(true);
+          expect(t.columns![0]).toMatchObject({ selector: 'time', type: 'timestamp' });
         }
       }
     }
@@ -148,24 +152,25 @@ describe('dashboards', () => {
     for (const { file, json } of dashboards) {
       for (const p of allPanels(json)) {
         for (const t of p.targets ?? []) {
-          if (t.datasource?.uid !== HISTORY_UID || t.url === '/api/v1/usage') continue;
+          if (uidOf(t.datasource) !== HISTORY_UID || t.url === '/api/v1/usage') continue;
           const where = `${file} "${p.title}" ${t.refId}`;
-          expect([where, t.url in GREEN_ENDPOINTS]).toEqual([where, true]);
-          seen.add(t.url);
+          expect([where, isGreenEndpoint(t.url)]).toEqual([where, true]);
+          const url = t.url!;
+          seen.add(url);
           expect(t).toMatchObject({ type: 'json', source: 'url', parser: 'backend' });
-          const route = GREEN_ENDPOINTS[t.url]!;
-          const query: any = route.querystring;
+          const route = GREEN_ENDPOINTS[url]!;
+          const query: JsonSchema = route.querystring;
           const params = paramsOf(t);
-          for (const k of Object.keys(params)) expect([where, k, k in query.properties]).toEqual([where, k, true]);
+          for (const k of Object.keys(params)) expect([where, k, k in query.properties!]).toEqual([where, k, true]);
           for (const k of query.required ?? []) expect([where, k, k in params]).toEqual([where, k, true]);
-          for (const [k, allowed] of Object.entries(PARAM_VALUES[t.url] ?? {})) {
+          for (const [k, allowed] of Object.entries(PARAM_VALUES[url] ?? {})) {
             if (k in params) expect([where, k, allowed.includes(params[k]!)]).toEqual([where, k, true]);
           }
-          const row = rowSchemaAt(t.url, t.root_selector);
-          expect(t.columns.length).toBeGreaterThan(0);
-          for (const c of t.columns) {
+          const row = rowSchemaAt(url, t.root_selector!);
+          expect(t.columns!.length).toBeGreaterThan(0);
+          for (const c of t.columns!) {
             expect([where, c.selector, c.selector in row.properties]).toEqual([where, c.selector, true]);
-            expect([where, c.selector, c.type]).toEqual([where, c.selector, infinityTypeOf(row.properties[c.selector])]);
+            expect([where, c.selector, c.type]).toEqual([where, c.selector, infinityTypeOf(row.properties[c.selector]!)]);
           }
         }
       }
@@ -175,7 +180,7 @@ describe('dashboards', () => {
 
   it('the site and user views show the greenest-window advice and idle-shutdown savings; grid shows the forecast', () => {
     const exprsOf = (uid: string) => allPanels(dashboards.find((d) => d.json.uid === uid)!.json)
-      .flatMap((p) => (p.targets ?? []).map((t: Json) => `${p.type} ${t.expr ?? `${t.url} ${t.root_selector}`}`));
+      .flatMap((p) => (p.targets ?? []).map((t) => `${p.type} ${t.expr ?? `${t.url} ${t.root_selector}`}`));
     const advice = [/^table .*greenest_window_available/, /^table .*greenest_window_start_timestamp_seconds.* \* 1000/,
       /^table .*greenest_window_mean_grams_per_kilowatt_hour/, /^table .*greenest_window_saving_ratio/];
     for (const uid of ['ada-carbon-site', 'ada-carbon-user', 'ada-carbon-grid']) {
@@ -202,10 +207,11 @@ describe('dashboards', () => {
     for (const { file, json } of dashboards) {
       for (const p of allPanels(json)) {
         // the plugin panel renders the advice itself (tested in grafana-plugin); this is about table panels
-        if (p.type === pluginId || !(p.targets ?? []).some((t: Json) => /greenest_window_available/.test(t.expr ?? ''))) continue;
-        const prop = (name: string, id: string) => p.fieldConfig.overrides.find((o: Json) => o.matcher.options === name)
-          ?.properties.find((x: Json) => x.id === id)?.value;
-        expect([file, p.title, prop('advice', 'mappings')?.[0]?.options?.['0']?.text]).toEqual([file, p.title, 'no advice']);
+        if (p.type === pluginId || !(p.targets ?? []).some((t) => /greenest_window_available/.test(t.expr ?? ''))) continue;
+        const prop = (name: string, id: string) => p.fieldConfig!.overrides.find((o) => o.matcher.options === name)
+          ?.properties.find((x) => x.id === id)?.value;
+        const mappings = prop('advice', 'mappings') as ValueMapping[] | undefined;
+        expect([file, p.title, mappings?.[0]?.options?.['0']?.text]).toEqual([file, p.title, 'no advice']);
         expect([file, p.title, prop('saving vs now', 'unit')]).toEqual([file, p.title, 'percentunit']);
         expect(String(prop('starts at', 'unit'))).toMatch(/^dateTime/);
       }
@@ -219,6 +225,6 @@ describe('the panel plugin', () => {
     const ini = fs.readFileSync(path.join(GRAFANA_DIR, 'plugins/grafana.ini'), 'utf8');
     expect(ini).toMatch(new RegExp(`^allow_loading_unsigned_plugins = ${pluginId}$`, 'm'));
     const dist = path.join(ROOT, 'grafana-plugin/dist/plugin.json');
-    if (fs.existsSync(dist)) expect(JSON.parse(fs.readFileSync(dist, 'utf8')).id).toBe(pluginId);
+    if (fs.existsSync(dist)) expect((JSON.parse(fs.readFileSync(dist, 'utf8')) as PluginJson).id).toBe(pluginId);
   });
 });

@@ -3,8 +3,9 @@
  * advice tables have a row per configured job length, and each Infinity target, sent to the real exporter with the
  * dashboard's variables filled in, answers 200 with every column it reads present at its root selector.
  */
-import { allPanels, HISTORY_UID, loadDashboards, type Json } from './support/artifacts';
-import { GREEN_ENDPOINTS, paramsOf } from './support/infinity';
+import { allPanels, HISTORY_UID, loadDashboards, uidOf } from './support/artifacts';
+import { isGreenEndpoint, paramsOf } from './support/infinity';
+import type { Target } from './support/shapes';
 import { substitute } from './support/substitute';
 import { startLiveStack, type LiveStack } from './support/liveStack';
 
@@ -19,7 +20,7 @@ afterAll(async () => {
 const vectorOf = async (expr: string): Promise<Array<{ metric: Record<string, string>; value: number }>> => {
   const r = await stack.query(expr);
   if (r.status !== 'success') throw new Error(`${expr}: ${r.error}`);
-  return r.data!.result.map((s: Json) => ({ metric: s.metric, value: Number(s.value[1]) }));
+  return r.data!.result.map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
 };
 
 describe('forecast and advice in Prometheus', () => {
@@ -54,12 +55,12 @@ describe('forecast and advice in Prometheus', () => {
   });
 });
 
-function infinityTargets(): Array<[string, Json]> {
-  const out: Array<[string, Json]> = [];
+function infinityTargets(): Array<[string, Target]> {
+  const out: Array<[string, Target]> = [];
   for (const { file, json } of loadDashboards()) {
     for (const p of allPanels(json)) {
       for (const t of p.targets ?? []) {
-        if (t.datasource?.uid === HISTORY_UID && t.url in GREEN_ENDPOINTS) out.push([`${file} "${p.title}" ${t.refId}`, t]);
+        if (uidOf(t.datasource) === HISTORY_UID && isGreenEndpoint(t.url)) out.push([`${file} "${p.title}" ${t.refId}`, t]);
       }
     }
   }
@@ -75,14 +76,17 @@ describe('greener-choices Infinity targets against the real exporter', () => {
     const user = (await vectorOf('group by (user) (ada_carbon_workspace_idle_ratio >= 0.95)')).map((s) => s.metric.user!).sort()[0]!;
     expect(user).toBeDefined();
     const params = Object.fromEntries(Object.entries(paramsOf(t)).map(([k, v]) => [k, substitute(v, { user, site: 'isis', area: 'regional' })]));
-    const res = await stack.app.inject({ method: 'GET', url: `${t.url}?${new URLSearchParams(params).toString()}` });
+    const res = await stack.app.inject({ method: 'GET', url: `${t.url!}?${new URLSearchParams(params).toString()}` });
     expect([res.statusCode, res.body.slice(0, 200)]).toEqual([200, expect.any(String)]);
-    let root: Json = res.json();
-    for (const part of String(t.root_selector).split('.')) root = root?.[part];
+    let root = res.json<unknown>();
+    for (const part of String(t.root_selector).split('.')) {
+      root = typeof root === 'object' && root !== null ? (root as Record<string, unknown>)[part] : undefined;
+    }
     expect(root).toBeDefined();
     expect(root).not.toBeNull();
-    const rows: Json[] = Array.isArray(root) ? root : [root];
+    // `in` below throws on a row that is not an object, as the check intends
+    const rows = (Array.isArray(root) ? (root as unknown[]) : [root]) as object[];
     expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) for (const c of t.columns) expect([c.selector, c.selector in row]).toEqual([c.selector, true]);
+    for (const row of rows) for (const c of t.columns!) expect([c.selector, c.selector in row]).toEqual([c.selector, true]);
   });
 });

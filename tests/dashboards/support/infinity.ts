@@ -5,7 +5,21 @@
 import type { TSchema } from '@sinclair/typebox';
 import { EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../../../exporter/src/schemas/green';
 import { IDLE_LEVELS } from '../../../exporter/src/schemas/green';
-import type { Json } from './artifacts';
+import type { Target } from './shapes';
+
+/** The JSON Schema keywords the checks read (TypeBox schemas are JSON Schema). */
+export interface JsonSchema {
+  type?: string;
+  format?: string;
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  /** the other keywords, unread */
+  [keyword: string]: unknown;
+}
+
+export type ObjectSchema = JsonSchema & { properties: Record<string, JsonSchema> };
 
 interface RouteSchema {
   querystring: TSchema;
@@ -19,6 +33,11 @@ export const GREEN_ENDPOINTS: Record<string, RouteSchema> = {
   '/api/v1/equivalencies': EquivalenciesSchema,
 };
 
+/** Whether a target's url is one of the greener-choices endpoints (a target without a url is not). */
+export function isGreenEndpoint(url: string | undefined): boolean {
+  return url !== undefined && url in GREEN_ENDPOINTS;
+}
+
 /** Allowed values of enumerated parameters (the schemas take text and the handlers check it). */
 export const PARAM_VALUES: Record<string, Record<string, readonly string[]>> = {
   '/api/v1/idle-waste': { level: IDLE_LEVELS },
@@ -27,32 +46,32 @@ export const PARAM_VALUES: Record<string, Record<string, readonly string[]>> = {
 };
 
 /** Drops `null` from a Nullable union and steps into arrays: the schema of one row. */
-function rowSchema(s: Json): Json {
+function rowSchema(s: JsonSchema): JsonSchema {
   if (Array.isArray(s.anyOf)) {
-    const rest = s.anyOf.filter((x: Json) => x.type !== 'null');
-    if (rest.length === 1) return rowSchema(rest[0]);
+    const rest = s.anyOf.filter((x) => x.type !== 'null');
+    if (rest.length === 1) return rowSchema(rest[0]!);
   }
-  if (s.type === 'array') return rowSchema(s.items);
+  if (s.type === 'array') return rowSchema(s.items!);
   return s;
 }
 
 /** The row schema a dotted root selector (plain JSONata field path) picks from a 200 response; throws if undocumented. */
-export function rowSchemaAt(url: string, rootSelector: string): Json {
+export function rowSchemaAt(url: string, rootSelector: string): ObjectSchema {
   const route = GREEN_ENDPOINTS[url];
   if (!route) throw new Error(`${url} is not a greener-choices endpoint`);
   if (!/^[a-z_]+(\.[a-z_]+)*$/.test(rootSelector)) throw new Error(`root selector ${rootSelector} is not a plain field path`);
-  let s: Json = rowSchema(route.response[200]);
+  let s = rowSchema(route.response[200]);
   for (const part of rootSelector.split('.')) {
     const next = s.properties?.[part];
     if (!next) throw new Error(`${url}: no documented field ${part} in ${rootSelector}`);
     s = rowSchema(next);
   }
-  if (s.type !== 'object') throw new Error(`${url}: ${rootSelector} is not an object or array of objects`);
-  return s;
+  if (s.type !== 'object' || !s.properties) throw new Error(`${url}: ${rootSelector} is not an object or array of objects`);
+  return { ...s, properties: s.properties };
 }
 
 /** Infinity column type for a documented field's schema. */
-export function infinityTypeOf(field: Json): string {
+export function infinityTypeOf(field: JsonSchema): string {
   const s = rowSchema(field);
   if (s.type === 'number' || s.type === 'integer') return 'number';
   if (s.type === 'boolean') return 'boolean';
@@ -61,6 +80,6 @@ export function infinityTypeOf(field: Json): string {
 }
 
 /** Query parameters of an Infinity target as a plain object. */
-export function paramsOf(t: Json): Record<string, string> {
-  return Object.fromEntries((t.url_options?.params ?? []).map((x: Json) => [x.key, x.value]));
+export function paramsOf(t: Target): Record<string, string> {
+  return Object.fromEntries((t.url_options?.params ?? []).map((x) => [x.key, x.value]));
 }

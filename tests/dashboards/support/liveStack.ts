@@ -15,7 +15,27 @@ import { startNodeExporter, type RunningNodeExporter } from '../../harness/nodeE
 import { startCarbonServer, type CarbonServer } from '../../harness/carbonServer';
 import { freePort } from '../../harness/ports';
 import { tempDir, testApp, testConfig } from '../../../exporter/test/support/app';
-import { PROM_RULES_DIR, PROVISIONING_DIR, prometheusRules, readYaml, yamlFiles, type Json } from './artifacts';
+import { PROM_RULES_DIR, PROVISIONING_DIR, prometheusRules, readYaml, yamlFiles } from './artifacts';
+import type { ExporterConfigFile, PromConfigFile, PromRuleFile } from './shapes';
+
+/** One series of an instant vector: labels and [time, value]. */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** One series of a range matrix. */
+export interface PromSeries {
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}
+
+/** A Prometheus HTTP API answer. */
+export interface PromResponse<R> {
+  status: string;
+  error?: string;
+  data?: { resultType: string; result: R[] };
+}
 
 export interface LiveStack {
   prom: RunningPrometheus;
@@ -23,8 +43,8 @@ export interface LiveStack {
   fleet: FleetSpec;
   /** the real node_exporter's workspace labels */
   realHost: { project: string; user: string };
-  query(expr: string): Promise<{ status: string; error?: string; data?: { resultType: string; result: Json[] } }>;
-  queryRange(expr: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<{ status: string; error?: string; data?: { result: Json[] } }>;
+  query(expr: string): Promise<PromResponse<PromSample>>;
+  queryRange(expr: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<PromResponse<PromSeries>>;
   stop(): Promise<void>;
 }
 
@@ -47,20 +67,20 @@ export async function startLiveStack(): Promise<LiveStack> {
     stopping.push(() => carbon.stop());
     const exporterPort = await freePort();
 
-    const shipped = readYaml(path.join(PROVISIONING_DIR, 'prometheus/prometheus.yml'));
-    const scrapeConfigs = (shipped.scrape_configs as Json[]).map((job) => {
+    const shipped = readYaml<PromConfigFile>(path.join(PROVISIONING_DIR, 'prometheus/prometheus.yml'));
+    const scrapeConfigs = shipped.scrape_configs.map((job) => {
       const target = job.job_name === 'node' ? node.address : job.job_name === 'ada-carbon' ? `127.0.0.1:${exporterPort}` : undefined;
       if (!target) throw new Error(`unexpected scrape job ${job.job_name} in prometheus.yml`);
-      return { ...job, static_configs: job.static_configs.map((s: Json) => ({ ...s, targets: [target] })) };
+      return { ...job, static_configs: job.static_configs.map((s) => ({ ...s, targets: [target] })) };
     });
-    const realLabels = (shipped.scrape_configs as Json[]).find((j) => j.job_name === 'node').static_configs[0].labels;
+    const realLabels = shipped.scrape_configs.find((j) => j.job_name === 'node')!.static_configs[0]!.labels!;
     const prom = await startPrometheus({
       blocksDir: path.join(dir, 'blocks'), scrapeConfigs, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1,
       ruleFiles: rulesAtGlobalInterval(path.join(dir, 'rules')),
     });
     stopping.push(() => prom.stop());
 
-    const compose = readYaml(path.join(PROVISIONING_DIR, 'exporter/ada-carbon.yaml'));
+    const compose = readYaml<ExporterConfigFile>(path.join(PROVISIONING_DIR, 'exporter/ada-carbon.yaml'));
     const app = await testApp(testConfig({
       ...compose,
       prometheus: { ...compose.prometheus, url: prom.url, retries: 0, timeoutSeconds: 10 },
@@ -78,14 +98,14 @@ export async function startLiveStack(): Promise<LiveStack> {
     }
     if (forecast.areas.length !== 2) throw new Error(`expected national and regional forecasts, got ${forecast.areas.map((a) => a.area).join(',')}`);
 
-    const get = async (p: string, params: Record<string, string>) => {
+    const get = async <R>(p: string, params: Record<string, string>): Promise<PromResponse<R>> => {
       const res = await fetch(`${prom.url}${p}?${new URLSearchParams(params).toString()}`);
-      return (await res.json()) as Json;
+      return (await res.json()) as PromResponse<R>;
     };
     const stack: LiveStack = {
-      prom, app, fleet, realHost: { project: realLabels.cloud_project_name, user: realLabels.user },
-      query: (expr) => get('/api/v1/query', { query: expr }),
-      queryRange: (expr, start, end, step) => get('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }),
+      prom, app, fleet, realHost: { project: realLabels.cloud_project_name!, user: realLabels.user! },
+      query: (expr) => get<PromSample>('/api/v1/query', { query: expr }),
+      queryRange: (expr, start, end, step) => get<PromSeries>('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }),
       stop: stopAll,
     };
 
@@ -109,7 +129,10 @@ export async function startLiveStack(): Promise<LiveStack> {
     }
     // keep the exporter's counters moving between scrapes for the rest of the suite
     const ticker = setInterval(() => { void app.tracker.refresh().catch(() => undefined); }, 1000);
-    stopping.push(async () => clearInterval(ticker));
+    stopping.push(() => {
+      clearInterval(ticker);
+      return Promise.resolve();
+    });
     return stack;
   } catch (err) {
     await stopAll();
@@ -126,7 +149,7 @@ export async function startLiveStack(): Promise<LiveStack> {
 function rulesAtGlobalInterval(outDir: string): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   return yamlFiles(PROM_RULES_DIR).map((file) => {
-    const doc = readYaml(file);
+    const doc = readYaml<PromRuleFile>(file);
     for (const g of doc.groups ?? []) delete g.interval;
     const out = path.join(outDir, path.basename(file));
     fs.writeFileSync(out, YAML.stringify(doc));
