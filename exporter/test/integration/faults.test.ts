@@ -11,6 +11,7 @@ import { startFleetPrometheus } from '../support/fleetPrometheus';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { FlakyStore } from '../support/flakyStore';
 import { parseExposition, sumOf, tempDir, testApp, testConfig } from '../support/app';
+import type { ReadyBody } from '../support/restTypes';
 import { SqliteWorkspaceStore } from '../../src/store/sqlite';
 import { BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
 import type { LoadedConfig } from '../../src/config';
@@ -80,8 +81,8 @@ describe('faults', () => {
     expect(sumOf(m, 'ada_carbon_tracking_cycles_total', 'result="failed"')).toBe(1);
     const ready = await app.inject('/readyz');
     expect(ready.statusCode).toBe(503);
-    expect(ready.json().down).toContain('prometheus');
-    expect(ready.json().sources.prometheus.error).toMatch(/network|ECONNRESET|socket|closed/i);
+    expect(ready.json<ReadyBody>().down).toContain('prometheus');
+    expect(ready.json<ReadyBody>().sources.prometheus?.error).toMatch(/network|ECONNRESET|socket|closed/i);
     expect((await app.inject('/healthz')).statusCode).toBe(200);
   });
 
@@ -148,7 +149,7 @@ describe('faults', () => {
       expect(sumOf(m, 'ada_carbon_source_up', 'source="carbon_intensity"')).toBe(0);
       expect(sumOf(m, 'ada_carbon_grid_intensity_grams_per_kilowatt_hour', 'area="national"')).toBeGreaterThan(0);
       const ready = await app.inject('/readyz');
-      expect(ready.json().down).toEqual(['carbon_intensity']);
+      expect(ready.json<ReadyBody>().down).toEqual(['carbon_intensity']);
       carbon.setMode('ok');
     });
 

@@ -8,6 +8,7 @@ import { startFleetPrometheus } from '../support/fleetPrometheus';
 import { startCarbonServer, expectedIntensity, type CarbonServer } from '../../../tests/harness/carbonServer';
 import { parseExposition, sumOf, testApp, testConfig } from '../support/app';
 import { promtoolCheckMetrics } from '../support/promtool';
+import type { ErrorBody, WorkspacesBody } from '../support/restTypes';
 import { BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
 import type { FastifyInstance } from 'fastify';
 
@@ -77,7 +78,7 @@ afterAll(async () => {
 const truth = fleetTruth(spec);
 const sum = (h: FleetHost, t: number, modes: readonly string[]) =>
   modes.reduce((a, m) => a + (truth.sampleAt(h, 'cpu', t, m) ?? 0), 0);
-const profileOf = (h: FleetHost) => ({ ...profiles.default, ...(profiles as Record<string, object>)[h.labels.machine_name as string] }) as typeof profiles.default;
+const profileOf = (h: FleetHost) => ({ ...profiles.default, ...(profiles as Record<string, object>)[h.labels.machine_name as string] });
 
 /** Hand computation: cpu-seconds since boot x W, plus static W x seconds since boot, x PUE. */
 function expectedJoules(h: FleetHost, bootSeconds: number, lastSeen: number) {
@@ -89,7 +90,7 @@ function expectedJoules(h: FleetHost, bootSeconds: number, lastSeen: number) {
 }
 
 describe('tracking a synthetic fleet in a real Prometheus', () => {
-  it('matches the hand-computed joules of every live workspace within 1%', async () => {
+  it('matches the hand-computed joules of every live workspace within 1%', () => {
     const last = cycleTimes[cycleTimes.length - 1]!;
     for (const h of [spec.hosts[0]!, spec.hosts[1]!, spec.hosts[3]!, spec.hosts[5]!]) {
       const w = app.tracker.snapshot.workspaces.find((x) => x.instance === h.instance)!;
@@ -124,7 +125,7 @@ describe('tracking a synthetic fleet in a real Prometheus', () => {
     expect(closed.busyJoules + closed.idleJoules).toBeGreaterThan(0);
   });
 
-  it('uses the grid intensity of each cycle for the grams', async () => {
+  it('uses the grid intensity of each cycle for the grams', () => {
     const w = app.tracker.snapshot.workspaces.find((x) => x.instance === spec.hosts[0]!.instance)!;
     const intensities = cycleTimes.map((t) => expectedIntensity('national', t - (t % 1800), t));
     const min = Math.min(...intensities);
@@ -152,15 +153,15 @@ describe('tracking a synthetic fleet in a real Prometheus', () => {
   it('serves the workspaces over REST, filtered by site, and rejects a bad query with a clear 400', async () => {
     const res = await app.inject('/api/v1/workspaces?site=isis');
     expect(res.statusCode).toBe(200);
-    const body = res.json();
-    expect(body.workspaces.map((w: { host: string }) => w.host).sort()).toEqual(['172.16.0.1', '172.16.0.4']);
+    const body = res.json<WorkspacesBody>();
+    expect(body.workspaces.map((w) => w.host).sort()).toEqual(['172.16.0.1', '172.16.0.4']);
     expect(body.workspaces[0]).toMatchObject({ project: 'IDAaaS', machine: 'Muon', cpus: 4, status: 'active' });
-    expect(body.workspaces[0].busy_kwh).toBeGreaterThan(0);
+    expect(body.workspaces[0]?.busy_kwh).toBeGreaterThan(0);
     const bad = await app.inject('/api/v1/workspaces?site=mars');
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().message).toMatch(/unknown site "mars"; configured sites: clf, isis, diamond/);
+    expect(bad.json<ErrorBody>().message).toMatch(/unknown site "mars"; configured sites: clf, isis, diamond/);
     const typo = await app.inject('/api/v1/workspaces?sit=isis');
     expect(typo.statusCode).toBe(400);
-    expect(typo.json().message).toMatch(/sit|additional/);
+    expect(typo.json<ErrorBody>().message).toMatch(/sit|additional/);
   });
 });

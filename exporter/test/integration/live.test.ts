@@ -34,7 +34,7 @@ beforeAll(async () => {
     }),
     startCarbonServer(),
   ]);
-  await until(async () => (await prom.query('node_boot_time_seconds{job="node"}')).result.length > 0);
+  await until(async () => ((await prom.query('node_boot_time_seconds{job="node"}')) as { result: unknown[] }).result.length > 0);
   app = await testApp(testConfig({
     prometheus: { url: prom.url, selector: 'job="node"' },
     carbonIntensity: { url: carbon.url },
@@ -91,7 +91,7 @@ describe('live tracking of this machine', () => {
     };
     const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), env, cwd: os.tmpdir() };
     expect(await runCli(['track', '--once', '--json'], io)).toBe(0);
-    const printed = JSON.parse(out.join('\n'));
+    const printed = JSON.parse(out.join('\n')) as { ok: boolean; workspaces: unknown[] };
     expect(printed.ok).toBe(true);
     expect(printed.workspaces).toEqual([expect.objectContaining({ host: os.hostname(), site: 'isis' })]);
 

@@ -18,12 +18,12 @@ export interface FaultProxy {
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
-  const state: FaultProxy = { url: '', mode: 'pass', requests: 0, stop: async () => undefined };
+  const state: FaultProxy = { url: '', mode: 'pass', requests: 0, stop: () => Promise.resolve() };
   const server = http.createServer((req, res) => {
     state.requests++;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    const answer = async () => {
       const body = Buffer.concat(chunks);
       switch (state.mode) {
         case 'down':
@@ -53,6 +53,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       }
       res.writeHead(upstream.status, { 'content-type': 'application/json' });
       res.end(text);
+    };
+    // an unreachable upstream reaches the client as a dropped connection, as through a real proxy
+    req.on('end', () => {
+      answer().catch(() => res.destroy());
     });
   });
   server.on('connection', (s) => {
