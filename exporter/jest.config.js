@@ -4,8 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: require('../jest.swc.js'),
+  transform: require('../jest.swc.js').transform,
   // ESM-only packages: fastify's inject() pulls in cookie@2; p-limit and p-retry and their dependencies
-  transformIgnorePatterns: ['/node_modules/(?!(cookie|p-limit|yocto-queue|p-retry|is-network-error)/)'],
+  transformIgnorePatterns: require('../jest.swc.js').ignorePatterns,
   testTimeout: 30000,
 };

@@ -5,7 +5,7 @@ module.exports = {
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
-  transform: require('../jest.swc.js'),
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  transform: require('../jest.swc.js').transform,
+  transformIgnorePatterns: require('../jest.swc.js').ignorePatterns,
   testTimeout: 120000,
 };

@@ -4,6 +4,6 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/**/*.browser.test.ts'],
-  transform: require('../../jest.swc.js'),
+  transform: require('../../jest.swc.js').transform,
   testTimeout: 240000,
 };
