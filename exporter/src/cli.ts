@@ -36,7 +36,7 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
   program.command('serve')
     .description('Run the HTTP server (/metrics, /readyz, REST API) and the tracking loop. With no prometheus.url, starts a local Prometheus and node_exporter first.')
     .action(async () => {
-      await serve(load(program.opts().config, io), io.out);
+      await serve(load(program.opts<{ config?: string }>().config, io), io.out);
     });
 
   program.command('track')
@@ -44,7 +44,7 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--once', 'run exactly one cycle and exit')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { json?: boolean }) => {
-      const loaded = load(program.opts().config, io);
+      const loaded = load(program.opts<{ config?: string }>().config, io);
       if (!loaded.config.prometheus.url) {
         throw new ConfigError([{ key: 'prometheus.url', message: 'is required by track (serve starts a local stack instead)' }]);
       }
@@ -74,7 +74,7 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
     .description('Validate the configuration and print the effective config with secrets redacted (exit 2 when invalid).')
     .option('--json', 'print JSON instead of YAML')
     .action((opts: { json?: boolean }) => {
-      const loaded = load(program.opts().config, io);
+      const loaded = load(program.opts<{ config?: string }>().config, io);
       const safe = redactConfig(loaded.config);
       io.out(opts.json ? JSON.stringify(safe, null, 2) : YAML.stringify(safe).trimEnd());
       io.err(`configuration is valid (file: ${loaded.file ?? 'none, defaults'}; env: ${loaded.envKeys.join(', ') || 'none'})`);
@@ -107,7 +107,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
 
 if (require.main === module) {
   const io: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
-  runCli(process.argv.slice(2), io).then((code) => {
-    if (code !== EXIT.ok) process.exit(code);
-  });
+  runCli(process.argv.slice(2), io).then(
+    (code) => {
+      if (code !== EXIT.ok) process.exit(code);
+    },
+    // runCli turns every failure into an exit code; this only catches a bug in that handling
+    (err: unknown) => {
+      io.err(`ada-carbon: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(EXIT.failure);
+    },
+  );
 }

@@ -50,7 +50,7 @@ export function registerBackfill(program: Command, io: BackfillIo): void {
     .option('--force', 're-estimate hours already estimated')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { from: string; to: string; site?: string; project?: string; force?: boolean; json?: boolean }) => {
-      const loaded = loadConfig({ file: program.opts().config, env: io.env, cwd: io.cwd });
+      const loaded = loadConfig({ file: program.opts<{ config?: string }>().config, env: io.env, cwd: io.cwd });
       const { config } = loaded;
       if (!config.prometheus.url) throw new ConfigError([{ key: 'prometheus.url', message: 'is required by backfill (set it or ADA_CARBON_PROMETHEUS_URL; `serve` without it prints its local Prometheus URL)' }]);
       const from = parseWhen(opts.from, 'from');

@@ -21,19 +21,19 @@ export async function gatherReport(app: FastifyInstance, q: { level: ReportLevel
   const headers = token ? { authorization: `Bearer ${token}` } : undefined;
   const qs = new URLSearchParams({ level: q.level, key: q.key, from: q.from, to: q.to }).toString();
   const res = await app.inject({ method: 'GET', url: `/api/v1/summary?${qs}`, headers });
-  if (res.statusCode === 400) throw new ReportUsageError((res.json() as { message: string }).message);
+  if (res.statusCode === 400) throw new ReportUsageError(res.json<{ message: string }>().message);
   if (res.statusCode === 404) throw new Error('this exporter has no usage history (GET /api/v1/summary is missing)');
   if (res.statusCode !== 200) throw new Error(`usage summary failed: HTTP ${res.statusCode} ${res.body}`);
-  const summary = res.json() as ReportData['summary'];
+  const summary = res.json<ReportData['summary']>();
 
   const gramsPerKwh = app.settings.config.carbonIntensity.fallbackGramsPerKwh;
   const advice = await app.inject({ method: 'GET', url: '/api/v1/greenest-window' });
-  const adviceBody = advice.json() as ReportData['advice'];
-  const idle = await app.inject({ method: 'GET', url: `/api/v1/idle-waste?${new URLSearchParams({ level: q.level, key: q.key })}`, headers });
+  const adviceBody = advice.json<ReportData['advice']>();
+  const idle = await app.inject({ method: 'GET', url: `/api/v1/idle-waste?${new URLSearchParams({ level: q.level, key: q.key }).toString()}`, headers });
   let idleNow: ReportData['idleNow'] = null;
   // a report run outside serve has no tracking snapshot: the live idle view is then unknown, not zero
   if (idle.statusCode === 200 && app.tracker.snapshot.generatedAtSeconds !== undefined) {
-    const b = idle.json() as { now: { idle_workspaces: number; shutdown_saving_kwh_per_day: number; shutdown_saving_gCo2eq_per_day: number }; intensity: { grams_per_kwh: number; basis: string } };
+    const b = idle.json<{ now: { idle_workspaces: number; shutdown_saving_kwh_per_day: number; shutdown_saving_gCo2eq_per_day: number }; intensity: { grams_per_kwh: number; basis: string } }>();
     idleNow = {
       idleWorkspaces: b.now.idle_workspaces, savingKwhPerDay: b.now.shutdown_saving_kwh_per_day, savingGramsPerDay: b.now.shutdown_saving_gCo2eq_per_day,
       gramsPerKwh: b.intensity.grams_per_kwh, basis: b.intensity.basis,

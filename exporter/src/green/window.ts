@@ -73,7 +73,7 @@ export function greenestWindow(slots: readonly IntensitySlot[], search: WindowSe
 
   // value per half-hour index from the current slot; later duplicates win (as dedupeSlots)
   const count = Math.floor((horizonEnd - first) / SLOT_SECONDS);
-  const values: Array<number | null> = new Array(count).fill(null);
+  const values = new Array<number | null>(count).fill(null);
   let lastKnown = -1;
   for (const slot of slots) {
     if (slot.toSeconds - slot.fromSeconds !== SLOT_SECONDS || slot.fromSeconds % SLOT_SECONDS !== 0) continue;

@@ -138,19 +138,19 @@ export class BackfillRunner {
       opts.onProgress?.(progressed, todo.length);
     };
     let next = 0;
-    let failure: unknown;
+    let failure: { err: unknown } | undefined;
     const worker = async (): Promise<void> => {
       while (failure === undefined && next < chunks.length) {
         const chunk = chunks[next++]!;
         try {
           await one(chunk);
         } catch (err) {
-          failure ??= err;
+          failure ??= { err };
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
-    if (failure !== undefined) throw failure;
+    if (failure) throw failure.err;
     sum.prometheusRequests = prometheus.stats.requests - promBefore;
     sum.carbonRequests = this.deps.carbon.requests - carbonBefore;
     if (sum.hoursEstimated > 0) await this.deps.afterRun?.(sum);

@@ -58,7 +58,7 @@ export class CarbonSlotCache {
       const put = this.db.prepare(`INSERT INTO history_carbon_slots (area, from_s, forecast, actual, fetched_at_s) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (area, from_s) DO UPDATE SET forecast = excluded.forecast, actual = excluded.actual, fetched_at_s = excluded.fetched_at_s`);
       this.db.transaction(() => {
-        for (const s of slots) if (s.fromSeconds >= first! && s.fromSeconds <= last!) put.run(this.area, s.fromSeconds, s.forecast, s.actual, now);
+        for (const s of slots) if (s.fromSeconds >= first && s.fromSeconds <= last) put.run(this.area, s.fromSeconds, s.forecast, s.actual, now);
       })();
       this.lastError = undefined;
     } catch (err) {

@@ -10,6 +10,7 @@ import { BackfillRunner } from './backfill';
 import { CarbonSlotCache } from './carbonCache';
 import { MachineMetricsTable } from './machineMetrics';
 import { loadOwnershipFile, loadOwnershipMongo, Ownership } from './ownership';
+import { settle } from '../util/settle';
 
 export interface HistoryContext {
   db: Database.Database;
@@ -32,7 +33,7 @@ export interface OpenHistoryOptions {
 export function ownershipLoader(config: Config): (() => Promise<Ownership | undefined>) | undefined {
   if (config.labels.user) return undefined; // the label wins where the deployment has one
   const o = config.history.ownership;
-  if (o.file) return async () => new Ownership(loadOwnershipFile(o.file!));
+  if (o.file) return () => settle(() => new Ownership(loadOwnershipFile(o.file!)));
   if (o.mongodbUrl) return async () => new Ownership(await loadOwnershipMongo(o.mongodbUrl!, o.database, o.collection));
   return undefined;
 }

@@ -58,7 +58,7 @@ export function bucketOf(t: number, g: Granularity): [number, number] {
 /** Scopes whose hour statuses speak for a (level, key): every-project runs, plus that project's own runs. */
 export function scopesFor(config: Pick<Config, 'sites'>, level: Level, key: string): string[] {
   if (level === 'project') return ['*', key];
-  if (level === 'site' && config.sites[key]) return ['*', config.sites[key]!.project];
+  if (level === 'site' && config.sites[key]) return ['*', config.sites[key].project];
   return ['*'];
 }
 

@@ -27,7 +27,9 @@ function custom(e: VerboseError): string | undefined {
   const m = e.parentSchema?.errorMessage;
   const text = typeof m === 'string' ? m : m?.[e.keyword];
   if (text === undefined) return undefined;
-  const given = typeof e.data === 'object' ? JSON.stringify(e.data) : String(e.data);
+  const data: unknown = e.data;
+  const primitive = typeof data === 'string' || typeof data === 'number' || typeof data === 'boolean' || typeof data === 'bigint' || data === undefined;
+  const given = primitive ? String(data) : JSON.stringify(data);
   return text.replaceAll('{value}', JSON.stringify(given));
 }
 

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import './types';
+import { settle } from '../util/settle';
 
 /** Who is asking. `admin` may read every user's data; a per-user identity (a user the proxy vouches for) adds `user`. */
 export interface Identity {
@@ -43,11 +44,12 @@ const levelOf = (req: FastifyRequest): unknown =>
   (req.query as { level?: unknown } | undefined)?.level ?? (req.params as { level?: unknown } | undefined)?.level;
 
 export default fp(
-  async (app) => {
+  (app) => settle(() => {
     const token = app.settings.secrets.apiToken;
     app.decorateRequest('identity', null as unknown as Identity);
-    app.addHook('onRequest', async (req) => {
+    app.addHook('onRequest', (req, _reply, done) => {
       req.identity = { admin: hasApiToken(token, req) };
+      done();
     });
     app.addHook('preHandler', async (req, reply) => {
       const what = req.routeOptions.config.perUser;
@@ -55,6 +57,6 @@ export default fp(
       reply.header('WWW-Authenticate', 'Bearer');
       throw app.httpErrors.unauthorized(`${what} needs the API token (Authorization: Bearer ...)`);
     });
-  },
+  }),
   { name: 'auth', dependencies: ['settings', '@fastify/sensible'] },
 );

@@ -6,6 +6,7 @@ import { createGreenMetrics } from '../metrics/registry';
 import type { PowerProfile } from '../model/power';
 import { ForecastRefresher, memoSavings, tableFromConfig, type Equivalency, type SavingsView } from '../green';
 import './types';
+import { settle } from '../util/settle';
 
 export interface GreenService {
   forecast: ForecastRefresher;
@@ -28,7 +29,7 @@ export interface ForecastPluginOptions {
 }
 
 export default fp<ForecastPluginOptions>(
-  async (app, opts) => {
+  (app, opts) => settle(() => {
     const { config } = app.settings;
     const clock = opts.clock ?? ((): number => Date.now() / 1000);
     const forecast = new ForecastRefresher(app.carbon, config, clock, app.log);
@@ -46,8 +47,8 @@ export default fp<ForecastPluginOptions>(
     app.decorate('green', service);
     createGreenMetrics(app.metrics.registry, { forecast: () => forecast.snapshot, savings });
     app.metrics.addVersionSource(() => forecast.snapshot.version);
-    if (opts.autoStart) app.addHook('onReady', async () => forecast.start());
-    app.addHook('onClose', async () => forecast.stop());
-  },
+    if (opts.autoStart) app.addHook('onReady', () => forecast.start());
+    app.addHook('onClose', () => forecast.stop());
+  }),
   { name: 'forecast', dependencies: ['settings', 'sources', 'tracking'] },
 );

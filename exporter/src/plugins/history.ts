@@ -37,11 +37,13 @@ export default fp<HistoryPluginOptions>(
       }
     };
     if (opts.autoStart && config.history.enabled) {
-      app.addHook('onReady', async () => {
-        const loop = async (): Promise<void> => {
-          await tick();
+      // tick logs its own failures, so the chain never rejects
+      const loop = (): void => {
+        void tick().then(() => {
           if (!stopped) timer = setTimeout(loop, config.history.intervalSeconds * 1000);
-        };
+        });
+      };
+      app.addHook('onReady', () => {
         timer = setTimeout(loop, 1000);
       });
     }

@@ -3,6 +3,7 @@ import { PrometheusClient } from '../sources/prometheus';
 import { CarbonIntensityClient } from '../sources/carbon';
 import { VERSION } from '../version';
 import './types';
+import { settle } from '../util/settle';
 
 export interface SourcesOptions {
   prometheus?: PrometheusClient;
@@ -12,7 +13,7 @@ export interface SourcesOptions {
 
 /** The two upstream clients, built from the config unless a test hands in its own. */
 export default fp<SourcesOptions>(
-  async (app, opts) => {
+  (app, opts) => settle(() => {
     const { config, secrets } = app.settings;
     if (!config.prometheus.url && !opts.prometheus) {
       throw new Error('prometheus.url is not set (the local stack sets it before the app starts)');
@@ -35,6 +36,6 @@ export default fp<SourcesOptions>(
       fallbackGramsPerKwh: config.carbonIntensity.fallbackGramsPerKwh,
       now: opts.clock,
     }));
-  },
+  }),
   { name: 'sources', dependencies: ['settings'] },
 );

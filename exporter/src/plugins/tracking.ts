@@ -3,6 +3,7 @@ import { createMetrics } from '../metrics/registry';
 import { Tracker } from '../tracking/tracker';
 import { VERSION } from '../version';
 import './types';
+import { settle } from '../util/settle';
 
 export interface TrackingOptions {
   /** run cycles on the configured interval once the app is ready (serve); tests drive refresh() themselves */
@@ -11,10 +12,9 @@ export interface TrackingOptions {
 }
 
 export default fp<TrackingOptions>(
-  async (app, opts) => {
-    let tracker: Tracker | undefined;
-    const metrics = createMetrics(() => tracker!.snapshot, VERSION, () => app.carbon.stats);
-    tracker = new Tracker({
+  (app, opts) => settle(() => {
+    const metrics = createMetrics(() => tracker.snapshot, VERSION, () => app.carbon.stats);
+    const tracker = new Tracker({
       config: app.settings.config,
       prometheus: app.prometheus,
       carbon: app.carbon,
@@ -29,9 +29,9 @@ export default fp<TrackingOptions>(
     });
     app.decorate('metrics', metrics);
     app.decorate('tracker', tracker);
-    if (opts.autoStart) app.addHook('onReady', async () => tracker!.start());
+    if (opts.autoStart) app.addHook('onReady', () => tracker.start());
     // stop before the store plugin closes the database (onClose hooks run in reverse order)
-    app.addHook('onClose', async () => tracker!.stop());
-  },
+    app.addHook('onClose', () => tracker.stop());
+  }),
   { name: 'tracking', dependencies: ['settings', 'sources', 'store'] },
 );

@@ -12,6 +12,7 @@ import '../plugins/types';
 import '../plugins/auth';
 import '../plugins/forecast';
 import '../plugins/history';
+import { settle } from '../util/settle';
 
 const iso = (s: number): string => new Date(s * 1000).toISOString();
 const isoOrNull = (s?: number): string | null => (s === undefined ? null : iso(s));
@@ -27,7 +28,7 @@ export function adviceView(a: WindowAdvice): AdviceViewT {
   };
 }
 
-const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const greenRoutes: FastifyPluginAsyncTypebox = (app) => settle(() => {
   const { config } = app.settings;
   const green = app.green;
   const areas = green.forecast.areaList;
@@ -75,7 +76,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  app.get('/api/v1/equivalencies', { schema: EquivalenciesSchema }, async (req) => {
+  app.get('/api/v1/equivalencies', { schema: EquivalenciesSchema }, (req) => {
     const { grams, gramsPerKwh: given } = req.query;
     const gramsPerKwh = given ?? config.carbonIntensity.fallbackGramsPerKwh;
     return {
@@ -142,5 +143,5 @@ const greenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { available: false, last_day: null, last_week: null, note: `usage history unavailable: ${err instanceof Error ? err.message : String(err)}` };
     }
   }
-};
+});
 export default greenRoutes;

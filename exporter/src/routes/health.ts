@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SOURCES } from '../tracking/snapshot';
 import { HealthSchema, ReadySchema } from '../schemas/health';
 import '../plugins/types';
+import { settle } from '../util/settle';
 
 const iso = (s?: number): string | null => (s === undefined ? null : new Date(s * 1000).toISOString());
 
-const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/healthz', { schema: HealthSchema, logLevel: 'warn' }, async () => ({ status: 'ok' as const }));
+const healthRoutes: FastifyPluginAsyncTypebox = (app) => settle(() => {
+  app.get('/healthz', { schema: HealthSchema, logLevel: 'warn' }, () => ({ status: 'ok' as const }));
 
   // ready = every source answered in the last cycle; the body says which are down and why
   app.get('/readyz', { schema: ReadySchema, logLevel: 'warn' }, async (_req, reply) => {
@@ -19,5 +20,5 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const ready = down.length === 0 && snap.generatedAtSeconds !== undefined;
     return reply.code(ready ? 200 : 503).send({ ready, down, last_cycle_at: iso(snap.generatedAtSeconds), sources });
   });
-};
+});
 export default healthRoutes;

@@ -8,8 +8,8 @@ import type { Contributor } from '../store/usage/types';
 import '../plugins/types';
 import '../plugins/auth';
 import '../plugins/history';
+import { settle } from '../util/settle';
 
-const iso = (s: number): string => new Date(s * 1000).toISOString();
 const hhmm = (s: number): string => new Date(s * 1000).toISOString().slice(11, 16);
 
 function cell(f: UsageFigures): CellT {
@@ -29,7 +29,7 @@ const contributor = (c: Contributor) => {
     kwh: v.busy_kwh + v.idle_kwh, total_gCo2eq: v.busy_gCo2eq + v.idle_gCo2eq };
 };
 
-const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const usageRoutes: FastifyPluginAsyncTypebox = (app) => settle(() => {
   const now = (): number => Date.now() / 1000;
   // level=user answers only an identity that may read users (the auth plugin's preHandler)
   const perUser = { perUser: 'per-user usage' };
@@ -125,7 +125,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  app.get('/api/v1/machines', { schema: MachinesSchema }, async () => {
+  app.get('/api/v1/machines', { schema: MachinesSchema }, () => {
     const { config } = app.settings;
     const stored = new Map(app.history.machineMetrics.list().map((m) => [m.machine_name, m]));
     const names = new Set([...Object.keys(config.machines).filter((n) => n !== 'default'), ...stored.keys()]);
@@ -141,5 +141,5 @@ const usageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }),
     };
   });
-};
+});
 export default usageRoutes;

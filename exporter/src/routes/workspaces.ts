@@ -3,13 +3,14 @@ import { WorkspacesSchema } from '../schemas/workspaces';
 import { UNKNOWN } from '../tracking/observe';
 import { workspaceView } from '../tracking/view';
 import '../plugins/types';
+import { settle } from '../util/settle';
 
 const iso = (s: number): string => new Date(s * 1000).toISOString();
 
-const workspacesRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const workspacesRoutes: FastifyPluginAsyncTypebox = (app) => settle(() => {
   const sites = [...Object.keys(app.settings.config.sites), UNKNOWN];
 
-  app.get('/api/v1/workspaces', { schema: WorkspacesSchema(sites) }, async (req) => {
+  app.get('/api/v1/workspaces', { schema: WorkspacesSchema(sites) }, (req) => {
     const { site } = req.query;
     const snap = app.tracker.snapshot;
     const list = snap.workspaces.filter((w) => site === undefined || w.site === site).map(workspaceView);
@@ -21,5 +22,5 @@ const workspacesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       workspaces: list,
     };
   });
-};
+});
 export default workspacesRoutes;

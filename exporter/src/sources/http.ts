@@ -57,7 +57,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     timedOut = true;
     controller.abort();
   }, timeoutMs);
-  let refusal: unknown;
+  let refusal: { err: unknown } | undefined;
   const redirects = req.redirects;
   try {
     const res = await axios.request<string>({
@@ -75,11 +75,11 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       ...(redirects && {
         maxRedirects: redirects.max,
         // follow-redirects calls this before requesting the hop; throwing here aborts the exchange
-        beforeRedirect: (options: Record<string, unknown>, response: { statusCode: number }) => {
+        beforeRedirect: (options: HopOptions, response: { statusCode: number }) => {
           try {
             redirects.check(hopUrl(options), response.statusCode);
           } catch (err) {
-            refusal = err;
+            refusal = { err };
             throw err;
           }
         },
@@ -88,13 +88,13 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     const contentType = String(res.headers['content-type'] ?? '');
     return { status: res.status, contentType, text: typeof res.data === 'string' ? res.data : String(res.data ?? ''), durationSeconds: elapsed() };
   } catch (err) {
-    if (refusal !== undefined) throw refusal;
+    if (refusal) throw refusal.err;
     const ax = err as AxiosError;
     const code = ax.code ?? '';
     if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       throw new TransportError('timeout', `timed out after ${req.timeoutSeconds}s`, elapsed());
     }
-    const cause = (ax.cause as NodeJS.ErrnoException | undefined)?.code;
+    const cause = ax.cause && 'code' in ax.cause && typeof ax.cause.code === 'string' ? ax.cause.code : undefined;
     const detail = [code, cause && cause !== code ? cause : undefined].filter(Boolean).join('/');
     throw new TransportError('network', `${ax.message || 'request failed'}${detail ? ` (${detail})` : ''}`, elapsed());
   } finally {
@@ -102,11 +102,20 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   }
 }
 
+/** The fields of follow-redirects' hop options that name the URL. */
+interface HopOptions {
+  href?: unknown;
+  protocol?: string;
+  hostname?: string;
+  port?: string | number;
+  path?: string;
+}
+
 /** URL of the hop follow-redirects is about to make; it has already resolved Location into these options. */
-function hopUrl(options: Record<string, unknown>): string {
+function hopUrl(options: HopOptions): string {
   if (typeof options.href === 'string') return options.href;
-  const port = options.port === '' || options.port === undefined ? '' : `:${String(options.port)}`;
-  return `${String(options.protocol)}//${String(options.hostname)}${port}${String(options.path ?? '/')}`;
+  const port = options.port === '' || options.port === undefined ? '' : `:${options.port}`;
+  return `${options.protocol}//${options.hostname}${port}${options.path ?? '/'}`;
 }
 
 /** Joins a base URL (possibly with a path prefix, with or without trailing slash) and an absolute API path. */

@@ -5,6 +5,7 @@ import type { WorkspaceState } from '../tracking/types';
 import { migrate } from './migrate';
 import { MIGRATIONS } from './schema';
 import type { WorkspaceQuery, WorkspaceStore } from './types';
+import { settle } from '../util/settle';
 
 /** The store file is unusable (not a database, corrupt, unreadable): the message names the file and its key. */
 export class StoreOpenError extends Error {
@@ -66,16 +67,24 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     return this.listWorkspaces({ status: ['active', 'missing'] });
   }
 
-  async getWorkspace(id: string): Promise<WorkspaceState | undefined> {
-    const row = this.db.prepare('SELECT data FROM workspaces WHERE id = ?').get(id) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as WorkspaceState) : undefined;
+  getWorkspace(id: string): Promise<WorkspaceState | undefined> {
+    return settle(() => {
+      const row = this.db.prepare('SELECT data FROM workspaces WHERE id = ?').get(id) as { data: string } | undefined;
+      return row ? (JSON.parse(row.data) as WorkspaceState) : undefined;
+    });
   }
 
-  async saveWorkspaces(states: readonly WorkspaceState[]): Promise<void> {
-    if (states.length > 0) this.saveMany(states);
+  saveWorkspaces(states: readonly WorkspaceState[]): Promise<void> {
+    return settle(() => {
+      if (states.length > 0) this.saveMany(states);
+    });
   }
 
-  async listWorkspaces(query: WorkspaceQuery = {}): Promise<WorkspaceState[]> {
+  listWorkspaces(query: WorkspaceQuery = {}): Promise<WorkspaceState[]> {
+    return settle(() => this.selectWorkspaces(query));
+  }
+
+  private selectWorkspaces(query: WorkspaceQuery): WorkspaceState[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status?.length) {
@@ -90,11 +99,15 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     return (this.db.prepare(sql).all(...params) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as WorkspaceState);
   }
 
-  async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+  ping(): Promise<void> {
+    return settle(() => {
+      this.db.prepare('SELECT 1').get();
+    });
   }
 
-  async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+  close(): Promise<void> {
+    return settle(() => {
+      if (this.db.open) this.db.close();
+    });
   }
 }

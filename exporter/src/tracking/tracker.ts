@@ -72,7 +72,7 @@ export class Tracker {
 
   start(): void {
     if (this.timer) return;
-    const run = () => void this.refresh().catch((err) => this.deps.logger?.error({ err }, 'tracking cycle crashed'));
+    const run = () => void this.refresh().catch((err: unknown) => this.deps.logger?.error({ err }, 'tracking cycle crashed'));
     run();
     this.timer = setInterval(run, this.deps.config.tracking.intervalSeconds * 1000);
     this.timer.unref();

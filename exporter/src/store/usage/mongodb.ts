@@ -139,7 +139,7 @@ export class MongoUsageStore implements UsageStore {
   }
 
   async machineAverages(): Promise<MachineAverage[]> {
-    const docs = await this.guard('read', () => this.usage.aggregate([
+    const docs = await this.guard('read', () => this.usage.aggregate<{ _id: unknown; days: number; bj: number; ij: number; bg: number; ig: number }>([
       { $match: { level: 'host' } },
       { $group: { _id: { m: '$machine', k: '$key', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] } },
         bj: { $sum: '$busy_j' }, ij: { $sum: '$idle_j' }, bg: { $sum: '$busy_g' }, ig: { $sum: '$idle_g' } } },
