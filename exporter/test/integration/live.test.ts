@@ -34,7 +34,7 @@ beforeAll(async () => {
     }),
     startCarbonServer(),
   ]);
-  await until(async () => ((await prom.query('node_boot_time_seconds{job="node"}')) as { result: unknown[] }).result.length > 0);
+  await until(async () => (await prom.query('node_boot_time_seconds{job="node"}')).result.length > 0);
   app = await testApp(testConfig({
     prometheus: { url: prom.url, selector: 'job="node"' },
     carbonIntensity: { url: carbon.url },

@@ -94,11 +94,6 @@ export interface ScenarioStack {
 }
 
 /** One stand-in per scenario, all scraped every second by one Prometheus; resolves once each has been scraped. */
-/** The `data` of an instant query by scenario, as the readiness wait reads it. */
-interface InstantVector {
-  result: Array<{ metric: { scenario: string }; value: [number, string] }>;
-}
-
 export async function startScenarioStack(scenarios: readonly Scenario[] = SCENARIOS): Promise<ScenarioStack> {
   const nodes = new Map<ScenarioName, RunningFakeNode>();
   for (const s of scenarios) {
@@ -118,7 +113,7 @@ export async function startScenarioStack(scenarios: readonly Scenario[] = SCENAR
   try {
     const deadline = Date.now() + 30000;
     for (;;) {
-      const r = (await prom.query('count by (scenario) (node_cpu_seconds_total{mode="idle"})')) as InstantVector;
+      const r = await prom.query<{ metric: { scenario: string }; value: [number, string] }>('count by (scenario) (node_cpu_seconds_total{mode="idle"})');
       const counted = new Map<string, number>(r.result
         .map((x) => [x.metric.scenario, Number(x.value[1])]));
       if (scenarios.every((s) => counted.get(s.name) === CPUS * s.jobs.length)) break;
