@@ -9,10 +9,10 @@ import type { UsageStore } from '../store/usage/types';
 import { attributeRange } from './attribution';
 import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './boundaries';
 import type { CarbonSlotCache } from './carbonCache';
-import { usageFromRaw } from './estimate';
 import type { Ownership } from './ownership';
-import { cpuCountQuery, cpuSeriesMatchers, groupLabels, rawCpuQuery, stateQueries, targetCpuQuery, targetsQuery } from './queries';
+import { cpuCountQuery, cpuSeriesMatchers, groupLabels, stateQueries, targetsQuery } from './queries';
 import { chunkHours, completeHours, doneHours } from './plan';
+import { betweenBoundaries, noAnomalies, resolveIrregular, type RawAnomalyCounts, type RecountDeps } from './rawRecount';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult } from './types';
 
 export interface BackfillDeps {
@@ -66,12 +66,6 @@ export interface BackfillSummary {
 }
 
 const scopeOf = (project?: string): string => project ?? '*';
-
-interface RawAnomalyCounts {
-  counterDrops: number;
-  halfHoursClamped: number;
-}
-const noAnomalies = (): RawAnomalyCounts => ({ counterDrops: 0, halfHoursClamped: 0 });
 
 type CpuSeries = ReturnType<typeof countCpus>;
 /** The run's one series call over all its chunks: which path to take, and the CPU counts when there is one chunk. */
@@ -243,7 +237,7 @@ export class BackfillRunner {
       ({ usage, irregular } = table.difference());
       // targets with CPU series in the chunk but at no boundary lived only between two: counted from raw samples
       for (const [key, labels] of chunk.labels) {
-        if (!table.hasCounters(key)) usage.push(...await this.betweenBoundaries(table, key, labels, chunk.cpus.get(key), project));
+        if (!table.hasCounters(key)) usage.push(...await betweenBoundaries(this.recountDeps(), table, key, labels, chunk.cpus.get(key), project));
       }
     } catch (err) {
       const hours = (b - a) / HOUR_SECONDS;
@@ -260,7 +254,7 @@ export class BackfillRunner {
     await carbonReady;
     const failedHours = new Map<number, unknown>();
     const anomalies = noAnomalies();
-    await this.resolveIrregular(irregular, usage, failedHours, anomalies, project);
+    await resolveIrregular(this.recountDeps(), irregular, usage, failedHours, anomalies, project);
     const attributed = attributeRange(a, b, usage, { config, ownership: this.ownership, intensity: this.deps.carbon.lookup(a, b) });
     const results: HourResult[] = [];
     for (const [h, att] of attributed) {
@@ -292,46 +286,8 @@ export class BackfillRunner {
     }
   }
 
-  /** One raw-sample request for a target that lived only between boundaries: its usage per half-hour it has samples in. */
-  private async betweenBoundaries(table: BoundaryTable, key: string, labels: Record<string, string>, cpus: number | undefined, project?: string): Promise<HalfHourUsage[]> {
-    const { config, prometheus } = this.deps;
-    const { startSeconds: a, endSeconds: b } = table;
-    const raw = await this.limit(() => prometheus.instantMatrixQuery(targetCpuQuery(config, labels, b - a + 300, project), b));
-    const names = groupLabels(config.labels);
-    const out: HalfHourUsage[] = [];
-    for (let t0 = a; t0 < b; t0 += HALF_HOUR_SECONDS) {
-      const t1 = t0 + HALF_HOUR_SECONDS;
-      if (!raw.some((s) => s.values.some(([ts]) => ts > t0 && ts <= t1))) continue;
-      const u = usageFromRaw(raw, { labels, fromSeconds: t0, cpus, memoryActiveBytes: table.memoryAt(key, t1) }, names);
-      if (u) out.push(u);
-    }
-    return out;
-  }
-
-  /** One raw-sample request per half-hour that has irregular targets (reboots, gaps, hosts coming and going). */
-  private async resolveIrregular(
-    irregular: Irregular[], usage: HalfHourUsage[], failed: Map<number, unknown>, anomalies: RawAnomalyCounts, project?: string,
-  ): Promise<void> {
-    const { config, prometheus } = this.deps;
-    const names = groupLabels(config.labels);
-    const byTime = new Map<number, Irregular[]>();
-    for (const it of irregular) byTime.set(it.fromSeconds, [...(byTime.get(it.fromSeconds) ?? []), it]);
-    for (const [t0, items] of byTime) {
-      const instances = [...new Set(items.map((i) => i.labels.instance ?? ''))];
-      try {
-        const raw = await prometheus.instantMatrixQuery(rawCpuQuery(config, instances, HALF_HOUR_SECONDS + 300, project), t0 + HALF_HOUR_SECONDS);
-        for (const it of items) {
-          const u = usageFromRaw(raw, it, names);
-          if (!u) continue;
-          const { counterDrops, clamped, ...row } = u;
-          anomalies.counterDrops += counterDrops;
-          if (clamped) anomalies.halfHoursClamped++;
-          usage.push(row);
-        }
-      } catch (err) {
-        failed.set(t0 - (t0 % HOUR_SECONDS), err);
-      }
-    }
+  private recountDeps(): RecountDeps {
+    return { config: this.deps.config, prometheus: this.deps.prometheus, limit: this.limit };
   }
 
   private failed(h: number, project: string | undefined, err: unknown): HourResult {
