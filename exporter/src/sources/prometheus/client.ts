@@ -32,8 +32,8 @@ export interface PrometheusClientStats {
 }
 
 /**
- * A Prometheus on this machine answers uncompressed: gzip would only spend CPU on both ends of the same cores (two
- * days of 500 hosts are 7.6 MB of JSON over a backfill chunk's queries; gzip and inflate cost ~0.3 s of it here).
+ * A Prometheus on this machine answers uncompressed: gzip would only spend CPU on both ends of the same cores
+ * (the figures are in history/README.md).
  */
 export function isLoopback(url: URL): boolean {
   const h = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();

@@ -111,8 +111,8 @@ export class SqliteUsageStore implements UsageStore {
 
   keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
     // Walks the level's distinct keys through the primary key (one seek each), then reads each key's hour range by
-    // the primary key. A plain GROUP BY key scans every row of the level whatever the range: for one day of a year
-    // of 400 users, 0.66 s that way and 10 ms this way (exporter/bench/storeReads.ts).
+    // the primary key. A plain GROUP BY key scans every row of the level whatever the range (figures:
+    // history/README.md and exporter/bench/storeReads.ts).
     return this.guard('read', () => this.db.prepare(`WITH RECURSIVE k(key) AS (
         SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level)
         UNION ALL SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level AND key > k.key) FROM k WHERE k.key IS NOT NULL)
