@@ -1,16 +1,10 @@
 // The public view of one tracked workspace, shared by the REST API and the CLI's `track` output.
 import { joulesToKwh } from '../model/units';
-import type { WorkspaceState } from './types';
+import type { WorkspaceLabels, WorkspaceState } from './types';
 
 const iso = (s: number): string => new Date(s * 1000).toISOString();
 
-export interface WorkspaceView {
-  site: string;
-  project: string;
-  machine: string;
-  host: string;
-  user: string;
-  experiment: string;
+export interface WorkspaceView extends WorkspaceLabels {
   instance: string;
   status: 'active' | 'missing';
   started_at: string;
