@@ -14,8 +14,17 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
-  chargedJoules, cleanWatts, CYCLE_MS, CYCLES, readingOf, runScenario, SCENARIOS, scenarioConfig, startScenarioStack,
-  type CycleReading, type Scenario,
+  chargedJoules,
+  cleanWatts,
+  CYCLE_MS,
+  CYCLES,
+  readingOf,
+  runScenario,
+  SCENARIOS,
+  scenarioConfig,
+  startScenarioStack,
+  type CycleReading,
+  type Scenario,
 } from '../test/support/counterScenarios';
 
 const SRC = path.resolve(process.env.ADA_CARBON_EXPORTER_SRC ?? path.join(__dirname, '../src'));
@@ -31,13 +40,21 @@ interface AnyTracker {
   stop(): Promise<void>;
 }
 
-function makeTracker(s: Scenario, promUrl: string, carbonUrl: string, dir: string): { tracker: AnyTracker; close(): Promise<void> } {
+function makeTracker(
+  s: Scenario,
+  promUrl: string,
+  carbonUrl: string,
+  dir: string
+): { tracker: AnyTracker; close(): Promise<void> } {
   const file = path.join(dir, `${s.name}.yaml`);
-  fs.writeFileSync(file, YAML.stringify({
-    ...scenarioConfig(s, promUrl, carbonUrl),
-    store: { sqlite: { path: path.join(dir, `${s.name}.sqlite`) } },
-    logLevel: 'silent',
-  }));
+  fs.writeFileSync(
+    file,
+    YAML.stringify({
+      ...scenarioConfig(s, promUrl, carbonUrl),
+      store: { sqlite: { path: path.join(dir, `${s.name}.sqlite`) } },
+      logLevel: 'silent',
+    })
+  );
   const { loadConfig } = load<typeof import('../src/config')>('config');
   const { PrometheusClient } = load<typeof import('../src/sources/prometheus')>('sources/prometheus');
   const { CarbonIntensityClient } = load<typeof import('../src/sources/carbon')>('sources/carbon');
@@ -45,16 +62,27 @@ function makeTracker(s: Scenario, promUrl: string, carbonUrl: string, dir: strin
   const { Tracker } = load<typeof import('../src/tracking/tracker')>('tracking/tracker');
   const { config } = loadConfig({ file, cwd: dir, env: {} });
   const prometheus = new PrometheusClient({
-    url: promUrl, timeoutSeconds: config.prometheus.timeoutSeconds, retries: config.prometheus.retries,
-    insecureSkipVerify: false, userAgent: 'ada-carbon-bench',
+    url: promUrl,
+    timeoutSeconds: config.prometheus.timeoutSeconds,
+    retries: config.prometheus.retries,
+    insecureSkipVerify: false,
+    userAgent: 'ada-carbon-bench',
   });
   const carbon = new CarbonIntensityClient({
-    baseUrl: config.carbonIntensity.url, timeoutSeconds: config.carbonIntensity.timeoutSeconds,
-    cacheSeconds: config.carbonIntensity.cacheSeconds, fallbackGramsPerKwh: config.carbonIntensity.fallbackGramsPerKwh,
+    baseUrl: config.carbonIntensity.url,
+    timeoutSeconds: config.carbonIntensity.timeoutSeconds,
+    cacheSeconds: config.carbonIntensity.cacheSeconds,
+    fallbackGramsPerKwh: config.carbonIntensity.fallbackGramsPerKwh,
   });
   const store = SqliteWorkspaceStore.open(config.store.sqlite.path);
   const tracker: AnyTracker = new Tracker({ config, prometheus, carbon, store });
-  return { tracker, close: async () => { await tracker.stop(); await store.close(); } };
+  return {
+    tracker,
+    close: async () => {
+      await tracker.stop();
+      await store.close();
+    },
+  };
 }
 
 /** The cycles right after each event (the scrape may land in either); every cycle but the first without events. */
@@ -79,10 +107,19 @@ function row(s: Scenario, readings: CycleReading[]): string[] {
     maxWatts = Math.max(maxWatts, chargedJoules(prev, cur, s.host) / (cur.atSeconds - prev.atSeconds));
   }
   const last = readings.at(-1)!;
-  const kinds = last.anomalies ? KINDS.map((k) => `${k.replace(/_/g, ' ')} ${last.anomalies![k] ?? '-'}`).join(', ') : '-';
+  const kinds = last.anomalies
+    ? KINDS.map((k) => `${k.replace(/_/g, ' ')} ${last.anomalies![k] ?? '-'}`).join(', ')
+    : '-';
   const workspaces = Math.max(...readings.map((r) => r.workspaces.filter((w) => w.host === s.host).length));
-  return [s.title, anomalyCycles(s).join(','), Math.round(charged).toLocaleString('en-GB'), Math.round(clean).toLocaleString('en-GB'),
-    kinds, maxWatts.toFixed(1), String(workspaces)];
+  return [
+    s.title,
+    anomalyCycles(s).join(','),
+    Math.round(charged).toLocaleString('en-GB'),
+    Math.round(clean).toLocaleString('en-GB'),
+    kinds,
+    maxWatts.toFixed(1),
+    String(workspaces),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -90,13 +127,25 @@ async function main(): Promise<void> {
   const stack = await startScenarioStack();
   const trackers = SCENARIOS.map((s) => makeTracker(s, stack.prom.url, stack.carbon.url, dir));
   try {
-    const runs = await Promise.all(SCENARIOS.map((s, i) => {
-      const node = stack.nodes.get(s.name)!.node;
-      return runScenario(s, node, async () => readingOf(await trackers[i]!.tracker.refresh(), node));
-    }));
-    const header = ['scenario', 'anomaly cycles', 'J charged there', 'J clean load', 'anomalies by kind', 'max W per cycle', 'max workspaces'];
+    const runs = await Promise.all(
+      SCENARIOS.map((s, i) => {
+        const node = stack.nodes.get(s.name)!.node;
+        return runScenario(s, node, async () => readingOf(await trackers[i]!.tracker.refresh(), node));
+      })
+    );
+    const header = [
+      'scenario',
+      'anomaly cycles',
+      'J charged there',
+      'J clean load',
+      'anomalies by kind',
+      'max W per cycle',
+      'max workspaces',
+    ];
     const rows = SCENARIOS.map((s, i) => row(s, runs[i]!));
-    console.log(`exporter source: ${SRC}; ${CYCLES} cycles ${CYCLE_MS / 1000} s apart, clean load ${cleanWatts(4).toFixed(1)} W at 4 vCPUs`);
+    console.log(
+      `exporter source: ${SRC}; ${CYCLES} cycles ${CYCLE_MS / 1000} s apart, clean load ${cleanWatts(4).toFixed(1)} W at 4 vCPUs`
+    );
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   } finally {

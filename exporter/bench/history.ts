@@ -53,7 +53,11 @@ interface InstantSample {
   value: [number, string];
 }
 
-async function post<R>(url: string, pathName: string, params: Record<string, string>): Promise<{ body: QueryAnswer<R>; bytes: number }> {
+async function post<R>(
+  url: string,
+  pathName: string,
+  params: Record<string, string>
+): Promise<{ body: QueryAnswer<R>; bytes: number }> {
   const r = await fetch(url + pathName, { method: 'POST', body: new URLSearchParams(params) });
   const text = await r.text();
   if (!r.ok) throw new Error(`${pathName} ${r.status}: ${text.slice(0, 200)}`);
@@ -74,7 +78,11 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
   if (method === 'hourly') {
     for (const p of projects) {
       for (let t = from + 3600; t <= to; t += 3600) {
-        const res = await post<InstantSample>(prom, '/api/v1/query', { query: `increase(node_cpu_seconds_total{cloud_project_name="${p}"}[1h])`, time: String(t), stats: 'all' });
+        const res = await post<InstantSample>(prom, '/api/v1/query', {
+          query: `increase(node_cpu_seconds_total{cloud_project_name="${p}"}[1h])`,
+          time: String(t),
+          stats: 'all',
+        });
         requests++;
         bytes += res.bytes;
         serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
@@ -97,7 +105,7 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
       parts.push(
         tag(`increase(node_cpu_seconds_total{mode!~"${modeRegex('busy')}|${modeRegex('idle')}"}${range})`, 'other'),
         tag(`avg_over_time(node_memory_Active_bytes${range})`, 'memory'),
-        tag(`max_over_time(node_boot_time_seconds${range})`, 'boot'),
+        tag(`max_over_time(node_boot_time_seconds${range})`, 'boot')
       );
     }
     const q = `sum by (state) (${parts.join(' or ')})`;
@@ -117,12 +125,21 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
     config.store.sqlite.path = path.join(a.dir!, `history-${process.pid}.sqlite`);
     if (a.hoursPerQuery) config.history.hoursPerQuery = Number(a.hoursPerQuery);
     const prometheus = new PrometheusClient({ url: prom, timeoutSeconds: 120, retries: 0 });
-    const carbon = new CarbonIntensityClient({ baseUrl: a.carbon, timeoutSeconds: 10, cacheSeconds: 0, fallbackGramsPerKwh: 129 });
+    const carbon = new CarbonIntensityClient({
+      baseUrl: a.carbon,
+      timeoutSeconds: 10,
+      cacheSeconds: 0,
+      fallbackGramsPerKwh: 129,
+    });
     const ctx = await openHistory({ config, prometheus, carbon });
     const tOpen = performance.now();
     const s = await ctx.runner.run({ fromSeconds: from, toSeconds: to });
-    if (a.recorded && s.hoursFromRecordingRules !== s.hoursEstimated) throw new Error(`only ${s.hoursFromRecordingRules} of ${s.hoursEstimated} hours read from recording rules`);
-    if (process.env.BENCH_DEBUG) console.error(`open ${((tOpen - t0) / 1000).toFixed(2)} s, run ${((performance.now() - tOpen) / 1000).toFixed(2)} s, prometheus call ${prometheus.stats.lastDurationSeconds.toFixed(2)} s`);
+    if (a.recorded && s.hoursFromRecordingRules !== s.hoursEstimated)
+      throw new Error(`only ${s.hoursFromRecordingRules} of ${s.hoursEstimated} hours read from recording rules`);
+    if (process.env.BENCH_DEBUG)
+      console.error(
+        `open ${((tOpen - t0) / 1000).toFixed(2)} s, run ${((performance.now() - tOpen) / 1000).toFixed(2)} s, prometheus call ${prometheus.stats.lastDurationSeconds.toFixed(2)} s`
+      );
     requests = s.prometheusRequests;
     for (const c of await ctx.store.keys('project', from, to)) {
       busy += c.busyCpuSeconds;
@@ -133,15 +150,39 @@ async function child(method: string, a: Record<string, string>): Promise<Result>
     // server-side time and bytes of the same range queries, re-issued with stats (not part of the wall time)
     for (const [ca, cb] of chunkHoursForBench(from, to, config.history.hoursPerQuery)) {
       for (const { expr } of historyQueries(config, undefined, a.recorded === '1')) {
-        const res = await post<unknown>(prom, '/api/v1/query_range', { query: expr, start: String(ca), end: String(cb), step: '1800', stats: 'all' });
+        const res = await post<unknown>(prom, '/api/v1/query_range', {
+          query: expr,
+          start: String(ca),
+          end: String(cb),
+          step: '1800',
+          stats: 'all',
+        });
         bytes += res.bytes;
         serverSeconds += res.body.data.stats?.timings?.execTotalTime ?? 0;
       }
     }
-    return { method, requests, wallSeconds: wall, peakRssMb: process.resourceUsage().maxRSS / 1024, busyCpuSeconds: busy, idleCpuSeconds: idle, responseMb: bytes / 1e6, serverSeconds };
+    return {
+      method,
+      requests,
+      wallSeconds: wall,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      busyCpuSeconds: busy,
+      idleCpuSeconds: idle,
+      responseMb: bytes / 1e6,
+      serverSeconds,
+    };
   }
   const wall = (performance.now() - t0) / 1000;
-  return { method, requests, wallSeconds: wall, peakRssMb: process.resourceUsage().maxRSS / 1024, busyCpuSeconds: busy, idleCpuSeconds: idle, responseMb: bytes / 1e6, serverSeconds };
+  return {
+    method,
+    requests,
+    wallSeconds: wall,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    busyCpuSeconds: busy,
+    idleCpuSeconds: idle,
+    responseMb: bytes / 1e6,
+    serverSeconds,
+  };
 }
 
 /** Prometheus metric value from /metrics (first sample of the name). */
@@ -174,11 +215,21 @@ async function waitForCompaction(url: string): Promise<string> {
 
 function runChild(method: string, args: Record<string, string>, file = __filename): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const argv = [...process.execArgv, file, '--method', method, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v])];
+    const argv = [
+      ...process.execArgv,
+      file,
+      '--method',
+      method,
+      ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]),
+    ];
     const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result) : reject(new Error(`${method} exited ${code}`))));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result)
+        : reject(new Error(`${method} exited ${code}`))
+    );
   });
 }
 
@@ -197,7 +248,14 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-bench-history-'));
   const end = Math.floor(Date.now() / 1000 / 86400) * 86400 - 86400; // whole past days
   const start = end - days * 86400;
-  const spec = adaFleet({ hosts, cpus: 4, startSeconds: start - 600, endSeconds: end + 600, stepSeconds: sampleSeconds, events: false });
+  const spec = adaFleet({
+    hosts,
+    cpus: 4,
+    startSeconds: start - 600,
+    endSeconds: end + 600,
+    stepSeconds: sampleSeconds,
+    events: false,
+  });
   const g0 = performance.now();
   const w = await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'), { maxBlockDuration: '24h' });
@@ -208,11 +266,19 @@ async function main(): Promise<void> {
   const carbon = await startCarbonServer();
   const fleetCompaction = await waitForCompaction(prom.url);
   try {
-    const args = { prom: prom.url, carbon: carbon.url, from: String(start), to: String(end), projects: projects.join(','), dir };
+    const args = {
+      prom: prom.url,
+      carbon: carbon.url,
+      from: String(start),
+      to: String(end),
+      projects: projects.join(','),
+      dir,
+    };
     // warm the TSDB page cache once so the first method measured is not penalised
     await runChild('floor', args);
     const runs = new Map<string, Result[]>();
-    const record = (r: Result, method = r.method): void => void runs.set(method, [...(runs.get(method) ?? []), { ...r, method }]);
+    const record = (r: Result, method = r.method): void =>
+      void runs.set(method, [...(runs.get(method) ?? []), { ...r, method }]);
     for (let i = 0; i < repeats; i++) {
       for (const m of ['backfill', 'hourly', 'floor']) record(await runChild(m, args));
       record(await runChild('floor-busy-idle', args), 'floor (busy+idle only)');
@@ -222,7 +288,9 @@ async function main(): Promise<void> {
     const r0 = performance.now();
     await createRuleBlocks(prom.url, start, end + 1800, path.join(dir, 'rule-blocks'), RULE_INTERVAL_SECONDS);
     const ruleSeconds = (performance.now() - r0) / 1000;
-    const withRules = await startPrometheus({ blocksDir: mergeBlockDirs(path.join(dir, 'all-blocks'), path.join(dir, 'blocks'), path.join(dir, 'rule-blocks')) });
+    const withRules = await startPrometheus({
+      blocksDir: mergeBlockDirs(path.join(dir, 'all-blocks'), path.join(dir, 'blocks'), path.join(dir, 'rule-blocks')),
+    });
     const compaction = await waitForCompaction(withRules.url);
     try {
       const rargs = { ...args, prom: withRules.url, recorded: '1' };
@@ -236,29 +304,59 @@ async function main(): Promise<void> {
     }
     // BENCH_COMPARE_WITH=<another checkout's exporter/bench/history.ts>: its backfill too, same fleet and conditions
     const other = process.env.BENCH_COMPARE_WITH;
-    if (other) for (let i = 0; i < repeats; i++) record(await runChild('backfill', args, path.resolve(other)), 'backfill (compared)');
+    if (other)
+      for (let i = 0; i < repeats; i++)
+        record(await runChild('backfill', args, path.resolve(other)), 'backfill (compared)');
     const median = (method: string): Result & { minWall: number; maxWall: number } => {
       const rs = [...runs.get(method)!].sort((x, y) => x.wallSeconds - y.wallSeconds);
       const mid = rs[Math.floor((rs.length - 1) / 2)]!;
-      return { ...mid, minWall: rs[0]!.wallSeconds, maxWall: rs[rs.length - 1]!.wallSeconds, peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)) };
+      return {
+        ...mid,
+        minWall: rs[0]!.wallSeconds,
+        maxWall: rs[rs.length - 1]!.wallSeconds,
+        peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)),
+      };
     };
     const results = [...runs.keys()].map(median);
     const get = (m: string) => results.find((r) => r.method === m)!;
-    const [b, h, f, rec, recFloor] = [get('backfill'), get('hourly'), get('floor'), get('backfill (recording rules)'), get('floor (recording rules Prometheus)')];
-    console.log(`fleet: ${hosts} hosts x 4 CPUs x 8 modes, ${days} days at ${sampleSeconds}-s samples (${(w.samples / 1e6).toFixed(1)} M samples, ${w.series} series), ${projects.length} projects; generated in ${genSeconds.toFixed(1)} s; ${fleetCompaction}; ${repeats} runs of each method, medians`);
-    console.log('| method | requests | wall s (median) | wall s (range) | peak RSS MB | response MB | server exec s | busy cpu-s | idle cpu-s |');
+    const [b, h, f, rec, recFloor] = [
+      get('backfill'),
+      get('hourly'),
+      get('floor'),
+      get('backfill (recording rules)'),
+      get('floor (recording rules Prometheus)'),
+    ];
+    console.log(
+      `fleet: ${hosts} hosts x 4 CPUs x 8 modes, ${days} days at ${sampleSeconds}-s samples (${(w.samples / 1e6).toFixed(1)} M samples, ${w.series} series), ${projects.length} projects; generated in ${genSeconds.toFixed(1)} s; ${fleetCompaction}; ${repeats} runs of each method, medians`
+    );
+    console.log(
+      '| method | requests | wall s (median) | wall s (range) | peak RSS MB | response MB | server exec s | busy cpu-s | idle cpu-s |'
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results) {
-      console.log(`| ${r.method} | ${r.requests} | ${r.wallSeconds.toFixed(2)} | ${r.minWall.toFixed(2)}-${r.maxWall.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.responseMb.toFixed(2)} | ${r.serverSeconds.toFixed(2)} | ${r.busyCpuSeconds.toFixed(0)} | ${r.idleCpuSeconds.toFixed(0)} |`);
+      console.log(
+        `| ${r.method} | ${r.requests} | ${r.wallSeconds.toFixed(2)} | ${r.minWall.toFixed(2)}-${r.maxWall.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.responseMb.toFixed(2)} | ${r.serverSeconds.toFixed(2)} | ${r.busyCpuSeconds.toFixed(0)} | ${r.idleCpuSeconds.toFixed(0)} |`
+      );
     }
     const pct = (x: number, y: number) => `${((x / y - 1) * 100).toFixed(3)}%`;
-    console.log(`recording rules: backfill / backfill (recording rules) wall = ${(b.wallSeconds / rec.wallSeconds).toFixed(2)}x, server exec = ${(b.serverSeconds / rec.serverSeconds).toFixed(2)}x; (recording rules) / floor on that Prometheus wall = ${(rec.wallSeconds / recFloor.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(rec.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(rec.idleCpuSeconds, b.idleCpuSeconds)}; rule blocks generated in ${ruleSeconds.toFixed(1)} s (not in any wall time); rules Prometheus: ${compaction}`);
+    console.log(
+      `recording rules: backfill / backfill (recording rules) wall = ${(b.wallSeconds / rec.wallSeconds).toFixed(2)}x, server exec = ${(b.serverSeconds / rec.serverSeconds).toFixed(2)}x; (recording rules) / floor on that Prometheus wall = ${(rec.wallSeconds / recFloor.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(rec.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(rec.idleCpuSeconds, b.idleCpuSeconds)}; rule blocks generated in ${ruleSeconds.toFixed(1)} s (not in any wall time); rules Prometheus: ${compaction}`
+    );
     console.log(`requests: hourly / backfill = ${(h.requests / b.requests).toFixed(1)}x (goal >= 24x)`);
-    console.log(`wall: hourly / backfill = ${(h.wallSeconds / b.wallSeconds).toFixed(2)}x; server-side exec alone: hourly / backfill = ${(h.serverSeconds / b.serverSeconds).toFixed(2)}x (goal: wall factor >= server factor)`);
-    console.log(`wall: backfill / floor = ${(b.wallSeconds / f.wallSeconds).toFixed(2)}x (goal <= 1.5x); backfill / floor (busy+idle only) = ${(b.wallSeconds / get('floor (busy+idle only)').wallSeconds).toFixed(2)}x; backfill (recording rules) / floor = ${(rec.wallSeconds / recFloor.wallSeconds).toFixed(2)}x`);
+    console.log(
+      `wall: hourly / backfill = ${(h.wallSeconds / b.wallSeconds).toFixed(2)}x; server-side exec alone: hourly / backfill = ${(h.serverSeconds / b.serverSeconds).toFixed(2)}x (goal: wall factor >= server factor)`
+    );
+    console.log(
+      `wall: backfill / floor = ${(b.wallSeconds / f.wallSeconds).toFixed(2)}x (goal <= 1.5x); backfill / floor (busy+idle only) = ${(b.wallSeconds / get('floor (busy+idle only)').wallSeconds).toFixed(2)}x; backfill (recording rules) / floor = ${(rec.wallSeconds / recFloor.wallSeconds).toFixed(2)}x`
+    );
     const c = runs.has('backfill (compared)') ? get('backfill (compared)') : undefined;
-    if (c) console.log(`wall: compared backfill / floor = ${(c.wallSeconds / f.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(c.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(c.idleCpuSeconds, b.idleCpuSeconds)}`);
-    console.log(`totals vs backfill: hourly busy ${pct(h.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(h.idleCpuSeconds, b.idleCpuSeconds)}; floor busy ${pct(f.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(f.idleCpuSeconds, b.idleCpuSeconds)} (goal within 0.5%)`);
+    if (c)
+      console.log(
+        `wall: compared backfill / floor = ${(c.wallSeconds / f.wallSeconds).toFixed(2)}x; totals vs backfill: busy ${pct(c.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(c.idleCpuSeconds, b.idleCpuSeconds)}`
+      );
+    console.log(
+      `totals vs backfill: hourly busy ${pct(h.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(h.idleCpuSeconds, b.idleCpuSeconds)}; floor busy ${pct(f.busyCpuSeconds, b.busyCpuSeconds)}, idle ${pct(f.idleCpuSeconds, b.idleCpuSeconds)} (goal within 0.5%)`
+    );
   } finally {
     await Promise.all([prom.stop(), carbon.stop()]);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -25,19 +25,26 @@ async function main(): Promise<void> {
   const db = new Database(path.join(dir, 'usage.sqlite'));
   const store = new SqliteUsageStore(db);
   const ins = db.prepare('INSERT INTO history_usage VALUES (?, ?, ?, ?, ?, 1, 9, 3600, 1800, 0.2, 0.1, 0)');
-  const [, buildMs] = timed(() => db.transaction(() => {
-    for (let h = 0; h < days * 24; h++) {
-      for (let u = 0; u < users; u++) ins.run('user', `user${u}`, `project${u % projects}`, 'm4', START + h * 3600);
-    }
-  })());
-  console.log(`${users} users x ${days} days: ${users * days * 24} user rows written in ${(buildMs / 1000).toFixed(1)} s`);
+  const [, buildMs] = timed(() =>
+    db.transaction(() => {
+      for (let h = 0; h < days * 24; h++) {
+        for (let u = 0; u < users; u++) ins.run('user', `user${u}`, `project${u % projects}`, 'm4', START + h * 3600);
+      }
+    })()
+  );
+  console.log(
+    `${users} users x ${days} days: ${users * days * 24} user rows written in ${(buildMs / 1000).toFixed(1)} s`
+  );
   // the replaced query, kept here as the baseline
   const scan = db.prepare(`SELECT key AS name, SUM(busy_cpu) AS busyCpuSeconds FROM history_usage
     WHERE level = 'user' AND hour_s >= ? AND hour_s < ? AND project = ? GROUP BY key`);
 
   const mid = START + Math.floor(days / 2) * 86400;
   const ranges: Array<[string, number, number]> = [
-    ['1 day', mid, mid + 86400], ['30 days', mid, mid + 30 * 86400], [`${days} days`, START, START + days * 86400]];
+    ['1 day', mid, mid + 86400],
+    ['30 days', mid, mid + 30 * 86400],
+    [`${days} days`, START, START + days * 86400],
+  ];
   const rows: string[][] = [];
   for (const [name, from, to] of ranges) {
     const scanMs: number[] = [];
@@ -52,7 +59,13 @@ async function main(): Promise<void> {
       const want = new Map(a.map((r) => [r.name, r.busyCpuSeconds]));
       agree &&= b.length === a.length && b.every((r) => want.get(r.name) === r.busyCpuSeconds);
     }
-    rows.push([name, (median(scanMs)).toFixed(1), median(keyedMs).toFixed(1), (median(scanMs) / median(keyedMs)).toFixed(1) + 'x', agree ? 'yes' : 'NO']);
+    rows.push([
+      name,
+      median(scanMs).toFixed(1),
+      median(keyedMs).toFixed(1),
+      (median(scanMs) / median(keyedMs)).toFixed(1) + 'x',
+      agree ? 'yes' : 'NO',
+    ]);
   }
   const head = ['range (one project)', 'GROUP BY scan ms', 'keys() ms', 'speed-up', 'same result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

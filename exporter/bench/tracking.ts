@@ -38,18 +38,27 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 async function rawQueries(promUrl: string, at: number): Promise<number> {
   const q = trackingQueries('');
   const t0 = performance.now();
-  await Promise.all(Object.values(q).map(async (expr) => {
-    const body = new URLSearchParams({ query: expr, time: String(at) });
-    const r = await fetch(`${promUrl}/api/v1/query`, { method: 'POST', body });
-    await r.text();
-  }));
+  await Promise.all(
+    Object.values(q).map(async (expr) => {
+      const body = new URLSearchParams({ query: expr, time: String(at) });
+      const r = await fetch(`${promUrl}/api/v1/query`, { method: 'POST', body });
+      await r.text();
+    })
+  );
   return (performance.now() - t0) / 1000;
 }
 
 async function benchFleet(hosts: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ada-bench-${hosts}-`));
   const now = Math.floor(Date.now() / 1000);
-  const spec = adaFleet({ hosts, cpus: 4, startSeconds: now - 1800, endSeconds: now + 900, stepSeconds: 15, events: false });
+  const spec = adaFleet({
+    hosts,
+    cpus: 4,
+    startSeconds: now - 1800,
+    endSeconds: now + 900,
+    stepSeconds: 15,
+    events: false,
+  });
   const t0 = performance.now();
   await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
@@ -60,10 +69,15 @@ async function benchFleet(hosts: number) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: dir, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      PATH: process.env.PATH, ADA_CARBON_PROMETHEUS_URL: prom.url, ADA_CARBON_CARBON_INTENSITY_URL: carbon.url,
-      ADA_CARBON_SERVER_PORT: String(port), ADA_CARBON_TRACKING_INTERVAL_SECONDS: String(INTERVAL_SECONDS), ADA_CARBON_LOG_LEVEL: 'warn',
+      PATH: process.env.PATH,
+      ADA_CARBON_PROMETHEUS_URL: prom.url,
+      ADA_CARBON_CARBON_INTENSITY_URL: carbon.url,
+      ADA_CARBON_SERVER_PORT: String(port),
+      ADA_CARBON_TRACKING_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
+      ADA_CARBON_LOG_LEVEL: 'warn',
       ADA_CARBON_STORE_SQLITE_PATH: path.join(dir, 'store.sqlite'),
       // tracking alone: the history loop's catch-up would share the process (see bench/history.ts for it)
       ADA_CARBON_HISTORY_ENABLED: 'false',
@@ -100,9 +114,19 @@ async function benchFleet(hosts: number) {
     const workspaces = (JSON.parse(await (await fetch(`${url}/api/v1/workspaces`)).text()) as { count: number }).count;
     const steady = median(cycles.slice(1));
     return {
-      hosts, workspaces, genSeconds, queries, first: cycles[0] ?? NaN, cycle: steady, raw: median(raw.slice(1)),
-      ratio: steady / median(raw.slice(1)), rss: rssMb(child.pid!, 'VmRSS'), peak: rssMb(child.pid!, 'VmHWM'),
-      scrapeMs: median(scrape), scrapeP90: [...scrape].sort((a, b) => a - b)[Math.floor(scrape.length * 0.9)] ?? NaN, bytes,
+      hosts,
+      workspaces,
+      genSeconds,
+      queries,
+      first: cycles[0] ?? NaN,
+      cycle: steady,
+      raw: median(raw.slice(1)),
+      ratio: steady / median(raw.slice(1)),
+      rss: rssMb(child.pid!, 'VmRSS'),
+      peak: rssMb(child.pid!, 'VmHWM'),
+      scrapeMs: median(scrape),
+      scrapeP90: [...scrape].sort((a, b) => a - b)[Math.floor(scrape.length * 0.9)] ?? NaN,
+      bytes,
     };
   } finally {
     child.kill('SIGTERM');
@@ -114,20 +138,28 @@ async function benchFleet(hosts: number) {
 
 async function main() {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build -w exporter first`);
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const rows = [];
   for (const n of sizes.length ? sizes : [200, 1000, 2000]) {
     process.stderr.write(`bench: ${n} hosts...\n`);
     rows.push(await benchFleet(n));
   }
-  const head = '| hosts x 4 CPUs | workspaces | queries/cycle | first cycle (s) | cycle wall, median (s) | same queries raw, median (s) | ratio | exporter RSS (MB) | peak RSS (MB) | /metrics median (ms) | /metrics p90 (ms) | /metrics size (KB) |';
+  const head =
+    '| hosts x 4 CPUs | workspaces | queries/cycle | first cycle (s) | cycle wall, median (s) | same queries raw, median (s) | ratio | exporter RSS (MB) | peak RSS (MB) | /metrics median (ms) | /metrics p90 (ms) | /metrics size (KB) |';
   console.log(head);
   console.log(head.replace(/[^|]/g, '-'));
   for (const r of rows) {
-    console.log(`| ${r.hosts} | ${r.workspaces} | ${r.queries} | ${r.first.toFixed(3)} | ${r.cycle.toFixed(3)} | ${r.raw.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.rss.toFixed(0)} | ${r.peak.toFixed(0)} | ${r.scrapeMs.toFixed(1)} | ${r.scrapeP90.toFixed(1)} | ${(r.bytes / 1024).toFixed(0)} |`);
+    console.log(
+      `| ${r.hosts} | ${r.workspaces} | ${r.queries} | ${r.first.toFixed(3)} | ${r.cycle.toFixed(3)} | ${r.raw.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.rss.toFixed(0)} | ${r.peak.toFixed(0)} | ${r.scrapeMs.toFixed(1)} | ${r.scrapeP90.toFixed(1)} | ${(r.bytes / 1024).toFixed(0)} |`
+    );
   }
   console.log(`Tracking interval ${INTERVAL_SECONDS} s; ${CYCLES} steady cycles per fleet after the first.`);
-  console.log('Goals: queries/cycle constant; ratio <= 1.5; /metrics median <= 100 ms at 2,000 workspaces; RSS <= 200 MB.');
+  console.log(
+    'Goals: queries/cycle constant; ratio <= 1.5; /metrics median <= 100 ms at 2,000 workspaces; RSS <= 200 MB.'
+  );
 }
 
 main().catch((err) => {

@@ -26,27 +26,35 @@ function load(configFile: string | undefined, io: Io): LoadedConfig {
 
 export function buildCli(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('ada-carbon')
-    .description('Energy and carbon accounting for Ada workspaces: tracks them from Prometheus and re-exposes the result.')
+    .description(
+      'Energy and carbon accounting for Ada workspaces: tracks them from Prometheus and re-exposes the result.'
+    )
     .version(VERSION)
     .addOption(new Option('-c, --config <file>', 'YAML config file (default: ./ada-carbon.yaml when present)'))
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
 
-  program.command('serve')
-    .description('Run the HTTP server (/metrics, /readyz, REST API) and the tracking loop. With no prometheus.url, starts a local Prometheus and node_exporter first.')
+  program
+    .command('serve')
+    .description(
+      'Run the HTTP server (/metrics, /readyz, REST API) and the tracking loop. With no prometheus.url, starts a local Prometheus and node_exporter first.'
+    )
     .action(async () => {
       await serve(load(program.opts<{ config?: string }>().config, io), io.out);
     });
 
-  program.command('track')
+  program
+    .command('track')
     .description('Run tracking cycles and print the active workspaces.')
     .requiredOption('--once', 'run exactly one cycle and exit')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { json?: boolean }) => {
       const loaded = load(program.opts<{ config?: string }>().config, io);
       if (!loaded.config.prometheus.url) {
-        throw new ConfigError([{ key: 'prometheus.url', message: 'is required by track (serve starts a local stack instead)' }]);
+        throw new ConfigError([
+          { key: 'prometheus.url', message: 'is required by track (serve starts a local stack instead)' },
+        ]);
       }
       const app = await buildApp({ loaded });
       try {
@@ -54,10 +62,18 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
         const snap = await app.tracker.refresh();
         const rows = snap.workspaces.map(workspaceView);
         if (opts.json) {
-          io.out(JSON.stringify({ ok: snap.lastCycle?.ok ?? false, error: snap.lastCycle?.error ?? null, workspaces: rows }, null, 2));
+          io.out(
+            JSON.stringify(
+              { ok: snap.lastCycle?.ok ?? false, error: snap.lastCycle?.error ?? null, workspaces: rows },
+              null,
+              2
+            )
+          );
         } else if (snap.lastCycle?.ok) {
           io.out(workspaceTable(rows));
-          io.out(`${rows.length} workspace(s); ${snap.lastCycle.queries} Prometheus request(s) in ${snap.lastCycle.durationSeconds.toFixed(2)} s`);
+          io.out(
+            `${rows.length} workspace(s); ${snap.lastCycle.queries} Prometheus request(s) in ${snap.lastCycle.durationSeconds.toFixed(2)} s`
+          );
         }
         if (!snap.lastCycle?.ok) {
           io.err(`tracking cycle failed: ${snap.lastCycle?.error ?? 'unknown error'}`);
@@ -70,14 +86,19 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
 
   registerBackfill(program, io);
 
-  program.command('check-config')
-    .description('Validate the configuration and print the effective config with secrets redacted (exit 2 when invalid).')
+  program
+    .command('check-config')
+    .description(
+      'Validate the configuration and print the effective config with secrets redacted (exit 2 when invalid).'
+    )
     .option('--json', 'print JSON instead of YAML')
     .action((opts: { json?: boolean }) => {
       const loaded = load(program.opts<{ config?: string }>().config, io);
       const safe = redactConfig(loaded.config);
       io.out(opts.json ? JSON.stringify(safe, null, 2) : YAML.stringify(safe).trimEnd());
-      io.err(`configuration is valid (file: ${loaded.file ?? 'none, defaults'}; env: ${loaded.envKeys.join(', ') || 'none'})`);
+      io.err(
+        `configuration is valid (file: ${loaded.file ?? 'none, defaults'}; env: ${loaded.envKeys.join(', ') || 'none'})`
+      );
     });
 
   registerReport(program, io, (file) => load(file, io));
@@ -94,7 +115,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.config;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.config;
     }
     if (err instanceof ConfigError) {
       io.err(err.message);
@@ -115,6 +138,6 @@ if (require.main === module) {
     (err: unknown) => {
       io.err(`ada-carbon: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(EXIT.failure);
-    },
+    }
   );
 }

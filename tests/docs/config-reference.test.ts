@@ -20,7 +20,9 @@ describe('docs/configuration.md', () => {
   it('is the reference generated from the config schema', () => {
     const generated = configReference();
     if (doc !== generated) {
-      throw new Error(`docs/configuration.md is stale: run \`${CONFIG_DOC_COMMAND}\` to rewrite it\n${firstDifference(doc, generated)}`);
+      throw new Error(
+        `docs/configuration.md is stale: run \`${CONFIG_DOC_COMMAND}\` to rewrite it\n${firstDifference(doc, generated)}`
+      );
     }
   });
 
@@ -28,7 +30,9 @@ describe('docs/configuration.md', () => {
     const keys = envBindings().map((b) => b.path.join('.'));
     const missing = keys.filter((k) => !doc.includes(`\`${k}\``));
     expect(missing).toEqual([]);
-    const unnamed = envBindings().filter((b) => !doc.includes(`| \`${b.env}\` |`)).map((b) => b.env);
+    const unnamed = envBindings()
+      .filter((b) => !doc.includes(`| \`${b.env}\` |`))
+      .map((b) => b.env);
     expect(unnamed).toEqual([]);
   });
 

@@ -27,7 +27,9 @@ it('serve with no Prometheus configured tracks this machine within a minute and 
   child = spawn(process.execPath, [CLI, 'serve'], {
     cwd,
     env: {
-      PATH: process.env.PATH, ADA_CARBON_SERVER_PORT: String(port), ADA_CARBON_LOG_LEVEL: 'warn',
+      PATH: process.env.PATH,
+      ADA_CARBON_SERVER_PORT: String(port),
+      ADA_CARBON_LOG_LEVEL: 'warn',
       ADA_CARBON_CARBON_INTENSITY_URL: carbon.url,
     },
   });
@@ -49,7 +51,9 @@ it('serve with no Prometheus configured tracks this machine within a minute and 
     if (body.count === 0) await new Promise((r) => setTimeout(r, 500));
   }
   expect(Date.now() - started).toBeLessThan(60000);
-  expect(body.workspaces).toEqual([expect.objectContaining({ site: 'local', host: os.hostname(), cpus: os.cpus().length })]);
+  expect(body.workspaces).toEqual([
+    expect.objectContaining({ site: 'local', host: os.hostname(), cpus: os.cpus().length }),
+  ]);
   expect(body.workspaces[0]!.busy_kwh as number).toBeGreaterThan(0);
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
   expect(ready.status).toBe(200);

@@ -111,13 +111,15 @@ export function adaFleet(opts: AdaFleetOptions): FleetSpec {
     const phase = rand() * 2 * Math.PI;
     const period = 1800 + rand() * 5400;
     const modeShares = wavy
-      ? (t: number): Record<string, number> => shares(Math.min(0.95, busy * (1 + 0.8 * Math.sin((2 * Math.PI * t) / period + phase))), iowait)
+      ? (t: number): Record<string, number> =>
+          shares(Math.min(0.95, busy * (1 + 0.8 * Math.sin((2 * Math.PI * t) / period + phase))), iowait)
       : shares(busy, iowait);
 
     const memTotalBytes = cpus * 3.75 * GIB;
     const memFraction = 0.1 + busy * 0.5 + rand() * 0.1;
     const memActiveBytes = wavy
-      ? (t: number): number => Math.round(memTotalBytes * memFraction * (1 + 0.2 * Math.sin((2 * Math.PI * t) / period + phase)))
+      ? (t: number): number =>
+          Math.round(memTotalBytes * memFraction * (1 + 0.2 * Math.sin((2 * Math.PI * t) / period + phase)))
       : Math.round(memTotalBytes * memFraction);
 
     // Whole seconds, as node_exporter reports boot time.

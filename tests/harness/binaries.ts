@@ -41,7 +41,7 @@ export function requireBinary(name: BinaryName): string {
     throw new Error(
       `${name} binary not found or not executable at ${path}. ` +
         `Install it with \`apt-get install -y ${info.debianPackage}\` (Debian package "${info.debianPackage}"), ` +
-        `or point ${info.envVar} at an existing binary.`,
+        `or point ${info.envVar} at an existing binary.`
     );
   }
   return path;

@@ -11,7 +11,11 @@ export interface CreateBlocksOptions {
 }
 
 /** Turns an OpenMetrics file into TSDB blocks in `outDir` with `promtool tsdb create-blocks-from openmetrics`. */
-export async function createBlocks(openMetricsFile: string, outDir: string, opts: CreateBlocksOptions = {}): Promise<void> {
+export async function createBlocks(
+  openMetricsFile: string,
+  outDir: string,
+  opts: CreateBlocksOptions = {}
+): Promise<void> {
   const promtool = requireBinary('promtool');
   fs.mkdirSync(outDir, { recursive: true });
   const args = ['tsdb', 'create-blocks-from'];
@@ -24,11 +28,7 @@ export async function createBlocks(openMetricsFile: string, outDir: string, opts
         return;
       }
       const tail = String(stderr).trim().split('\n').slice(-20).join('\n');
-      reject(
-        new Error(
-          `promtool ${args.join(' ')} failed (exit ${err.code ?? 'unknown'}):\n${tail || err.message}`,
-        ),
-      );
+      reject(new Error(`promtool ${args.join(' ')} failed (exit ${err.code ?? 'unknown'}):\n${tail || err.message}`));
     });
   });
 }

@@ -16,14 +16,23 @@ interface Region {
   regionid: number;
   shortname: string;
 }
-interface NationalBody { data: Slot[] }
+interface NationalBody {
+  data: Slot[];
+}
 /** A regional window: `data` is one region object holding the half-hours. */
-interface RegionalWindowBody { data: Region & { data: Slot[] } }
+interface RegionalWindowBody {
+  data: Region & { data: Slot[] };
+}
 /** A regional "current" answer: `data` is an array of regions. */
-interface RegionalCurrentBody { data: Array<Region & { data: Slot[] }> }
-interface ErrorBody { error: { message: string } }
+interface RegionalCurrentBody {
+  data: Array<Region & { data: Slot[] }>;
+}
+interface ErrorBody {
+  error: { message: string };
+}
 
-const fixture = <T = unknown>(name: string): T => JSON.parse(readFileSync(resolve(DEFAULT_CARBON_FIXTURES_DIR, name), 'utf8')) as T;
+const fixture = <T = unknown>(name: string): T =>
+  JSON.parse(readFileSync(resolve(DEFAULT_CARBON_FIXTURES_DIR, name), 'utf8')) as T;
 
 let server: CarbonServer;
 let clock = T('2024-03-10T10:07:00Z');
@@ -80,11 +89,18 @@ describe('ok mode', () => {
 
   it('gives actual for settled national slots and only forecast for regional ones', async () => {
     const past = (await get<NationalBody>('/intensity/2024-03-09T12:00Z/2024-03-09T13:00Z')).body.data;
-    expect(past.map((r) => r.intensity.actual)).toEqual(past.map((r) => expectedIntensity('national', T(r.from), clock)));
+    expect(past.map((r) => r.intensity.actual)).toEqual(
+      past.map((r) => expectedIntensity('national', T(r.from), clock))
+    );
     expect(past.some((r) => r.intensity.actual !== r.intensity.forecast)).toBe(true);
     const regional = (await get<RegionalWindowBody>('/regional/intensity/2024-03-09T12:01Z/fw24h/postcode/OX11')).body;
     expect(Array.isArray(regional.data)).toBe(false);
-    expect(regional.data).toMatchObject({ regionid: 12, dnoregion: 'SSE South', shortname: 'South England', postcode: 'OX11' });
+    expect(regional.data).toMatchObject({
+      regionid: 12,
+      dnoregion: 'SSE South',
+      shortname: 'South England',
+      postcode: 'OX11',
+    });
     const rows = regional.data.data;
     expect(rows).toHaveLength(49); // 12:00 today .. 12:00 tomorrow: the window ends on the first slot past from+24h
     expect(Object.keys(rows[0]!.intensity)).toEqual(['forecast', 'index']);
@@ -93,8 +109,11 @@ describe('ok mode', () => {
   });
 
   it('cycles the recorded regional values', async () => {
-    const recorded = fixture<RegionalWindowBody>('regional_fw48h_postcode.json').data.data.map((r) => r.intensity.forecast);
-    const rows = (await get<RegionalWindowBody>('/regional/intensity/2025-10-22T23:30Z/2025-10-23T04:00Z/regionid/11')).body.data.data;
+    const recorded = fixture<RegionalWindowBody>('regional_fw48h_postcode.json').data.data.map(
+      (r) => r.intensity.forecast
+    );
+    const rows = (await get<RegionalWindowBody>('/regional/intensity/2025-10-22T23:30Z/2025-10-23T04:00Z/regionid/11'))
+      .body.data.data;
     const values = rows.map((r) => r.intensity.forecast);
     expect(new Set(values)).toEqual(new Set(recorded));
     expect(new Set(recorded).size).toBeGreaterThan(5);
@@ -108,7 +127,9 @@ describe('ok mode', () => {
     expect(Array.isArray(regional.data)).toBe(true);
     expect(regional.data[0]!.regionid).toBe(12);
     expect(regional.data[0]!.data[0]!.from).toBe('2024-03-10T10:00Z');
-    expect((await get<RegionalCurrentBody>('/regional/regionid/11')).body.data[0]!.shortname).toBe('South West England');
+    expect((await get<RegionalCurrentBody>('/regional/regionid/11')).body.data[0]!.shortname).toBe(
+      'South West England'
+    );
     expect((await get('/intensity/factors')).body).toEqual(fixture('intensity_factors.json'));
     expect((await get<NationalBody>('/intensity/date/2024-03-10')).body.data).toHaveLength(48);
   });
@@ -123,7 +144,9 @@ describe('ok mode', () => {
   });
 
   it('refuses what the API refuses', async () => {
-    expect((await get<ErrorBody>('/intensity/2024-03-01T00:00Z/2024-03-16T00:00Z')).body.error.message).toMatch(/14 days/);
+    expect((await get<ErrorBody>('/intensity/2024-03-01T00:00Z/2024-03-16T00:00Z')).body.error.message).toMatch(
+      /14 days/
+    );
     expect((await get('/intensity/not-a-time/fw24h')).body).toEqual(fixture('error_400.json'));
     const full = await get<ErrorBody>('/regional/intensity/2024-03-10T10:01Z/fw24h/postcode/OX11%200QX');
     expect(full.status).toBe(400);
@@ -189,7 +212,9 @@ describe('fault modes', () => {
 describe('expectedIntensity', () => {
   it('is actual once settled, forecast before', () => {
     const slot = T('2024-03-10T10:00:00Z');
-    const recorded = fixture<NationalBody>('national_range_24h.json').data.find((r) => r.from === '2024-03-10T10:00Z')!.intensity;
+    const recorded = fixture<NationalBody>('national_range_24h.json').data.find(
+      (r) => r.from === '2024-03-10T10:00Z'
+    )!.intensity;
     expect(expectedIntensity('national', slot, slot + 1800)).toBe(recorded.actual);
     expect(expectedIntensity('national', slot, slot + 1799)).toBe(recorded.forecast);
     expect(expectedIntensity('national', slot + 7 * 86400, slot + 8 * 86400)).toBe(recorded.actual); // by time of day

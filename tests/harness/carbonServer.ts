@@ -63,16 +63,29 @@ function loadTables(dir: string): Tables {
   const cached = tablesByDir.get(dir);
   if (cached) return cached;
   const read = (name: string): string => readFileSync(resolve(dir, name), 'utf8');
-  type Row = { from: string; intensity: { forecast: number; actual?: number | null; index: string }; generationmix?: unknown };
+  type Row = {
+    from: string;
+    intensity: { forecast: number; actual?: number | null; index: string };
+    generationmix?: unknown;
+  };
   const range = JSON.parse(read('national_range_24h.json')) as { data: Row[] };
   const national: RecordedRow[] = [];
   for (const row of range.data) {
     // keyed by time of day; the later of two rows for the same half-hour wins
-    national[halfHourOfDay(parseTime(row.from))] = { forecast: row.intensity.forecast, actual: row.intensity.actual ?? null, index: row.intensity.index };
+    national[halfHourOfDay(parseTime(row.from))] = {
+      forecast: row.intensity.forecast,
+      actual: row.intensity.actual ?? null,
+      index: row.intensity.index,
+    };
   }
-  if (national.length !== 48 || national.some((r) => r === undefined)) throw new Error(`${dir}: national_range_24h does not cover a whole day`);
-  const fw48 = JSON.parse(read('regional_fw48h_postcode.json')) as { data: RegionRecord & { postcode: string; data: Row[] } };
-  const current = JSON.parse(read('regional_postcode_current.json')) as { data: Array<RegionRecord & { postcode: string }> };
+  if (national.length !== 48 || national.some((r) => r === undefined))
+    throw new Error(`${dir}: national_range_24h does not cover a whole day`);
+  const fw48 = JSON.parse(read('regional_fw48h_postcode.json')) as {
+    data: RegionRecord & { postcode: string; data: Row[] };
+  };
+  const current = JSON.parse(read('regional_postcode_current.json')) as {
+    data: Array<RegionRecord & { postcode: string }>;
+  };
   const regionsById = new Map<number, RegionRecord>();
   const regionIdByPostcode = new Map<string, number>();
   for (const r of [fw48.data, ...current.data]) {
@@ -81,9 +94,17 @@ function loadTables(dir: string): Tables {
   }
   const tables: Tables = {
     nationalByHalfHourOfDay: national,
-    regionalCycle: fw48.data.data.map((r) => ({ forecast: r.intensity.forecast, actual: null, index: r.intensity.index, generationmix: r.generationmix })),
-    regionsById, regionIdByPostcode,
-    error400: read('error_400.json'), error500: read('error_500.json'), factors: read('intensity_factors.json'),
+    regionalCycle: fw48.data.data.map((r) => ({
+      forecast: r.intensity.forecast,
+      actual: null,
+      index: r.intensity.index,
+      generationmix: r.generationmix,
+    })),
+    regionsById,
+    regionIdByPostcode,
+    error400: read('error_400.json'),
+    error500: read('error_500.json'),
+    factors: read('intensity_factors.json'),
   };
   tablesByDir.set(dir, tables);
   return tables;
@@ -104,7 +125,10 @@ function recordedRow(t: Tables, area: CarbonArea, slotFrom: number): RecordedRow
  * settled (have `actual`) once they have ended by `nowSeconds` (default: the real clock, as the server's default).
  */
 export function expectedIntensity(
-  area: CarbonArea, slotFromSeconds: number, nowSeconds = Date.now() / 1000, fixturesDir = DEFAULT_CARBON_FIXTURES_DIR,
+  area: CarbonArea,
+  slotFromSeconds: number,
+  nowSeconds = Date.now() / 1000,
+  fixturesDir = DEFAULT_CARBON_FIXTURES_DIR
 ): number {
   const slotFrom = Math.floor(slotFromSeconds / SLOT) * SLOT;
   const row = recordedRow(loadTables(fixturesDir), area, slotFrom);
@@ -148,7 +172,12 @@ export async function startCarbonServer(opts: CarbonServerOptions = {}): Promise
   };
 
   /** Rows from the slot containing `from - 1s` (the boundary trap: it ENDS at an aligned `from`) while slot start < end. */
-  const window = (area: CarbonArea, from: number, end: number, loseNewYearsEve: boolean): Array<Record<string, unknown>> => {
+  const window = (
+    area: CarbonArea,
+    from: number,
+    end: number,
+    loseNewYearsEve: boolean
+  ): Array<Record<string, unknown>> => {
     const rows: Array<Record<string, unknown>> = [];
     const newYear = Date.UTC(new Date(from * 1000).getUTCFullYear() + 1, 0, 1) / 1000;
     const lost = loseNewYearsEve && from < newYear && newYear < end;
@@ -288,14 +317,18 @@ export async function startCarbonServer(opts: CarbonServerOptions = {}): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    setMode: (m) => { mode = m; },
-    setSlow: (ms) => { slowMs = ms; },
-    stop: () => new Promise<void>((ok) => {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
+    setMode: (m) => {
+      mode = m;
+    },
+    setSlow: (ms) => {
+      slowMs = ms;
+    },
+    stop: () =>
+      new Promise<void>((ok) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
-

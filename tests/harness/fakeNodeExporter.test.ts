@@ -14,7 +14,8 @@ function parse(text: string): Map<string, number> {
 }
 
 const cpuSum = (m: Map<string, number>, cpu?: string): number =>
-  [...m].filter(([k]) => k.startsWith('node_cpu_seconds_total{') && (cpu === undefined || k.includes(`cpu="${cpu}"`)))
+  [...m]
+    .filter(([k]) => k.startsWith('node_cpu_seconds_total{') && (cpu === undefined || k.includes(`cpu="${cpu}"`)))
     .reduce((a, [, v]) => a + v, 0);
 
 describe('the node_exporter stand-in', () => {
@@ -34,7 +35,9 @@ describe('the node_exporter stand-in', () => {
     const text = node.render();
     const m = parse(text);
     expect(m.get('node_boot_time_seconds')).toBe(now - 100);
-    for (const cpu of ['0', '1']) for (const mode of FAKE_CPU_MODES) expect(m.has(`node_cpu_seconds_total{cpu="${cpu}",mode="${mode}"}`)).toBe(true);
+    for (const cpu of ['0', '1'])
+      for (const mode of FAKE_CPU_MODES)
+        expect(m.has(`node_cpu_seconds_total{cpu="${cpu}",mode="${mode}"}`)).toBe(true);
     expect(cpuSum(m)).toBeCloseTo(200, 3);
     expect(m.get('node_memory_MemTotal_bytes')).toBe(8 * 2 ** 30);
     expect(m.get('node_memory_Active_bytes')).toBe(2 * 2 ** 30);
@@ -42,7 +45,9 @@ describe('the node_exporter stand-in', () => {
     expect(text).toMatch(/^# HELP node_boot_time_seconds .+$/m);
     const r = spawnSync(requireBinary('promtool'), ['check', 'metrics'], { input: text, encoding: 'utf8' });
     // the real node_exporter's node_memory_*_bytes names draw the same camelCase lint, and only that
-    const complaints = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '' && !/^node_memory_\w+ metric names should be written in 'snake_case'/.test(l));
+    const complaints = `${r.stdout}${r.stderr}`
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/^node_memory_\w+ metric names should be written in 'snake_case'/.test(l));
     expect(complaints).toEqual([]);
   });
 
@@ -102,7 +107,9 @@ describe('the node_exporter stand-in', () => {
       expect(text.match(/^# TYPE node_boot_time_seconds /gm)).toHaveLength(1);
       expect(running.node.scrapes).toBe(1);
       running.node.clearDuplicates();
-      expect(parse(await (await fetch(`${running.url}/metrics`)).text()).has('node_boot_time_seconds{boot="stale"}')).toBe(false);
+      expect(
+        parse(await (await fetch(`${running.url}/metrics`)).text()).has('node_boot_time_seconds{boot="stale"}')
+      ).toBe(false);
       expect((await fetch(`${running.url}/other`)).status).toBe(404);
     } finally {
       await running.stop();

@@ -15,8 +15,17 @@ export const STEAL_SHARE = 0.02;
 /** How one second of a CPU at busy share b is spread over the modes (they add up to 1). */
 export function modeShares(busy: number): Record<FakeCpuMode, number> {
   const b = Math.min(1, Math.max(0, busy)) * (1 - STEAL_SHARE);
-  const i = (1 - STEAL_SHARE) - b;
-  return { user: 0.7 * b, nice: 0.02 * b, system: 0.2 * b, irq: 0.03 * b, softirq: 0.05 * b, idle: 0.9 * i, iowait: 0.1 * i, steal: STEAL_SHARE };
+  const i = 1 - STEAL_SHARE - b;
+  return {
+    user: 0.7 * b,
+    nice: 0.02 * b,
+    system: 0.2 * b,
+    irq: 0.03 * b,
+    softirq: 0.05 * b,
+    idle: 0.9 * i,
+    iowait: 0.1 * i,
+    steal: STEAL_SHARE,
+  };
 }
 
 export interface FakeNodeOptions {
@@ -51,7 +60,9 @@ const HELP: Record<string, [type: string, help: string]> = {
 };
 
 const labelText = (labels: Record<string, string>): string => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
+  );
   return parts.length > 0 ? `{${parts.join(',')}}` : '';
 };
 
@@ -161,11 +172,13 @@ export class FakeNode {
   render(): string {
     this.advance();
     const families = new Map<string, string[]>(Object.keys(HELP).map((n) => [n, []]));
-    const add = (name: string, labels: Record<string, string>, value: number) => families.get(name)!.push(`${name}${labelText(labels)} ${value}`);
+    const add = (name: string, labels: Record<string, string>, value: number) =>
+      families.get(name)!.push(`${name}${labelText(labels)} ${value}`);
     add('node_boot_time_seconds', {}, this.bootTimeSeconds);
     this.cpuList.forEach((c, i) => {
       if (!c.online) return;
-      for (const m of FAKE_CPU_MODES) add('node_cpu_seconds_total', { cpu: String(i), mode: m }, Number(c.values[m].toFixed(6)));
+      for (const m of FAKE_CPU_MODES)
+        add('node_cpu_seconds_total', { cpu: String(i), mode: m }, Number(c.values[m].toFixed(6)));
     });
     add('node_memory_Active_bytes', {}, this.memActiveBytes);
     add('node_memory_MemTotal_bytes', {}, this.memTotalBytes);
@@ -229,10 +242,11 @@ export async function startFakeNodeExporter(opts: FakeNodeOptions = {}): Promise
       port,
       url: `http://127.0.0.1:${port}`,
       address: `127.0.0.1:${port}`,
-      stop: () => new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      stop: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   }
   throw lastError;

@@ -56,21 +56,25 @@ describe('fleet arithmetic', () => {
     const bad = { ...host, modeShares: { user: 0.5, idle: 0.4 } };
     expect(() => fleetTruth({ ...spec, hosts: [bad] }).sampleAt(bad, 'cpu', START, 'user')).toThrow(/sum to 0.9/);
     const odd = { ...host, modeShares: { busy: 0.1, idle: 0.9 } };
-    expect(() => fleetTruth({ ...spec, hosts: [odd] }).sampleAt(odd, 'cpu', START, 'idle')).toThrow(/unknown CPU mode "busy"/);
+    expect(() => fleetTruth({ ...spec, hosts: [odd] }).sampleAt(odd, 'cpu', START, 'idle')).toThrow(
+      /unknown CPU mode "busy"/
+    );
   });
 
   it('formats numbers so that promtool reads them back exactly', () => {
     for (let ms = 1_767_218_400_000; ms < 1_767_218_400_000 + 3000; ms += 7) {
       expect(Math.trunc(Number(formatTimestampSeconds(ms)) * 1000)).toBe(ms);
     }
-    for (const v of [0, 1 / 1024, 1111565.00390625, 123.5, 2 ** 39 + 1023 / 1024, 0.1]) expect(Number(formatCounter(v))).toBe(v);
+    for (const v of [0, 1 / 1024, 1111565.00390625, 123.5, 2 ** 39 + 1023 / 1024, 0.1])
+      expect(Number(formatCounter(v))).toBe(v);
     expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
   });
 
   it('adaFleet is deterministic and Ada-like', () => {
     const a = adaFleet({ hosts: 300, startSeconds: START, endSeconds: START + 1800, stepSeconds: 15, seed: 3 });
     const b = adaFleet({ hosts: 300, startSeconds: START, endSeconds: START + 1800, stepSeconds: 15, seed: 3 });
-    const strip = (s: FleetSpec): string => JSON.stringify(s.hosts.map((h) => ({ ...h, modeShares: 0, memActiveBytes: 0 })));
+    const strip = (s: FleetSpec): string =>
+      JSON.stringify(s.hosts.map((h) => ({ ...h, modeShares: 0, memActiveBytes: 0 })));
     expect(strip(a)).toBe(strip(b));
     const projects = new Set(a.hosts.map((h) => h.labels.cloud_project_name));
     expect([...projects].sort()).toEqual(['CDAaaS', 'DDAaaS', 'IDAaaS']);
@@ -85,8 +89,16 @@ describe('fleet arithmetic', () => {
 
   it('shards split at 2 h block boundaries, then evenly', () => {
     const s = { startSeconds: START - 1800, endSeconds: START + 1800, stepSeconds: 15, hosts: [] };
-    expect(shardRanges(s, 1)).toEqual([[0, 120], [120, 241]]);
-    expect(shardRanges(s, 4)).toEqual([[0, 60], [60, 120], [120, 180], [180, 241]]);
+    expect(shardRanges(s, 1)).toEqual([
+      [0, 120],
+      [120, 241],
+    ]);
+    expect(shardRanges(s, 4)).toEqual([
+      [0, 60],
+      [60, 120],
+      [120, 180],
+      [180, 241],
+    ]);
   });
 });
 
@@ -111,9 +123,18 @@ describe('promtool', () => {
     expect(stats.bytes).toBe(Buffer.byteLength(text));
     expect(text.endsWith('# EOF\n')).toBe(true);
     // Each family appears in one contiguous run, with its metadata first.
-    const names = text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.indexOf('{')));
+    const names = text
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.slice(0, l.indexOf('{')));
     const runs = names.filter((nm, i) => i === 0 || names[i - 1] !== nm);
-    expect(runs).toEqual(['node_cpu_seconds_total', 'node_boot_time_seconds', 'node_memory_Active_bytes', 'node_memory_MemTotal_bytes', 'up']);
+    expect(runs).toEqual([
+      'node_cpu_seconds_total',
+      'node_boot_time_seconds',
+      'node_memory_Active_bytes',
+      'node_memory_MemTotal_bytes',
+      'up',
+    ]);
     expect(text).toContain('# TYPE node_cpu_seconds counter\n# UNIT node_cpu_seconds seconds\n');
     await createBlocks(file, path.join(dir, 'blocks'));
     expect(fs.readdirSync(path.join(dir, 'blocks')).length).toBeGreaterThan(0);

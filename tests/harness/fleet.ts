@@ -81,7 +81,12 @@ export function fleetTruth(spec: FleetSpec): FleetTruth {
     }
   };
 
-  const cpuSecondsBetween = (host: FleetHost, t0Seconds: number, t1Seconds: number, modes: readonly string[]): number => {
+  const cpuSecondsBetween = (
+    host: FleetHost,
+    t0Seconds: number,
+    t1Seconds: number,
+    modes: readonly string[]
+  ): number => {
     const { samples, counters } = seriesOf(host);
     const times = samples.timesMs;
     const n = times.length;

@@ -56,7 +56,7 @@ export function shardRanges(spec: FleetSpec, parallelism: number): Array<[number
 export async function buildFleetBlocks(
   spec: FleetSpec,
   outDir: string,
-  opts: { parallelism?: number; workDir?: string } = {},
+  opts: { parallelism?: number; workDir?: string } = {}
 ): Promise<FleetBlocksResult> {
   const t0 = performance.now();
   const parallelism = Math.max(1, opts.parallelism ?? Math.min(4, os.availableParallelism()));
@@ -80,7 +80,8 @@ export async function buildFleetBlocks(
       const job: Promise<void> = createBlocks(file, shardOut)
         .then(() => {
           fs.rmSync(file, { force: true });
-          for (const block of fs.readdirSync(shardOut)) fs.renameSync(path.join(shardOut, block), path.join(outDir, block));
+          for (const block of fs.readdirSync(shardOut))
+            fs.renameSync(path.join(shardOut, block), path.join(outDir, block));
         })
         .catch((err: unknown) => {
           failure ??= err instanceof Error ? err : new Error(String(err));

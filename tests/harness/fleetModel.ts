@@ -95,7 +95,10 @@ function bootSecondsAt(host: FleetHost, tMs: number): number {
 export function hostSamples(spec: FleetSpec, host: FleetHost): HostSamples {
   const grid = fleetGrid(spec);
   const firstMs = Math.max(grid.startMs, toMs(host.bootTimeSeconds));
-  const lastMs = Math.min(grid.startMs + (grid.count - 1) * grid.stepMs, host.endSeconds === undefined ? Infinity : toMs(host.endSeconds));
+  const lastMs = Math.min(
+    grid.startMs + (grid.count - 1) * grid.stepMs,
+    host.endSeconds === undefined ? Infinity : toMs(host.endSeconds)
+  );
   const gaps = (host.gaps ?? []).map(([a, b]) => [toMs(a), toMs(b)] as const);
   const out: HostSamples = { timesMs: [], gridIndex: [], bootSeconds: [] };
   const kFirst = Math.max(0, Math.ceil((firstMs - grid.startMs) / grid.stepMs));
@@ -115,8 +118,10 @@ function sharesVector(host: FleetHost, raw: Record<string, number>, tSeconds: nu
   let sum = 0;
   for (const [mode, share] of Object.entries(raw)) {
     const i = CPU_MODES.indexOf(mode as CpuMode);
-    if (i < 0) throw new Error(`fleet host ${host.instance}: unknown CPU mode "${mode}" (known: ${CPU_MODES.join(', ')})`);
-    if (!Number.isFinite(share) || share < 0) throw new Error(`fleet host ${host.instance}: share of ${mode} is ${share}`);
+    if (i < 0)
+      throw new Error(`fleet host ${host.instance}: unknown CPU mode "${mode}" (known: ${CPU_MODES.join(', ')})`);
+    if (!Number.isFinite(share) || share < 0)
+      throw new Error(`fleet host ${host.instance}: share of ${mode} is ${share}`);
     v[i] = share;
     sum += share;
   }
@@ -142,7 +147,8 @@ export function hostCpuCounters(spec: FleetSpec, host: FleetHost, samples: HostS
   const counters = new Float64Array(cpus * MODE_COUNT * n);
   if (n === 0) return counters;
   const acc = new Float64Array(cpus * MODE_COUNT); // in quanta (integers)
-  const staticShares = typeof host.modeShares === 'function' ? undefined : sharesVector(host, host.modeShares, host.bootTimeSeconds);
+  const staticShares =
+    typeof host.modeShares === 'function' ? undefined : sharesVector(host, host.modeShares, host.bootTimeSeconds);
   const fn = typeof host.modeShares === 'function' ? host.modeShares : undefined;
 
   const advance = (fromMs: number, toMs_: number): void => {

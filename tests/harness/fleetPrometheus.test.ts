@@ -17,7 +17,16 @@ const hosts: FleetHost[] = [
     instance: 'host-172-16-100-5.nubes.example:9100',
     labels: { cloud_project_name: 'IDAaaS', machine_name: 'Muon', host: '172.16.100.5' },
     cpus: 4,
-    modeShares: { user: 0.03, nice: 0.001, system: 0.01, idle: 0.95, iowait: 0.004, irq: 0.001, softirq: 0.002, steal: 0.002 },
+    modeShares: {
+      user: 0.03,
+      nice: 0.001,
+      system: 0.01,
+      idle: 0.95,
+      iowait: 0.004,
+      irq: 0.001,
+      softirq: 0.002,
+      steal: 0.002,
+    },
     memTotalBytes: 16e9,
     memActiveBytes: 3.5e9,
     bootTimeSeconds: START - 86400 * 3 - 17,
@@ -50,7 +59,9 @@ const hosts: FleetHost[] = [
 const spec: FleetSpec = { startSeconds: START, endSeconds: END, stepSeconds: 15, hosts };
 
 // Instants on, between and around samples, inside the gap (< and > 5 min), after deletion, before boot.
-const INSTANTS = [0, 7, 15, 600, 612, 1000, 1190, 1201, 1506, 1507, 1510, 1800, 2400, 2699, 2700, 2701, 3000, 3600, 3899, 3900, 3901].map((d) => START + d);
+const INSTANTS = [
+  0, 7, 15, 600, 612, 1000, 1190, 1201, 1506, 1507, 1510, 1800, 2400, 2699, 2700, 2701, 3000, 3600, 3899, 3900, 3901,
+].map((d) => START + d);
 
 type MatrixSeries = { metric: Record<string, string>; values: Array<[number, string]> };
 
@@ -66,7 +77,13 @@ async function scalarAt(prom: RunningPrometheus, expr: string, t: number): Promi
 }
 
 /** Increase-free, per-series: from the sample seen at t0 to the last at or before t1, resets counted from 0. */
-async function rawCpuSecondsBetween(prom: RunningPrometheus, host: FleetHost, t0: number, t1: number, mode: string): Promise<number> {
+async function rawCpuSecondsBetween(
+  prom: RunningPrometheus,
+  host: FleetHost,
+  t0: number,
+  t1: number,
+  mode: string
+): Promise<number> {
   const window = t1 - t0 + 300;
   const data = await prom.query<MatrixSeries>(`node_cpu_seconds_total${sel(host, `,mode="${mode}"`)}[${window}s]`, t1);
   let total = 0;
@@ -102,11 +119,22 @@ async function checkAgainstTruth(prom: RunningPrometheus, truth: FleetTruth): Pr
       ];
       for (const [name, metric] of gauges) {
         const got = await scalarAt(prom, `${name}${sel(host)}`, t);
-        expect({ host: host.instance, t, name, v: got }).toEqual({ host: host.instance, t, name, v: truth.sampleAt(host, metric, t) });
+        expect({ host: host.instance, t, name, v: got }).toEqual({
+          host: host.instance,
+          t,
+          name,
+          v: truth.sampleAt(host, metric, t),
+        });
         checks++;
       }
     }
-    for (const [a, b] of [[0, 3600], [300, 1800], [1000, 2000], [1499, 1515], [2000, 3900]] as const) {
+    for (const [a, b] of [
+      [0, 3600],
+      [300, 1800],
+      [1000, 2000],
+      [1499, 1515],
+      [2000, 3900],
+    ] as const) {
       for (const mode of ['idle', 'user', 'iowait']) {
         const want = truth.cpuSecondsBetween(host, START + a, START + b, [mode]);
         const got = await rawCpuSecondsBetween(prom, host, START + a, START + b, mode);
@@ -138,7 +166,9 @@ describe('synthetic fleet served by Prometheus from backfilled blocks', () => {
     const prom = await startPrometheus({ blocksDir: path.join(dir, 'blocks') });
     proms.push(prom);
     const data = await prom.query('node_memory_MemTotal_bytes', START + 1000);
-    const byHost = Object.fromEntries(data.result.map((r): [string, Record<string, string>] => [String(r.metric.host), r.metric]));
+    const byHost = Object.fromEntries(
+      data.result.map((r): [string, Record<string, string>] => [String(r.metric.host), r.metric])
+    );
     expect(byHost['172.16.101.9']).toEqual({
       __name__: 'node_memory_MemTotal_bytes',
       cloud_project_name: 'DDAaaS',
@@ -163,7 +193,12 @@ describe('synthetic fleet served by Prometheus from backfilled blocks', () => {
     proms.push(prom);
     await checkAgainstTruth(prom, truth);
     // Disjoint shards: no overlapping blocks for Prometheus to merge.
-    const metas = fs.readdirSync(out).map((b) => JSON.parse(fs.readFileSync(path.join(out, b, 'meta.json'), 'utf8')) as { minTime: number; maxTime: number });
+    const metas = fs
+      .readdirSync(out)
+      .map(
+        (b) =>
+          JSON.parse(fs.readFileSync(path.join(out, b, 'meta.json'), 'utf8')) as { minTime: number; maxTime: number }
+      );
     metas.sort((a, b) => a.minTime - b.minTime);
     for (let i = 1; i < metas.length; i++) expect(metas[i]!.minTime).toBeGreaterThanOrEqual(metas[i - 1]!.maxTime);
   });

@@ -25,29 +25,39 @@ describe('generator timing (2,000 hosts x 4 CPUs x 8 modes, 30 min at 15 s)', ()
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  (heavy ? it : it.skip)('streams the OpenMetrics file', async () => {
-    const file = path.join(dir, 'fleet.om');
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const stats = await writeFleetOpenMetrics(spec, file);
-    const wall = (performance.now() - t0) / 1000;
-    console.log(
-      `writeFleetOpenMetrics: ${stats.series} series, ${stats.samples} samples, ${(stats.bytes / 1e6).toFixed(0)} MB in ` +
-        `${wall.toFixed(1)} s wall, ${cpuSeconds(c0).toFixed(1)} s CPU; heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
-    );
-    expect(stats.bytes).toBe(fs.statSync(file).size);
-    expect(stats.series).toBeGreaterThan(60_000);
-    if (heavy) {
-      const t1 = performance.now();
-      await createBlocks(file, path.join(dir, 'blocks'));
-      console.log(`createBlocks (one promtool): ${((performance.now() - t1) / 1000).toFixed(1)} s wall`);
-    }
-    fs.rmSync(file);
-  }, 600_000);
+  (heavy ? it : it.skip)(
+    'streams the OpenMetrics file',
+    async () => {
+      const file = path.join(dir, 'fleet.om');
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const stats = await writeFleetOpenMetrics(spec, file);
+      const wall = (performance.now() - t0) / 1000;
+      console.log(
+        `writeFleetOpenMetrics: ${stats.series} series, ${stats.samples} samples, ${(stats.bytes / 1e6).toFixed(0)} MB in ` +
+          `${wall.toFixed(1)} s wall, ${cpuSeconds(c0).toFixed(1)} s CPU; heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`
+      );
+      expect(stats.bytes).toBe(fs.statSync(file).size);
+      expect(stats.series).toBeGreaterThan(60_000);
+      if (heavy) {
+        const t1 = performance.now();
+        await createBlocks(file, path.join(dir, 'blocks'));
+        console.log(`createBlocks (one promtool): ${((performance.now() - t1) / 1000).toFixed(1)} s wall`);
+      }
+      fs.rmSync(file);
+    },
+    600_000
+  );
 
-  (heavy ? it : it.skip)('buildFleetBlocks: sharded generation + parallel promtool', async () => {
-    const result = await buildFleetBlocks(spec, path.join(dir, 'sharded'));
-    console.log(`buildFleetBlocks: ${result.shards} shards, ${result.samples} samples, ${result.totalSeconds.toFixed(1)} s wall`);
-    expect(result.samples).toBeGreaterThan(7_000_000);
-  }, 600_000);
+  (heavy ? it : it.skip)(
+    'buildFleetBlocks: sharded generation + parallel promtool',
+    async () => {
+      const result = await buildFleetBlocks(spec, path.join(dir, 'sharded'));
+      console.log(
+        `buildFleetBlocks: ${result.shards} shards, ${result.samples} samples, ${result.totalSeconds.toFixed(1)} s wall`
+      );
+      expect(result.samples).toBeGreaterThan(7_000_000);
+    },
+    600_000
+  );
 });

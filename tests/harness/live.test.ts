@@ -15,7 +15,9 @@ describe('node_exporter scraped by Prometheus', () => {
       scrapeConfigs: [
         {
           job_name: 'node',
-          static_configs: [{ targets: [exporter.address], labels: { cloud_project_name: 'IDAaaS', machine_name: 'Muon (test)' } }],
+          static_configs: [
+            { targets: [exporter.address], labels: { cloud_project_name: 'IDAaaS', machine_name: 'Muon (test)' } },
+          ],
         },
       ],
     });
@@ -55,9 +57,9 @@ describe('node_exporter scraped by Prometheus', () => {
     expect(sample!.metric.machine_name).toBe('Muon (test)');
     const cpus = await prom.query('count(count by (cpu) (node_cpu_seconds_total{job="node"}))');
     expect(Number(cpus.result[0]!.value[1])).toBe(os.cpus().length);
-    const modes = await prom.query<{ metric: { mode: string } }>('count by (mode) (node_cpu_seconds_total{job="node"})');
-    expect(modes.result.map((r) => r.metric.mode).sort()).toEqual(
-      expect.arrayContaining(['idle', 'system', 'user']),
+    const modes = await prom.query<{ metric: { mode: string } }>(
+      'count by (mode) (node_cpu_seconds_total{job="node"})'
     );
+    expect(modes.result.map((r) => r.metric.mode).sort()).toEqual(expect.arrayContaining(['idle', 'system', 'user']));
   });
 });

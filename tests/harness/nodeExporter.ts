@@ -43,7 +43,7 @@ export async function startNodeExporter(opts: { port?: number } = {}): Promise<R
           return res.ok && text.includes('node_cpu_seconds_total');
         },
         `${url}/metrics`,
-        30000,
+        30000
       );
     } catch (err) {
       lastError = err;

@@ -12,7 +12,15 @@
  */
 import * as fs from 'fs';
 import { once } from 'events';
-import { CPU_MODES, DEFAULT_JOB, QUANTA_PER_SECOND, fleetGrid, hostCpuCounters, hostSamples, memActiveBytesAt } from './fleetModel';
+import {
+  CPU_MODES,
+  DEFAULT_JOB,
+  QUANTA_PER_SECOND,
+  fleetGrid,
+  hostCpuCounters,
+  hostSamples,
+  memActiveBytesAt,
+} from './fleetModel';
 import type { FleetHost, FleetSpec, HostSamples } from './fleetModel';
 
 export interface WriteStats {
@@ -45,7 +53,11 @@ export function formatTimestampSeconds(ms: number): string {
 
 /** ".xxx" for each fraction f/1024: the exact decimal expansion (at most 10 digits), trailing zeros dropped. */
 const FRACTIONS: string[] = Array.from({ length: QUANTA_PER_SECOND }, (_, f) =>
-  f === 0 ? '' : `.${String(f * 9765625).padStart(10, '0').replace(/0+$/, '')}`,
+  f === 0
+    ? ''
+    : `.${String(f * 9765625)
+        .padStart(10, '0')
+        .replace(/0+$/, '')}`
 );
 
 /**
@@ -62,8 +74,10 @@ export function formatCounter(value: number): string {
 function hostLabelText(host: FleetHost, job: string): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(host.labels)) {
-    if (!LABEL_NAME.test(name) || name.startsWith('__')) throw new Error(`fleet host ${host.instance}: bad label name "${name}"`);
-    if (RESERVED_LABELS.has(name)) throw new Error(`fleet host ${host.instance}: label "${name}" is set by the generator`);
+    if (!LABEL_NAME.test(name) || name.startsWith('__'))
+      throw new Error(`fleet host ${host.instance}: bad label name "${name}"`);
+    if (RESERVED_LABELS.has(name))
+      throw new Error(`fleet host ${host.instance}: label "${name}" is set by the generator`);
     parts.push(`${name}="${escapeLabelValue(value)}"`);
   }
   parts.push(`instance="${escapeLabelValue(host.instance)}"`, `job="${escapeLabelValue(job)}"`);
@@ -108,7 +122,11 @@ export interface WriteRangeOptions {
   cache?: CounterCache;
 }
 
-export async function writeFleetOpenMetrics(spec: FleetSpec, file: string, opts: WriteRangeOptions = {}): Promise<WriteStats> {
+export async function writeFleetOpenMetrics(
+  spec: FleetSpec,
+  file: string,
+  opts: WriteRangeOptions = {}
+): Promise<WriteStats> {
   const grid = fleetGrid(spec);
   const job = spec.job ?? DEFAULT_JOB;
   const from = opts.fromGridIndex ?? 0;
@@ -146,7 +164,7 @@ export async function writeFleetOpenMetrics(spec: FleetSpec, file: string, opts:
     head: string,
     hs: HostSamples,
     valueAt: (i: number) => number,
-    format: (v: number) => string = String,
+    format: (v: number) => string = String
   ): Promise<void> => {
     // Concatenating one series into a string and copying it once is several times faster than copying per line.
     let text = '';
@@ -164,7 +182,12 @@ export async function writeFleetOpenMetrics(spec: FleetSpec, file: string, opts:
     await sink.string(text, ASCII.test(head));
   };
 
-  const family = async (name: string, type: 'counter' | 'gauge', unit: string | undefined, help: string): Promise<void> => {
+  const family = async (
+    name: string,
+    type: 'counter' | 'gauge',
+    unit: string | undefined,
+    help: string
+  ): Promise<void> => {
     let meta = `# TYPE ${name} ${type}\n`;
     if (unit) meta += `# UNIT ${name} ${unit}\n`;
     meta += `# HELP ${name} ${help}\n`;
@@ -182,14 +205,31 @@ export async function writeFleetOpenMetrics(spec: FleetSpec, file: string, opts:
       for (let c = 0; c < host.cpus; c++) {
         for (let m = 0; m < CPU_MODES.length; m++) {
           const base = (c * CPU_MODES.length + m) * n;
-          await writeSeries(`node_cpu_seconds_total{${labelTexts[h]},cpu="${c}",mode="${CPU_MODES[m]}"} `, hs, (i) => counters[base + i]!, formatCounter);
+          await writeSeries(
+            `node_cpu_seconds_total{${labelTexts[h]},cpu="${c}",mode="${CPU_MODES[m]}"} `,
+            hs,
+            (i) => counters[base + i]!,
+            formatCounter
+          );
         }
       }
     }
-    const gauges: Array<[string, string | undefined, string, (host: FleetHost, hs: HostSamples) => (i: number) => number]> = [
+    const gauges: Array<
+      [string, string | undefined, string, (host: FleetHost, hs: HostSamples) => (i: number) => number]
+    > = [
       ['node_boot_time_seconds', 'seconds', 'Node boot time, in unixtime.', (_h, hs) => (i) => hs.bootSeconds[i]!],
-      ['node_memory_Active_bytes', 'bytes', 'Memory information field Active_bytes.', (host, hs) => (i) => memActiveBytesAt(host, hs.timesMs[i]!)],
-      ['node_memory_MemTotal_bytes', 'bytes', 'Memory information field MemTotal_bytes.', (host) => () => host.memTotalBytes],
+      [
+        'node_memory_Active_bytes',
+        'bytes',
+        'Memory information field Active_bytes.',
+        (host, hs) => (i) => memActiveBytesAt(host, hs.timesMs[i]!),
+      ],
+      [
+        'node_memory_MemTotal_bytes',
+        'bytes',
+        'Memory information field MemTotal_bytes.',
+        (host) => () => host.memTotalBytes,
+      ],
       ['up', undefined, 'Whether the target was scraped successfully (1 whenever a sample exists).', () => () => 1],
     ];
     for (const [name, unit, help, valueFn] of gauges) {

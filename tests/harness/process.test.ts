@@ -23,7 +23,12 @@ describe('process helper', () => {
   });
 
   it('stop() SIGTERMs, escalates to SIGKILL, and resolves after exit', async () => {
-    const p = startProcess({ name: 'stubborn', command: '/bin/sh', args: ['-c', 'trap "" TERM; echo started; while :; do sleep 0.1; done'], logDir: dir });
+    const p = startProcess({
+      name: 'stubborn',
+      command: '/bin/sh',
+      args: ['-c', 'trap "" TERM; echo started; while :; do sleep 0.1; done'],
+      logDir: dir,
+    });
     await p.waitUntil(() => Promise.resolve(fs.readFileSync(p.logPath, 'utf8').includes('started')), 'start');
     const t0 = Date.now();
     await p.stop(300);
@@ -34,8 +39,15 @@ describe('process helper', () => {
   });
 
   it('an early death is reported with the log tail', async () => {
-    const p = startProcess({ name: 'dies', command: '/bin/sh', args: ['-c', 'echo "fatal: bad flag --foo" >&2; exit 3'], logDir: dir });
-    await expect(p.waitUntil(() => Promise.resolve(false), 'readiness')).rejects.toThrow(/dies exited early \(code 3.*fatal: bad flag --foo/s);
+    const p = startProcess({
+      name: 'dies',
+      command: '/bin/sh',
+      args: ['-c', 'echo "fatal: bad flag --foo" >&2; exit 3'],
+      logDir: dir,
+    });
+    await expect(p.waitUntil(() => Promise.resolve(false), 'readiness')).rejects.toThrow(
+      /dies exited early \(code 3.*fatal: bad flag --foo/s
+    );
   });
 
   it('Prometheus failing to start shows its log', async () => {

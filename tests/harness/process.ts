@@ -97,7 +97,11 @@ function readTail(logPath: string, lines: number): string {
   } catch {
     return '(no log)';
   }
-  return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n')
+    .trimEnd();
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -169,7 +173,9 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
       if (ok) return;
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`${opts.name}: timed out after ${timeoutMs} ms waiting for ${what}. Log ${logPath}:\n${logTail()}`);
+        throw new Error(
+          `${opts.name}: timed out after ${timeoutMs} ms waiting for ${what}. Log ${logPath}:\n${logTail()}`
+        );
       }
       await sleep(100);
     }

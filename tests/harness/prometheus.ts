@@ -83,7 +83,8 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
   const dataDir = opts.dataDir ?? path.join(workDir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   if (opts.blocksDir !== undefined) {
-    if (copyBlocks(opts.blocksDir, dataDir) === 0) throw new Error(`startPrometheus: no TSDB blocks in ${opts.blocksDir}`);
+    if (copyBlocks(opts.blocksDir, dataDir) === 0)
+      throw new Error(`startPrometheus: no TSDB blocks in ${opts.blocksDir}`);
   }
   const configPath = path.join(workDir, 'prometheus.yml');
   fs.writeFileSync(configPath, prometheusConfigYaml(opts));
@@ -121,7 +122,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
           return res.ok && jobNames.every((j) => yaml.includes(j));
         },
         'the config to be loaded',
-        READY_TIMEOUT_MS,
+        READY_TIMEOUT_MS
       );
     } catch (err) {
       lastError = err;
@@ -139,7 +140,7 @@ export async function startPrometheus(opts: StartPrometheusOptions = {}): Promis
         // workDir holds the config, the log and (unless the caller gave one) the data dir; a given dataDir is kept.
         if (process.env.ADA_CARBON_HARNESS_KEEP !== '1') fs.rmSync(workDir, { recursive: true, force: true });
       },
-      query: async <R,>(expr: string, timeSeconds?: number): Promise<QueryData<R>> => {
+      query: async <R>(expr: string, timeSeconds?: number): Promise<QueryData<R>> => {
         const params = new URLSearchParams({ query: expr });
         if (timeSeconds !== undefined) params.set('time', String(timeSeconds));
         const res = await fetch(`${url}/api/v1/query?${params.toString()}`);

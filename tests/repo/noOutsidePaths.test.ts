@@ -34,7 +34,9 @@ function outsidePath(line: string, depth: number): string | null {
 }
 
 function trackedFiles(): string[] {
-  return execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }).split('\0').filter(Boolean);
+  return execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20 })
+    .split('\0')
+    .filter(Boolean);
 }
 
 /** Text to scan: the file's content, or for a symlink its target; null for binary content (a NUL byte, as git decides). */

@@ -14,15 +14,17 @@ export interface BackfillIo {
   progressStream?: NodeJS.WriteStream;
 }
 
-const day = (name: 'from' | 'to') => (text: string): string => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new InvalidArgumentError(`${name} must be YYYY-MM-DD`);
-  try {
-    parseWhen(text, name);
-  } catch (err) {
-    throw new InvalidArgumentError((err as InvalidQuery).message);
-  }
-  return text;
-};
+const day =
+  (name: 'from' | 'to') =>
+  (text: string): string => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new InvalidArgumentError(`${name} must be YYYY-MM-DD`);
+    try {
+      parseWhen(text, name);
+    } catch (err) {
+      throw new InvalidArgumentError((err as InvalidQuery).message);
+    }
+    return text;
+  };
 
 export function summaryText(s: BackfillSummary): string {
   const f = (n: number, d = 3) => n.toFixed(d);
@@ -41,50 +43,74 @@ export function summaryText(s: BackfillSummary): string {
 
 /** `ada-carbon backfill --from --to [--site S | --project P]` */
 export function registerBackfill(program: Command, io: BackfillIo): void {
-  program.command('backfill')
-    .description('Estimate every hour of usage history in a date range (UTC days, inclusive); resumable and idempotent: hours already estimated are skipped, failed ones retried.')
+  program
+    .command('backfill')
+    .description(
+      'Estimate every hour of usage history in a date range (UTC days, inclusive); resumable and idempotent: hours already estimated are skipped, failed ones retried.'
+    )
     .requiredOption('--from <YYYY-MM-DD>', 'first day', day('from'))
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)', day('to'))
     .addOption(new Option('--site <site>', 'one configured site').conflicts('project'))
     .addOption(new Option('--project <name>', 'one cloud_project_name').conflicts('site'))
     .option('--force', 're-estimate hours already estimated')
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { from: string; to: string; site?: string; project?: string; force?: boolean; json?: boolean }) => {
-      const loaded = loadConfig({ file: program.opts<{ config?: string }>().config, env: io.env, cwd: io.cwd });
-      const { config } = loaded;
-      if (!config.prometheus.url) throw new ConfigError([{ key: 'prometheus.url', message: 'is required by backfill (set it or ADA_CARBON_PROMETHEUS_URL; `serve` without it prints its local Prometheus URL)' }]);
-      const from = parseWhen(opts.from, 'from');
-      const to = parseWhen(opts.to, 'to');
-      if (to <= from) throw new Error(`--to (${opts.to}) is before --from (${opts.from})`);
-      if (from > Date.now() / 1000) throw new Error(`--from (${opts.from}) is in the future`);
-      let project = opts.project;
-      if (opts.site !== undefined) {
-        const site = config.sites[opts.site];
-        if (!site) throw new Error(`unknown site ${JSON.stringify(opts.site)}; configured sites: ${Object.keys(config.sites).join(', ')}`);
-        project = site.project;
+    .action(
+      async (opts: { from: string; to: string; site?: string; project?: string; force?: boolean; json?: boolean }) => {
+        const loaded = loadConfig({ file: program.opts<{ config?: string }>().config, env: io.env, cwd: io.cwd });
+        const { config } = loaded;
+        if (!config.prometheus.url)
+          throw new ConfigError([
+            {
+              key: 'prometheus.url',
+              message:
+                'is required by backfill (set it or ADA_CARBON_PROMETHEUS_URL; `serve` without it prints its local Prometheus URL)',
+            },
+          ]);
+        const from = parseWhen(opts.from, 'from');
+        const to = parseWhen(opts.to, 'to');
+        if (to <= from) throw new Error(`--to (${opts.to}) is before --from (${opts.from})`);
+        if (from > Date.now() / 1000) throw new Error(`--from (${opts.from}) is in the future`);
+        let project = opts.project;
+        if (opts.site !== undefined) {
+          const site = config.sites[opts.site];
+          if (!site)
+            throw new Error(
+              `unknown site ${JSON.stringify(opts.site)}; configured sites: ${Object.keys(config.sites).join(', ')}`
+            );
+          project = site.project;
+        }
+        const app = await buildApp({ loaded });
+        const stream = io.progressStream ?? process.stderr;
+        const bar = stream.isTTY
+          ? new SingleBar(
+              { stream, format: 'backfill [{bar}] {value}/{total} hours | {eta_formatted} left', hideCursor: true },
+              Presets.shades_classic
+            )
+          : undefined;
+        let started = false;
+        try {
+          await app.ready();
+          const s = await app.history.runner.run({
+            fromSeconds: from,
+            toSeconds: to,
+            project,
+            force: opts.force,
+            onProgress: (done, total) => {
+              if (!bar) return;
+              if (!started) {
+                bar.start(total, done);
+                started = true;
+              } else bar.update(done);
+            },
+          });
+          bar?.stop();
+          io.out(opts.json ? JSON.stringify(s, null, 2) : summaryText(s));
+          if (s.hoursFailed > 0)
+            throw new Error(`${s.hoursFailed} hour(s) failed; run the same command again to retry them`);
+        } finally {
+          if (started) bar?.stop();
+          await app.close();
+        }
       }
-      const app = await buildApp({ loaded });
-      const stream = io.progressStream ?? process.stderr;
-      const bar = stream.isTTY ? new SingleBar({ stream, format: 'backfill [{bar}] {value}/{total} hours | {eta_formatted} left', hideCursor: true }, Presets.shades_classic) : undefined;
-      let started = false;
-      try {
-        await app.ready();
-        const s = await app.history.runner.run({
-          fromSeconds: from, toSeconds: to, project, force: opts.force,
-          onProgress: (done, total) => {
-            if (!bar) return;
-            if (!started) {
-              bar.start(total, done);
-              started = true;
-            } else bar.update(done);
-          },
-        });
-        bar?.stop();
-        io.out(opts.json ? JSON.stringify(s, null, 2) : summaryText(s));
-        if (s.hoursFailed > 0) throw new Error(`${s.hoursFailed} hour(s) failed; run the same command again to retry them`);
-      } finally {
-        if (started) bar?.stop();
-        await app.close();
-      }
-    });
+    );
 }

@@ -5,7 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app';
 import type { LoadedConfig } from '../config';
 import { equivalentsOf } from '../green';
-import { REPORT_FORMATS, REPORT_LEVELS, renderReport, type ReportData, type ReportFormat, type ReportLevel } from './reportRender';
+import {
+  REPORT_FORMATS,
+  REPORT_LEVELS,
+  renderReport,
+  type ReportData,
+  type ReportFormat,
+  type ReportLevel,
+} from './reportRender';
 
 interface ReportIo {
   out: (s: string) => void;
@@ -16,7 +23,10 @@ interface ReportIo {
 export class ReportUsageError extends Error {}
 
 /** Gathers a report from a built app (tests call this with their own app). */
-export async function gatherReport(app: FastifyInstance, q: { level: ReportLevel; key: string; from: string; to: string }): Promise<ReportData> {
+export async function gatherReport(
+  app: FastifyInstance,
+  q: { level: ReportLevel; key: string; from: string; to: string }
+): Promise<ReportData> {
   const token = app.settings.secrets.apiToken;
   const headers = token ? { authorization: `Bearer ${token}` } : undefined;
   const qs = new URLSearchParams({ level: q.level, key: q.key, from: q.from, to: q.to }).toString();
@@ -29,19 +39,35 @@ export async function gatherReport(app: FastifyInstance, q: { level: ReportLevel
   const gramsPerKwh = app.settings.config.carbonIntensity.fallbackGramsPerKwh;
   const advice = await app.inject({ method: 'GET', url: '/api/v1/greenest-window' });
   const adviceBody = advice.json<ReportData['advice']>();
-  const idle = await app.inject({ method: 'GET', url: `/api/v1/idle-waste?${new URLSearchParams({ level: q.level, key: q.key }).toString()}`, headers });
+  const idle = await app.inject({
+    method: 'GET',
+    url: `/api/v1/idle-waste?${new URLSearchParams({ level: q.level, key: q.key }).toString()}`,
+    headers,
+  });
   let idleNow: ReportData['idleNow'] = null;
   // a report run outside serve has no tracking snapshot: the live idle view is then unknown, not zero
   if (idle.statusCode === 200 && app.tracker.snapshot.generatedAtSeconds !== undefined) {
-    const b = idle.json<{ now: { idle_workspaces: number; shutdown_saving_kwh_per_day: number; shutdown_saving_gCo2eq_per_day: number }; intensity: { grams_per_kwh: number; basis: string } }>();
+    const b = idle.json<{
+      now: { idle_workspaces: number; shutdown_saving_kwh_per_day: number; shutdown_saving_gCo2eq_per_day: number };
+      intensity: { grams_per_kwh: number; basis: string };
+    }>();
     idleNow = {
-      idleWorkspaces: b.now.idle_workspaces, savingKwhPerDay: b.now.shutdown_saving_kwh_per_day, savingGramsPerDay: b.now.shutdown_saving_gCo2eq_per_day,
-      gramsPerKwh: b.intensity.grams_per_kwh, basis: b.intensity.basis,
+      idleWorkspaces: b.now.idle_workspaces,
+      savingKwhPerDay: b.now.shutdown_saving_kwh_per_day,
+      savingGramsPerDay: b.now.shutdown_saving_gCo2eq_per_day,
+      gramsPerKwh: b.intensity.grams_per_kwh,
+      basis: b.intensity.basis,
     };
   }
   return {
-    level: q.level, key: q.key, generatedAt: new Date(app.green.clock() * 1000).toISOString(), summary,
-    equivalencies: { gramsPerKwh, items: equivalentsOf(Math.max(0, summary.total_gCo2eq), gramsPerKwh, app.green.equivalencies) },
+    level: q.level,
+    key: q.key,
+    generatedAt: new Date(app.green.clock() * 1000).toISOString(),
+    summary,
+    equivalencies: {
+      gramsPerKwh,
+      items: equivalentsOf(Math.max(0, summary.total_gCo2eq), gramsPerKwh, app.green.equivalencies),
+    },
     idleNow,
     advice: { area: adviceBody.area, windows: adviceBody.windows },
   };
@@ -49,9 +75,14 @@ export async function gatherReport(app: FastifyInstance, q: { level: ReportLevel
 
 /** Adds the `report` command. */
 export function registerReport(program: Command, io: ReportIo, load: (file: string | undefined) => LoadedConfig): void {
-  program.command('report')
-    .description('Print a period report (totals, busy/idle split, idle waste, top contributors, equivalencies, greenest-window advice, data quality) from the usage history.')
-    .addOption(new Option('--level <level>', 'what the report is about').choices([...REPORT_LEVELS]).makeOptionMandatory())
+  program
+    .command('report')
+    .description(
+      'Print a period report (totals, busy/idle split, idle waste, top contributors, equivalencies, greenest-window advice, data quality) from the usage history.'
+    )
+    .addOption(
+      new Option('--level <level>', 'what the report is about').choices([...REPORT_LEVELS]).makeOptionMandatory()
+    )
     .requiredOption('--key <key>', 'the user name, project (e.g. IDAaaS) or site (e.g. isis)')
     .requiredOption('--from <when>', 'start: YYYY-MM-DD or an ISO date-time with a zone')
     .requiredOption('--to <when>', 'end: YYYY-MM-DD (that whole day) or an ISO date-time with a zone')

@@ -59,13 +59,15 @@ function typeOf(schema: TSchema): string {
 
 function constraintsOf(schema: TSchema): string[] {
   const out: string[] = [];
-  if (schema[Kind] === 'Union') out.push(`one of ${(schema.anyOf as TSchema[]).map((s) => String(s.const)).join(', ')}`);
+  if (schema[Kind] === 'Union')
+    out.push(`one of ${(schema.anyOf as TSchema[]).map((s) => String(s.const)).join(', ')}`);
   if (schema.minimum !== undefined && schema.maximum !== undefined) out.push(`${schema.minimum} to ${schema.maximum}`);
   else if (schema.minimum !== undefined) out.push(`>= ${schema.minimum}`);
   if (schema.exclusiveMinimum !== undefined) out.push(`> ${schema.exclusiveMinimum}`);
   if (schema.maximum !== undefined && schema.minimum === undefined) out.push(`<= ${schema.maximum}`);
   if (schema.multipleOf !== undefined) out.push(`a multiple of ${schema.multipleOf}`);
-  if (schema.minLength !== undefined) out.push(`at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'}`);
+  if (schema.minLength !== undefined)
+    out.push(`at least ${schema.minLength} character${schema.minLength === 1 ? '' : 's'}`);
   if (schema.maxLength !== undefined) out.push(`at most ${schema.maxLength} characters`);
   if (schema.pattern !== undefined) out.push(`matches ${code(String(schema.pattern))}`);
   if (schema.format === 'uri') out.push('an absolute URL');
@@ -104,23 +106,31 @@ function defaultOf(key: ConfigKey): string {
 
 function row(key: ConfigKey): string {
   const cells = [
-    code(key.path.join('.')), typeOf(key.schema), defaultOf(key), key.env ? code(key.env) : 'file only',
-    constraintsOf(key.schema).join('; '), String(key.schema.description ?? ''),
+    code(key.path.join('.')),
+    typeOf(key.schema),
+    defaultOf(key),
+    key.env ? code(key.env) : 'file only',
+    constraintsOf(key.schema).join('; '),
+    String(key.schema.description ?? ''),
   ];
   return `| ${cells.map(cell).join(' | ')} |`;
 }
 
 /** docs/configuration.md, generated from the schema: every key with its type, default, variable and rules. */
 export function configReference(): string {
-  const header = '| key | type | default | environment variable | constraints | description |\n| --- | --- | --- | --- | --- | --- |';
+  const header =
+    '| key | type | default | environment variable | constraints | description |\n| --- | --- | --- | --- | --- | --- |';
   return `${PREAMBLE}\n${header}\n${configKeys().map(row).join('\n')}\n\n${EXAMPLE}`;
 }
 
 if (require.main === module) {
   const current = fs.existsSync(CONFIG_DOC_PATH) ? fs.readFileSync(CONFIG_DOC_PATH, 'utf8') : '';
   if (process.argv.includes('--check')) {
-    process.stderr.write(current === configReference() ? 'docs/configuration.md is up to date\n'
-      : `docs/configuration.md is stale: run ${CONFIG_DOC_COMMAND}\n`);
+    process.stderr.write(
+      current === configReference()
+        ? 'docs/configuration.md is up to date\n'
+        : `docs/configuration.md is stale: run ${CONFIG_DOC_COMMAND}\n`
+    );
     process.exitCode = current === configReference() ? 0 : 1;
   } else {
     fs.writeFileSync(CONFIG_DOC_PATH, configReference());

@@ -16,10 +16,19 @@ export interface EnvLayer {
 }
 
 // ajv coerces only "true"/"false"; the other spellings operators use are mapped to those first
-const BOOLEAN_WORDS: Record<string, string> = { true: 'true', yes: 'true', 1: 'true', false: 'false', no: 'false', 0: 'false' };
+const BOOLEAN_WORDS: Record<string, string> = {
+  true: 'true',
+  yes: 'true',
+  1: 'true',
+  false: 'false',
+  no: 'false',
+  0: 'false',
+};
 
 const EXPECTED: Record<Exclude<LeafType, 'string'>, string> = {
-  boolean: 'must be true or false', number: 'must be a number', integer: 'must be an integer',
+  boolean: 'must be true or false',
+  number: 'must be a number',
+  integer: 'must be an integer',
 };
 
 /** A schema of the leaf types alone: coercion here, every other constraint in the one validation of the merged config. */

@@ -8,8 +8,11 @@ export interface ConfigIssue {
 
 export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
-    super(issues.length === 1 ? `invalid configuration: ${formatIssue(issues[0] as ConfigIssue)}`
-      : `invalid configuration (${issues.length} errors):\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`);
+    super(
+      issues.length === 1
+        ? `invalid configuration: ${formatIssue(issues[0] as ConfigIssue)}`
+        : `invalid configuration (${issues.length} errors):\n${issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}`
+    );
     this.name = 'ConfigError';
   }
 }
@@ -22,5 +25,8 @@ export function formatIssue(i: ConfigIssue): string {
 
 /** The dotted key of an ajv instance path ("/machines/Artemis ~1 x" -> "machines.Artemis / x"). */
 export function keyOf(instancePath: string): string[] {
-  return instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }

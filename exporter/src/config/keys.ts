@@ -60,7 +60,10 @@ function walk(schema: TSchema, path: string[], out: ConfigKey[], envAllowed: boo
 
 /** The value at a key path of a config-shaped object, undefined where the path leads nowhere. */
 export function valueAt(target: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, k) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), target);
+  return path.reduce<unknown>(
+    (node, k) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined),
+    target
+  );
 }
 
 let keys: ConfigKey[] | undefined;
@@ -76,5 +79,7 @@ export function configKeys(): ConfigKey[] {
 
 /** The env table: every scalar key an environment variable can set (`sites` and lists are file-only). */
 export function envBindings(): EnvBinding[] {
-  return configKeys().flatMap((k) => (k.env && k.type ? [{ path: k.path, env: k.env, type: k.type, secret: k.secret }] : []));
+  return configKeys().flatMap((k) =>
+    k.env && k.type ? [{ path: k.path, env: k.env, type: k.type, secret: k.secret }] : []
+  );
 }

@@ -87,8 +87,12 @@ function semanticIssues(config: Config, issues: ConfigIssue[], origins: Map<stri
 /** A bearer token travels in a header whose surrounding whitespace is dropped: such a token could never match. */
 function tokenIssue(key: string, token: unknown, issues: ConfigIssue[], origins: Map<string, string>): void {
   if (typeof token !== 'string') return; // a wrong type is reported by validation
-  const message = token.trim() === '' ? 'must not be blank (it is only whitespace)'
-    : token.trim() !== token ? 'must not begin or end with whitespace' : undefined;
+  const message =
+    token.trim() === ''
+      ? 'must not be blank (it is only whitespace)'
+      : token.trim() !== token
+        ? 'must not begin or end with whitespace'
+        : undefined;
   if (message) issues.push({ key, message, origin: origins.get(key) });
 }
 
@@ -116,7 +120,10 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      issues.push({ key: '', message: `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      issues.push({
+        key: '',
+        message: `cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      });
     }
     const parsed = text === undefined ? undefined : parseConfigYaml(text);
     if (parsed && 'errors' in parsed) {
@@ -158,10 +165,14 @@ function resolveSecrets(config: Config, issues: ConfigIssue[], cwd: string): Sec
   const secrets: Secrets = {};
   const p = config.prometheus;
   if (p.bearerToken) secrets.prometheusBearerToken = p.bearerToken;
-  if (p.bearerTokenFile) secrets.prometheusBearerToken = readFileIssue(p.bearerTokenFile, 'prometheus.bearerTokenFile', issues, cwd);
+  if (p.bearerTokenFile)
+    secrets.prometheusBearerToken = readFileIssue(p.bearerTokenFile, 'prometheus.bearerTokenFile', issues, cwd);
   if (p.basicAuth) {
-    const password = p.basicAuth.password ??
-      (p.basicAuth.passwordFile ? readFileIssue(p.basicAuth.passwordFile, 'prometheus.basicAuth.passwordFile', issues, cwd) : undefined);
+    const password =
+      p.basicAuth.password ??
+      (p.basicAuth.passwordFile
+        ? readFileIssue(p.basicAuth.passwordFile, 'prometheus.basicAuth.passwordFile', issues, cwd)
+        : undefined);
     if (password !== undefined) secrets.prometheusBasicAuth = { username: p.basicAuth.username, password };
   }
   if (p.caFile) {

@@ -1,7 +1,13 @@
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import {
-  CarbonIntensitySchema, LabelsSchema, MachineProfileSchema, PartialProfile, PrometheusSchema, SiteSchema, EquivalencyRowSchema,
+  CarbonIntensitySchema,
+  LabelsSchema,
+  MachineProfileSchema,
+  PartialProfile,
+  PrometheusSchema,
+  SiteSchema,
+  EquivalencyRowSchema,
 } from './parts';
 
 export * from './parts';
@@ -12,36 +18,54 @@ const section = <T extends TProperties>(properties: T) =>
 const HistorySchema = section({
   enabled: Type.Boolean({
     default: true,
-    description: '`serve` estimates each hour once it is complete (and re-tries yesterday\'s failed or fallback hours), ' +
+    description:
+      "`serve` estimates each hour once it is complete (and re-tries yesterday's failed or fallback hours), " +
       'no cron needed.',
   }),
   hoursPerQuery: Type.Integer({
-    minimum: 1, maximum: 5499, default: 168,
-    description: 'Hours covered by one Prometheus range query (30-min step; at most 5,499 within Prometheus\' 11,000 ' +
+    minimum: 1,
+    maximum: 5499,
+    default: 168,
+    description:
+      "Hours covered by one Prometheus range query (30-min step; at most 5,499 within Prometheus' 11,000 " +
       'points per series).',
   }),
   parallelQueries: Type.Integer({
-    minimum: 1, maximum: 16, default: 2,
+    minimum: 1,
+    maximum: 16,
+    default: 2,
     description: 'Range queries in flight at once (Prometheus evaluates each on its own core).',
   }),
   settleSeconds: Type.Number({
-    minimum: 0, maximum: 86400, default: 300,
+    minimum: 0,
+    maximum: 86400,
+    default: 300,
     description: 'An hour is estimated only this long after it ended, so late scrapes are in.',
   }),
   intervalSeconds: Type.Number({
-    minimum: 10, maximum: 86400, default: 300, description: 'How often `serve` looks for newly completed hours.',
+    minimum: 10,
+    maximum: 86400,
+    default: 300,
+    description: 'How often `serve` looks for newly completed hours.',
   }),
   ownership: section({
-    file: Type.Optional(Type.String({
-      minLength: 1, filePath: true,
-      description: 'Workspace-ownership records (JSON array or CSV with hostname, owner, created_time, deleted_time): ' +
-        'the owner of a host at an instant is the record whose [created_time, deleted_time) contains it. Used when ' +
-        '`labels.user` is not set.',
-    })),
-    mongodbUrl: Type.Optional(Type.String({
-      minLength: 1, secret: true,
-      description: 'Read ownership records from MongoDB instead (Ada keeps them there); secret.',
-    })),
+    file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        filePath: true,
+        description:
+          'Workspace-ownership records (JSON array or CSV with hostname, owner, created_time, deleted_time): ' +
+          'the owner of a host at an instant is the record whose [created_time, deleted_time) contains it. Used when ' +
+          '`labels.user` is not set.',
+      })
+    ),
+    mongodbUrl: Type.Optional(
+      Type.String({
+        minLength: 1,
+        secret: true,
+        description: 'Read ownership records from MongoDB instead (Ada keeps them there); secret.',
+      })
+    ),
     database: Type.Optional(Type.String({ minLength: 1, description: 'Database of the ownership collection.' })),
     collection: Type.String({ minLength: 1, default: 'workspaces', description: 'Collection of ownership records.' }),
   }),
@@ -49,21 +73,33 @@ const HistorySchema = section({
 
 const GreenSchema = section({
   windowHours: Type.Array(Type.Number({ minimum: 0.5, maximum: 48, multipleOf: 0.5 }), {
-    minItems: 1, maxItems: 8, uniqueItems: true, default: [1, 3, 8],
-    description: 'Job lengths in hours for the greenest-window advice (metrics, REST, reports): whole half-hours within ' +
+    minItems: 1,
+    maxItems: 8,
+    uniqueItems: true,
+    default: [1, 3, 8],
+    description:
+      'Job lengths in hours for the greenest-window advice (metrics, REST, reports): whole half-hours within ' +
       'the 48 h forecast (each is a `duration` label value).',
   }),
   idleRatioThreshold: Type.Number({
-    minimum: 0, maximum: 1, default: 0.95,
-    description: 'A workspace counts as idle (a shutdown candidate for the projected saving) when its CPU idle ratio over ' +
+    minimum: 0,
+    maximum: 1,
+    default: 0.95,
+    description:
+      'A workspace counts as idle (a shutdown candidate for the projected saving) when its CPU idle ratio over ' +
       'the last tracking interval is at least this.',
   }),
-  equivalencies: Type.Optional(Type.Array(EquivalencyRowSchema, {
-    minItems: 1, maxItems: 20, docDefault: 'built-in table',
-    description: 'Replaces the carbon equivalencies table: a list of `{id, label, unit, gramsPerUnit | ' +
-      'kilowattHoursPerUnit, source}` with exactly one factor per row (grams of CO2e per unit, or kWh per unit ' +
-      'converted at a grid intensity); see [greener-choices.md](greener-choices.md).',
-  })),
+  equivalencies: Type.Optional(
+    Type.Array(EquivalencyRowSchema, {
+      minItems: 1,
+      maxItems: 20,
+      docDefault: 'built-in table',
+      description:
+        'Replaces the carbon equivalencies table: a list of `{id, label, unit, gramsPerUnit | ' +
+        'kilowattHoursPerUnit, source}` with exactly one factor per row (grams of CO2e per unit, or kWh per unit ' +
+        'converted at a grid intensity); see [greener-choices.md](greener-choices.md).',
+    })
+  ),
 });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -81,45 +117,68 @@ export const ConfigSchema = Type.Object(
     machines: Type.Record(Type.String({ minLength: 1 }), PartialProfile, {
       envEntry: 'default',
       default: { default: Value.Default(MachineProfileSchema, {}) },
-      description: 'Power profiles by `machine_name`: `machines."<machine_name>"` (e.g. `"Artemis (Matlab)"`) takes the ' +
+      description:
+        'Power profiles by `machine_name`: `machines."<machine_name>"` (e.g. `"Artemis (Matlab)"`) takes the ' +
         'keys of `machines.default` below, each falling back to `machines.default`; a machine_name without an entry ' +
         'uses `machines.default` alone.',
     }),
     pue: Type.Number({
-      minimum: 1, maximum: 3, default: 1,
-      description: 'Power usage effectiveness applied to all energy. 1.0 = IT energy only; typical data centres 1.56-1.58.',
+      minimum: 1,
+      maximum: 3,
+      default: 1,
+      description:
+        'Power usage effectiveness applied to all energy. 1.0 = IT energy only; typical data centres 1.56-1.58.',
     }),
     tracking: section({
       intervalSeconds: Type.Number({ minimum: 5, maximum: 3600, default: 60, description: 'Tracking cycle interval.' }),
       closeAfterSeconds: Type.Number({
-        minimum: 0, maximum: 604800, default: 600,
+        minimum: 0,
+        maximum: 604800,
+        default: 600,
         description: 'A workspace not seen for longer is closed (its totals stay in the store).',
       }),
     }),
     server: section({
-      host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Listen address; use `0.0.0.0` in a container.' }),
+      host: Type.String({
+        minLength: 1,
+        default: '127.0.0.1',
+        description: 'Listen address; use `0.0.0.0` in a container.',
+      }),
       port: Type.Integer({ minimum: 0, maximum: 65535, default: 9877, description: 'Listen port.' }),
-      apiToken: Type.Optional(Type.String({
-        minLength: 8, secret: true,
-        description: 'Bearer token required for per-user REST data (secret; not only whitespace, no surrounding whitespace).',
-      })),
+      apiToken: Type.Optional(
+        Type.String({
+          minLength: 8,
+          secret: true,
+          description:
+            'Bearer token required for per-user REST data (secret; not only whitespace, no surrounding whitespace).',
+        })
+      ),
     }),
     store: section({
       sqlite: section({
         path: Type.String({
-          minLength: 1, filePath: true, default: '.ada-carbon/ada-carbon.sqlite',
+          minLength: 1,
+          filePath: true,
+          default: '.ada-carbon/ada-carbon.sqlite',
           description: 'Embedded SQLite store (tracking state, history).',
         }),
       }),
       mongodb: section({
-        url: Type.Optional(Type.String({
-          minLength: 1, secret: true,
-          description: 'MongoDB connection string, `mongodb://` or `mongodb+srv://` (secret: its password is redacted when ' +
-            'printed). When set, usage history is stored in MongoDB (official driver, indexes, bulk upserts); otherwise ' +
-            'in the SQLite file.',
-        })),
+        url: Type.Optional(
+          Type.String({
+            minLength: 1,
+            secret: true,
+            description:
+              'MongoDB connection string, `mongodb://` or `mongodb+srv://` (secret: its password is redacted when ' +
+              'printed). When set, usage history is stored in MongoDB (official driver, indexes, bulk upserts); otherwise ' +
+              'in the SQLite file.',
+          })
+        ),
         database: Type.String({
-          minLength: 1, maxLength: 63, default: 'ada_carbon', description: 'MongoDB database for usage history.',
+          minLength: 1,
+          maxLength: 63,
+          default: 'ada_carbon',
+          description: 'MongoDB database for usage history.',
         }),
       }),
     }),
@@ -127,16 +186,24 @@ export const ConfigSchema = Type.Object(
     green: GreenSchema,
     localStack: section({
       dataDir: Type.String({
-        minLength: 1, filePath: true, default: '.ada-carbon/local',
+        minLength: 1,
+        filePath: true,
+        default: '.ada-carbon/local',
         description: 'Where the local stack keeps Prometheus data and logs.',
       }),
       scrapeIntervalSeconds: Type.Number({
-        minimum: 1, maximum: 300, default: 5, description: 'Scrape interval of the local stack.',
+        minimum: 1,
+        maximum: 300,
+        default: 5,
+        description: 'Scrape interval of the local stack.',
       }),
     }),
-    logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info', description: 'Log level.' }),
+    logLevel: Type.Union(
+      LOG_LEVELS.map((l) => Type.Literal(l)),
+      { default: 'info', description: 'Log level.' }
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 
 export type Config = Static<typeof ConfigSchema>;

@@ -10,8 +10,11 @@ ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
 for (const keyword of ['envEntry', 'docEntry', 'docDefault']) ajv.addKeyword({ keyword, schemaType: 'string' });
 // a NUL byte in a file path makes every fs call throw; refuse it here, on its key, instead of crashing later
 ajv.addKeyword({
-  keyword: 'filePath', type: 'string', schemaType: 'boolean',
-  validate: (on: boolean, data: string) => !on || !data.includes('\u0000'), error: { message: 'must not contain a NUL byte' },
+  keyword: 'filePath',
+  type: 'string',
+  schemaType: 'boolean',
+  validate: (on: boolean, data: string) => !on || !data.includes('\u0000'),
+  error: { message: 'must not contain a NUL byte' },
 });
 const validate = ajv.compile(ConfigSchema);
 

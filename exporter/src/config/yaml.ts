@@ -14,7 +14,9 @@ const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
 function exceedsNesting(text: string, limit: number): boolean {
   const parser = new Parser();
   for (const lexeme of new Lexer().lex(text)) {
-    for (const _ of parser.next(lexeme)) { /* only the stack depth matters here */ }
+    for (const _ of parser.next(lexeme)) {
+      /* only the stack depth matters here */
+    }
     let depth = 0;
     for (const token of parser.stack) if (COLLECTIONS.has(token.type)) depth += 1;
     if (depth > limit) return true;

@@ -15,20 +15,40 @@ export type Equivalency =
  */
 export const DEFAULT_EQUIVALENCIES: readonly Equivalency[] = [
   {
-    id: 'car_km', label: 'km driven by an average car', unit: 'km', kind: 'carbon', gramsPerUnit: 170,
-    source: 'UK Government GHG conversion factors (DESNZ), passenger vehicles, average car, unknown fuel: about 0.17 kgCO2e/km',
+    id: 'car_km',
+    label: 'km driven by an average car',
+    unit: 'km',
+    kind: 'carbon',
+    gramsPerUnit: 170,
+    source:
+      'UK Government GHG conversion factors (DESNZ), passenger vehicles, average car, unknown fuel: about 0.17 kgCO2e/km',
   },
   {
-    id: 'smartphone_charges', label: 'smartphone charges', unit: 'charges', kind: 'energy', kilowattHoursPerUnit: 0.019,
-    source: 'US EPA Greenhouse Gas Equivalencies Calculator, calculations and references: 0.019 kWh per smartphone charge',
+    id: 'smartphone_charges',
+    label: 'smartphone charges',
+    unit: 'charges',
+    kind: 'energy',
+    kilowattHoursPerUnit: 0.019,
+    source:
+      'US EPA Greenhouse Gas Equivalencies Calculator, calculations and references: 0.019 kWh per smartphone charge',
   },
   {
-    id: 'kettle_boils', label: 'kettle boils (1 litre)', unit: 'boils', kind: 'energy', kilowattHoursPerUnit: 0.11,
-    source: 'Physics: 1 kg of water from 15 to 100 °C takes 4.18 kJ/(kg·K) x 85 K = 0.099 kWh; about 90% kettle efficiency gives 0.11 kWh',
+    id: 'kettle_boils',
+    label: 'kettle boils (1 litre)',
+    unit: 'boils',
+    kind: 'energy',
+    kilowattHoursPerUnit: 0.11,
+    source:
+      'Physics: 1 kg of water from 15 to 100 °C takes 4.18 kJ/(kg·K) x 85 K = 0.099 kWh; about 90% kettle efficiency gives 0.11 kWh',
   },
   {
-    id: 'tree_days', label: 'days of CO2 uptake by one tree', unit: 'tree-days', kind: 'carbon', gramsPerUnit: 16.4,
-    source: 'US EPA Greenhouse Gas Equivalencies Calculator: an urban tree seedling grown for 10 years sequesters 0.060 t CO2, i.e. 60,000 g / 3,652.5 days',
+    id: 'tree_days',
+    label: 'days of CO2 uptake by one tree',
+    unit: 'tree-days',
+    kind: 'carbon',
+    gramsPerUnit: 16.4,
+    source:
+      'US EPA Greenhouse Gas Equivalencies Calculator: an urban tree seedling grown for 10 years sequesters 0.060 t CO2, i.e. 60,000 g / 3,652.5 days',
   },
 ];
 
@@ -49,9 +69,14 @@ export function gramsPerUnit(e: Equivalency, gramsPerKwh: number): number {
 }
 
 /** The grams expressed in every row of the table. Throws RangeError on a negative or non-finite input. */
-export function equivalentsOf(grams: number, gramsPerKwh: number, table: readonly Equivalency[] = DEFAULT_EQUIVALENCIES): EquivalentAmount[] {
+export function equivalentsOf(
+  grams: number,
+  gramsPerKwh: number,
+  table: readonly Equivalency[] = DEFAULT_EQUIVALENCIES
+): EquivalentAmount[] {
   if (!(Number.isFinite(grams) && grams >= 0)) throw new RangeError(`grams must be a finite number >= 0, got ${grams}`);
-  if (!(Number.isFinite(gramsPerKwh) && gramsPerKwh > 0)) throw new RangeError(`gramsPerKwh must be > 0, got ${gramsPerKwh}`);
+  if (!(Number.isFinite(gramsPerKwh) && gramsPerKwh > 0))
+    throw new RangeError(`gramsPerKwh must be > 0, got ${gramsPerKwh}`);
   return table.map((e) => {
     const per = gramsPerUnit(e, gramsPerKwh);
     return { id: e.id, label: e.label, unit: e.unit, amount: grams / per, gramsPerUnit: per, source: e.source };
@@ -74,7 +99,16 @@ export function tableProblems(table: readonly Equivalency[]): string[] {
 /** The table the config asks for: its own rows when given, else the built-in one. */
 export function tableFromConfig(rows: readonly EquivalencyRow[] | undefined): Equivalency[] {
   if (!rows) return [...DEFAULT_EQUIVALENCIES];
-  return rows.map((r) => (r.gramsPerUnit !== undefined
-    ? { id: r.id, label: r.label, unit: r.unit, kind: 'carbon', gramsPerUnit: r.gramsPerUnit, source: r.source }
-    : { id: r.id, label: r.label, unit: r.unit, kind: 'energy', kilowattHoursPerUnit: r.kilowattHoursPerUnit as number, source: r.source }));
+  return rows.map((r) =>
+    r.gramsPerUnit !== undefined
+      ? { id: r.id, label: r.label, unit: r.unit, kind: 'carbon', gramsPerUnit: r.gramsPerUnit, source: r.source }
+      : {
+          id: r.id,
+          label: r.label,
+          unit: r.unit,
+          kind: 'energy',
+          kilowattHoursPerUnit: r.kilowattHoursPerUnit as number,
+          source: r.source,
+        }
+  );
 }

@@ -17,7 +17,11 @@ export interface SavingsView {
 
 /** The intensity a projected day is converted at: the next 24 h forecast, else the tracked intensity, else the fallback. */
 export function projectionIntensity(
-  forecast: ForecastSnapshot, tracking: TrackingSnapshot, area: Area, fallbackGramsPerKwh: number, now: number,
+  forecast: ForecastSnapshot,
+  tracking: TrackingSnapshot,
+  area: Area,
+  fallbackGramsPerKwh: number,
+  now: number
 ): { gramsPerKwh: number; basis: SavingsView['intensityBasis'] } {
   const slots = forecast.areas.find((a) => a.area === area)?.slots ?? [];
   const mean = meanForecast(slots, now, 24);
@@ -40,9 +44,11 @@ export interface SavingsContext {
 export function savingsView(tracking: TrackingSnapshot, forecast: ForecastSnapshot, ctx: SavingsContext): SavingsView {
   const at = tracking.generatedAtSeconds ?? forecast.atSeconds ?? ctx.clock();
   const { gramsPerKwh, basis } = projectionIntensity(forecast, tracking, ctx.area, ctx.fallbackGramsPerKwh, at);
-  const totals = idleTotalsBy(tracking.workspaces,
+  const totals = idleTotalsBy(
+    tracking.workspaces,
     { profileFor: ctx.profileFor, pue: ctx.pue, idleRatioThreshold: ctx.idleRatioThreshold, gramsPerKwh },
-    (w) => JSON.stringify([w.site, w.project]));
+    (w) => JSON.stringify([w.site, w.project])
+  );
   const groups = [...totals].map(([k, v]) => {
     const [site, project] = JSON.parse(k) as [string, string];
     return { site, project, ...v };
@@ -52,7 +58,9 @@ export function savingsView(tracking: TrackingSnapshot, forecast: ForecastSnapsh
 
 /** savingsView memoised on the two snapshot versions, so a scrape or request recomputes only after a change. */
 export function memoSavings(
-  tracking: () => TrackingSnapshot, forecast: () => ForecastSnapshot, ctx: SavingsContext,
+  tracking: () => TrackingSnapshot,
+  forecast: () => ForecastSnapshot,
+  ctx: SavingsContext
 ): () => SavingsView {
   let memo: { key: string; view: SavingsView } | undefined;
   return () => {

@@ -42,7 +42,7 @@ export class ForecastRefresher {
     private readonly carbon: Pick<CarbonIntensityClient, 'forecast'>,
     private readonly config: Pick<Config, 'carbonIntensity' | 'green'>,
     private readonly clock: () => number,
-    private readonly log?: { warn(o: object, m?: string): void },
+    private readonly log?: { warn(o: object, m?: string): void }
   ) {
     this.ownArea = config.carbonIntensity.postcode ? 'regional' : 'national';
     this.areaList = this.ownArea === 'regional' ? ['national', 'regional'] : ['national'];
@@ -91,22 +91,35 @@ export class ForecastRefresher {
   private async run(): Promise<ForecastSnapshot> {
     const at = this.clock();
     const previous = new Map(this.snap.areas.map((a) => [a.area, a]));
-    const areas = await Promise.all(this.areaList.map(async (area): Promise<AreaForecast> => {
-      const before = previous.get(area);
-      const t0 = performance.now();
-      try {
-        const slots = await this.carbon.forecast(area, at, 48);
-        return { area, slots, up: true, fetchedAtSeconds: at, lastSuccessSeconds: at, lastDurationSeconds: (performance.now() - t0) / 1000 };
-      } catch (err) {
-        const lastError = err instanceof Error ? err.message : String(err);
-        this.log?.warn({ area, err: lastError }, 'forecast refresh failed; keeping the last forecast');
-        return {
-          area, slots: (before?.slots ?? []).filter((s) => s.toSeconds > slotStart(at)), up: false,
-          fetchedAtSeconds: before?.fetchedAtSeconds, lastSuccessSeconds: before?.lastSuccessSeconds,
-          lastDurationSeconds: (performance.now() - t0) / 1000, lastError,
-        };
-      }
-    }));
+    const areas = await Promise.all(
+      this.areaList.map(async (area): Promise<AreaForecast> => {
+        const before = previous.get(area);
+        const t0 = performance.now();
+        try {
+          const slots = await this.carbon.forecast(area, at, 48);
+          return {
+            area,
+            slots,
+            up: true,
+            fetchedAtSeconds: at,
+            lastSuccessSeconds: at,
+            lastDurationSeconds: (performance.now() - t0) / 1000,
+          };
+        } catch (err) {
+          const lastError = err instanceof Error ? err.message : String(err);
+          this.log?.warn({ area, err: lastError }, 'forecast refresh failed; keeping the last forecast');
+          return {
+            area,
+            slots: (before?.slots ?? []).filter((s) => s.toSeconds > slotStart(at)),
+            up: false,
+            fetchedAtSeconds: before?.fetchedAtSeconds,
+            lastSuccessSeconds: before?.lastSuccessSeconds,
+            lastDurationSeconds: (performance.now() - t0) / 1000,
+            lastError,
+          };
+        }
+      })
+    );
     const durations = this.durationsSeconds;
     this.snap = Object.freeze({
       version: this.snap.version + 1,

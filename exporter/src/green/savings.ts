@@ -5,9 +5,22 @@ import { gramsFor } from '../model/units';
 import type { WorkspaceState } from '../tracking/types';
 
 /** The parts of a tracked workspace this needs. */
-export type IdleInput = Pick<WorkspaceState,
-  'site' | 'project' | 'machine' | 'host' | 'user' | 'cpus' | 'idleRatio' | 'powerWatts' | 'idlePowerWatts' |
-  'idleJoules' | 'idleGrams' | 'lastMemoryActiveBytes' | 'status'>;
+export type IdleInput = Pick<
+  WorkspaceState,
+  | 'site'
+  | 'project'
+  | 'machine'
+  | 'host'
+  | 'user'
+  | 'cpus'
+  | 'idleRatio'
+  | 'powerWatts'
+  | 'idlePowerWatts'
+  | 'idleJoules'
+  | 'idleGrams'
+  | 'lastMemoryActiveBytes'
+  | 'status'
+>;
 
 export interface SavingsOptions {
   profileFor: (machine: string) => PowerProfile;
@@ -34,8 +47,13 @@ export interface IdleTotals {
 }
 
 export const zeroIdleTotals = (): IdleTotals => ({
-  workspaces: 0, idleWorkspaces: 0, idlePowerWatts: 0, idleJoules: 0, idleGrams: 0,
-  shutdownSavingJoulesPerDay: 0, shutdownSavingGramsPerDay: 0,
+  workspaces: 0,
+  idleWorkspaces: 0,
+  idlePowerWatts: 0,
+  idleJoules: 0,
+  idleGrams: 0,
+  shutdownSavingJoulesPerDay: 0,
+  shutdownSavingGramsPerDay: 0,
 });
 
 /**
@@ -44,7 +62,10 @@ export const zeroIdleTotals = (): IdleTotals => ({
  */
 export function idleDayJoules(profile: PowerProfile, pue: number, cpus: number, memoryActiveBytes?: number): number {
   const e = intervalEnergy(profile, pue, {
-    busyCpuSeconds: 0, idleCpuSeconds: Math.max(0, cpus) * DAY_SECONDS, elapsedSeconds: DAY_SECONDS, memoryActiveBytes,
+    busyCpuSeconds: 0,
+    idleCpuSeconds: Math.max(0, cpus) * DAY_SECONDS,
+    elapsedSeconds: DAY_SECONDS,
+    memoryActiveBytes,
   });
   return e.busyJoules + e.idleJoules;
 }
@@ -70,7 +91,9 @@ export function addWorkspace(into: IdleTotals, w: IdleInput, opts: SavingsOption
 
 /** Totals per group key (e.g. site and project), for the groups that have active workspaces. */
 export function idleTotalsBy<K extends string>(
-  workspaces: readonly IdleInput[], opts: SavingsOptions, keyOf: (w: IdleInput) => K,
+  workspaces: readonly IdleInput[],
+  opts: SavingsOptions,
+  keyOf: (w: IdleInput) => K
 ): Map<K, IdleTotals> {
   const out = new Map<K, IdleTotals>();
   for (const w of workspaces) {
@@ -85,7 +108,9 @@ export function idleTotalsBy<K extends string>(
 
 /** Mean of the forecast values over the next `hours` (from the slot containing now); null when none. */
 export function meanForecast(
-  slots: ReadonlyArray<{ fromSeconds: number; forecast: number | null }>, nowSeconds: number, hours: number,
+  slots: ReadonlyArray<{ fromSeconds: number; forecast: number | null }>,
+  nowSeconds: number,
+  hours: number
 ): number | null {
   const from = Math.floor(nowSeconds / 1800) * 1800;
   let sum = 0;

@@ -82,13 +82,24 @@ export function greenestWindow(slots: readonly IntensitySlot[], search: WindowSe
     values[i] = forecastOf(slot);
     if (values[i] !== null) lastKnown = Math.max(lastKnown, i);
   }
-  const none = (reason: NoWindowReason, message: string): NoWindow => ({ kind: 'none', durationSeconds: search.durationSeconds, reason, message });
+  const none = (reason: NoWindowReason, message: string): NoWindow => ({
+    kind: 'none',
+    durationSeconds: search.durationSeconds,
+    reason,
+    message,
+  });
   if (lastKnown < 0) {
-    return none('no_forecast', `No advice for a ${label} job: there is no forecast from now on (the carbon intensity API is unavailable; only the fallback intensity is known).`);
+    return none(
+      'no_forecast',
+      `No advice for a ${label} job: there is no forecast from now on (the carbon intensity API is unavailable; only the fallback intensity is known).`
+    );
   }
   const covered = lastKnown + 1;
   if (n > covered) {
-    return none('longer_than_forecast', `No ${label} window: the forecast covers only ${durationLabel(covered * SLOT_SECONDS)} from now.`);
+    return none(
+      'longer_than_forecast',
+      `No ${label} window: the forecast covers only ${durationLabel(covered * SLOT_SECONDS)} from now.`
+    );
   }
 
   let best = -1;
@@ -133,7 +144,11 @@ export function greenestWindow(slots: readonly IntensitySlot[], search: WindowSe
 }
 
 /** One advice per window length, in the order given. */
-export function greenestWindows(slots: readonly IntensitySlot[], nowSeconds: number, durationsSeconds: readonly number[]): WindowAdvice[] {
+export function greenestWindows(
+  slots: readonly IntensitySlot[],
+  nowSeconds: number,
+  durationsSeconds: readonly number[]
+): WindowAdvice[] {
   return durationsSeconds.map((durationSeconds) => greenestWindow(slots, { nowSeconds, durationSeconds }));
 }
 

@@ -40,9 +40,11 @@ interface TargetInfo {
   ids: Record<Level, string>;
 }
 
-const rowId = (level: Level, key: string, project: string, machine: string): string => `${level}\u0000${key}\u0000${project}\u0000${machine}`;
+const rowId = (level: Level, key: string, project: string, machine: string): string =>
+  `${level}\u0000${key}\u0000${project}\u0000${machine}`;
 
-const known = (l: Record<string, string>): number => Object.values(l).filter((v) => v.trim() !== '' && v !== UNKNOWN).length;
+const known = (l: Record<string, string>): number =>
+  Object.values(l).filter((v) => v.trim() !== '' && v !== UNKNOWN).length;
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -54,11 +56,15 @@ export function oneTargetPerVm(usage: readonly HalfHourUsage[], labels: Config['
   const kept = new Map<string, HalfHourUsage>();
   const better = (a: HalfHourUsage, b: HalfHourUsage): boolean =>
     (known(b.labels) - known(a.labels) ||
-      byText(a.labels.job ?? '', b.labels.job ?? '') || byText(a.labels.instance ?? '', b.labels.instance ?? '') ||
+      byText(a.labels.job ?? '', b.labels.job ?? '') ||
+      byText(a.labels.instance ?? '', b.labels.instance ?? '') ||
       byText(JSON.stringify(a.labels), JSON.stringify(b.labels))) < 0;
   for (const u of usage) {
     const host = clean(u.labels[labels.host] ?? hostNames('', u.labels.instance).at(-1));
-    const k = host === UNKNOWN ? `target\u0000${JSON.stringify(u.labels)}\u0000${u.fromSeconds}` : `host\u0000${host}\u0000${u.fromSeconds}`;
+    const k =
+      host === UNKNOWN
+        ? `target\u0000${JSON.stringify(u.labels)}\u0000${u.fromSeconds}`
+        : `host\u0000${host}\u0000${u.fromSeconds}`;
     const other = kept.get(k);
     if (!other || better(u, other)) kept.set(k, u);
   }
@@ -71,7 +77,12 @@ export function oneTargetPerVm(usage: readonly HalfHourUsage[], labels: Config['
  * (level, key, project, machine) and hour. Every level sees every target once (one per VM), so each level adds to the total.
  * Returns one Attributed per hour start in [from, to) (hours with no usage have no rows).
  */
-export function attributeRange(fromSeconds: number, toSeconds: number, usage: readonly HalfHourUsage[], ctx: AttributionContext): Map<number, Attributed> {
+export function attributeRange(
+  fromSeconds: number,
+  toSeconds: number,
+  usage: readonly HalfHourUsage[],
+  ctx: AttributionContext
+): Map<number, Attributed> {
   const { labels } = ctx.config;
   const siteOf = new Map(Object.entries(ctx.config.sites).map(([site, s]) => [s.project, site]));
   const profiles = new Map<string, ReturnType<typeof resolveMachineProfile>>();
@@ -85,11 +96,17 @@ export function attributeRange(fromSeconds: number, toSeconds: number, usage: re
     let profile = profiles.get(machine);
     if (!profile) profiles.set(machine, (profile = resolveMachineProfile(ctx.config, machine)));
     const keys: Record<Level, string> = {
-      site: siteOf.get(project) ?? UNKNOWN, project, machine, host,
+      site: siteOf.get(project) ?? UNKNOWN,
+      project,
+      machine,
+      host,
       experiment: clean(labels.experiment ? l[labels.experiment] : undefined),
       user: labels.user ? clean(l[labels.user]) : UNKNOWN,
     };
-    const ids = Object.fromEntries(LEVELS.map((lv) => [lv, rowId(lv, keys[lv], project, machine)])) as Record<Level, string>;
+    const ids = Object.fromEntries(LEVELS.map((lv) => [lv, rowId(lv, keys[lv], project, machine)])) as Record<
+      Level,
+      string
+    >;
     i = { project, machine, profile, names: hostNames(host, l.instance), keys, ids };
     infos.set(l, i);
     return i;
@@ -124,7 +141,9 @@ export function attributeRange(fromSeconds: number, toSeconds: number, usage: re
     // workspace-day in the machine averages and flag the hour as using the fallback intensity
     if (all <= 0) continue;
     const energy = intervalEnergy(t.profile, ctx.config.pue, {
-      busyCpuSeconds: u.busyCpuSeconds, idleCpuSeconds: u.idleCpuSeconds, elapsedSeconds: elapsed,
+      busyCpuSeconds: u.busyCpuSeconds,
+      idleCpuSeconds: u.idleCpuSeconds,
+      elapsedSeconds: elapsed,
       memoryActiveBytes: u.memoryActiveBytes,
     });
     let ci = slotCache.get(u.fromSeconds);
@@ -138,8 +157,18 @@ export function attributeRange(fromSeconds: number, toSeconds: number, usage: re
       let row = rows.get(id);
       if (!row) {
         row = {
-          level, key: t.keys[level], project: t.project, machine: t.machine, hourStartSeconds,
-          busyCpuSeconds: 0, idleCpuSeconds: 0, busyJoules: 0, idleJoules: 0, busyGrams: 0, idleGrams: 0, fallbackGrams: 0,
+          level,
+          key: t.keys[level],
+          project: t.project,
+          machine: t.machine,
+          hourStartSeconds,
+          busyCpuSeconds: 0,
+          idleCpuSeconds: 0,
+          busyJoules: 0,
+          idleJoules: 0,
+          busyGrams: 0,
+          idleGrams: 0,
+          fallbackGrams: 0,
         };
         rows.set(id, row);
       }

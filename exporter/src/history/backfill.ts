@@ -12,7 +12,13 @@ import type { CarbonSlotCache } from './carbonCache';
 import type { Ownership } from './ownership';
 import { cpuCountQuery, cpuSeriesMatchers, groupLabels, stateQueries, targetsQuery } from './queries';
 import { chunkHours, completeHours, doneHours } from './plan';
-import { betweenBoundaries, noAnomalies, resolveIrregular, type RawAnomalyCounts, type RecountDeps } from './rawRecount';
+import {
+  betweenBoundaries,
+  noAnomalies,
+  resolveIrregular,
+  type RawAnomalyCounts,
+  type RecountDeps,
+} from './rawRecount';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult } from './types';
 
 export interface BackfillDeps {
@@ -102,13 +108,33 @@ export class BackfillRunner {
     const carbonBefore = this.deps.carbon.requests;
     const all = completeHours(opts.fromSeconds, opts.toSeconds, now(), config.history.settleSeconds);
     const sum: BackfillSummary = {
-      scope, hoursInRange: all.length, hoursSkipped: 0, hoursEstimated: 0, hoursFailed: 0, hoursFallback: 0, hoursSumCheckOff: 0, hoursWithoutSamples: 0,
-      busyKwh: 0, idleKwh: 0, busyGrams: 0, idleGrams: 0, prometheusRequests: 0, hoursFromRecordingRules: 0, counterDrops: 0, halfHoursClamped: 0, carbonRequests: 0, durationSeconds: 0, errors: [],
+      scope,
+      hoursInRange: all.length,
+      hoursSkipped: 0,
+      hoursEstimated: 0,
+      hoursFailed: 0,
+      hoursFallback: 0,
+      hoursSumCheckOff: 0,
+      hoursWithoutSamples: 0,
+      busyKwh: 0,
+      idleKwh: 0,
+      busyGrams: 0,
+      idleGrams: 0,
+      prometheusRequests: 0,
+      hoursFromRecordingRules: 0,
+      counterDrops: 0,
+      halfHoursClamped: 0,
+      carbonRequests: 0,
+      durationSeconds: 0,
+      errors: [],
     };
     this.ownership = await this.deps.loadOwnership?.();
     let todo = all;
     if (!opts.force && all.length > 0) {
-      const done = doneHours(await store.hourStatuses([scope, '*'], all[0]!, all[all.length - 1]! + HOUR_SECONDS), scope);
+      const done = doneHours(
+        await store.hourStatuses([scope, '*'], all[0]!, all[all.length - 1]! + HOUR_SECONDS),
+        scope
+      );
       todo = all.filter((h) => !done.has(h));
     }
     sum.hoursSkipped = all.length - todo.length;
@@ -120,7 +146,8 @@ export class BackfillRunner {
     this.limit = pLimit(parallel);
     const chunks = chunkHours(todo, config.history.hoursPerQuery);
     // started, not awaited: the first chunk's targets query runs beside it
-    const runSeries = chunks.length > 0 ? this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
+    const runSeries =
+      chunks.length > 0 ? this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
     const one = async ([a, b]: [number, number]): Promise<void> => {
       const { results, recordedHours, anomalies } = await this.estimateRange(a, b, opts.project, runSeries);
       sum.counterDrops += anomalies.counterDrops;
@@ -180,7 +207,12 @@ export class BackfillRunner {
    * recorded or the raw path side by side, one CPU count query when some target rebooted, and one raw-sample request
    * per half-hour with irregular targets.
    */
-  async estimateRange(a: number, b: number, project?: string, run?: Promise<RunSeries | undefined>): Promise<{ results: HourResult[]; recordedHours: number; anomalies: RawAnomalyCounts }> {
+  async estimateRange(
+    a: number,
+    b: number,
+    project?: string,
+    run?: Promise<RunSeries | undefined>
+  ): Promise<{ results: HourResult[]; recordedHours: number; anomalies: RawAnomalyCounts }> {
     const { config, prometheus } = this.deps;
     // the half-hour intensities are needed only for attribution: fetched while Prometheus works
     const carbonReady = this.deps.carbon.ensure(a, b);
@@ -190,7 +222,8 @@ export class BackfillRunner {
     let recorded = false;
     try {
       const names = groupLabels(config.labels);
-      const range = (expr: string): Promise<Series[]> => this.limit(() => prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS));
+      const range = (expr: string): Promise<Series[]> =>
+        this.limit(() => prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS));
       const seriesCall = (): Promise<CpuSeries> => this.cpuSeries(a, b, project);
       // both paths read the targets query: started first, beside the series call that picks the path
       const targets = range(targetsQuery(config, project).expr);
@@ -237,7 +270,10 @@ export class BackfillRunner {
       ({ usage, irregular } = table.difference());
       // targets with CPU series in the chunk but at no boundary lived only between two: counted from raw samples
       for (const [key, labels] of chunk.labels) {
-        if (!table.hasCounters(key)) usage.push(...await betweenBoundaries(this.recountDeps(), table, key, labels, chunk.cpus.get(key), project));
+        if (!table.hasCounters(key))
+          usage.push(
+            ...(await betweenBoundaries(this.recountDeps(), table, key, labels, chunk.cpus.get(key), project))
+          );
       }
     } catch (err) {
       const hours = (b - a) / HOUR_SECONDS;
@@ -245,8 +281,12 @@ export class BackfillRunner {
         const mid = a + Math.floor(hours / 2) * HOUR_SECONDS;
         const [x, y] = [await this.estimateRange(a, mid, project, run), await this.estimateRange(mid, b, project, run)];
         return {
-          results: [...x.results, ...y.results], recordedHours: x.recordedHours + y.recordedHours,
-          anomalies: { counterDrops: x.anomalies.counterDrops + y.anomalies.counterDrops, halfHoursClamped: x.anomalies.halfHoursClamped + y.anomalies.halfHoursClamped },
+          results: [...x.results, ...y.results],
+          recordedHours: x.recordedHours + y.recordedHours,
+          anomalies: {
+            counterDrops: x.anomalies.counterDrops + y.anomalies.counterDrops,
+            halfHoursClamped: x.anomalies.halfHoursClamped + y.anomalies.halfHoursClamped,
+          },
         };
       }
       return { results: [this.failed(a, project, err)], recordedHours: 0, anomalies: noAnomalies() };
@@ -255,7 +295,11 @@ export class BackfillRunner {
     const failedHours = new Map<number, unknown>();
     const anomalies = noAnomalies();
     await resolveIrregular(this.recountDeps(), irregular, usage, failedHours, anomalies, project);
-    const attributed = attributeRange(a, b, usage, { config, ownership: this.ownership, intensity: this.deps.carbon.lookup(a, b) });
+    const attributed = attributeRange(a, b, usage, {
+      config,
+      ownership: this.ownership,
+      intensity: this.deps.carbon.lookup(a, b),
+    });
     const results: HourResult[] = [];
     for (const [h, att] of attributed) {
       if (failedHours.has(h)) {
@@ -263,7 +307,9 @@ export class BackfillRunner {
         continue;
       }
       results.push({
-        scope: scopeOf(project), hourStartSeconds: h, status: att.fallbackUsed ? 'fallback' : 'ok',
+        scope: scopeOf(project),
+        hourStartSeconds: h,
+        status: att.fallbackUsed ? 'fallback' : 'ok',
         sumCheckRatio: att.cpuCapacitySeconds > 0 ? att.allModesCpuSeconds / att.cpuCapacitySeconds : null,
         rows: att.rows,
       });
@@ -274,7 +320,9 @@ export class BackfillRunner {
   /** The chunk's (or run's) series call: CPU counts per target, and whether the recording rules' series exist. */
   private cpuSeries(a: number, b: number, project?: string): Promise<CpuSeries> {
     const { config, prometheus } = this.deps;
-    return this.limit(async () => countCpus(await prometheus.series(cpuSeriesMatchers(config, project), a, b), groupLabels(config.labels)));
+    return this.limit(async () =>
+      countCpus(await prometheus.series(cpuSeriesMatchers(config, project), a, b), groupLabels(config.labels))
+    );
   }
 
   /** The series call over the whole run; on error undefined, and each chunk makes its own (and fails with it). */
@@ -292,6 +340,13 @@ export class BackfillRunner {
 
   private failed(h: number, project: string | undefined, err: unknown): HourResult {
     const message = err instanceof Error ? err.message : String(err);
-    return { scope: scopeOf(project), hourStartSeconds: h, status: 'failed', error: message.slice(0, 300), sumCheckRatio: null, rows: [] };
+    return {
+      scope: scopeOf(project),
+      hourStartSeconds: h,
+      status: 'failed',
+      error: message.slice(0, 300),
+      sumCheckRatio: null,
+      rows: [],
+    };
   }
 }

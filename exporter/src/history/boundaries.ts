@@ -51,13 +51,21 @@ export function clampToCpus(u: HalfHourUsage): { usage: HalfHourUsage; clamped: 
   if (!(limit > 0) || total <= limit) return { usage: u, clamped: false };
   const k = limit / total;
   return {
-    usage: { ...u, busyCpuSeconds: u.busyCpuSeconds * k, idleCpuSeconds: u.idleCpuSeconds * k, otherCpuSeconds: u.otherCpuSeconds * k },
+    usage: {
+      ...u,
+      busyCpuSeconds: u.busyCpuSeconds * k,
+      idleCpuSeconds: u.idleCpuSeconds * k,
+      otherCpuSeconds: u.otherCpuSeconds * k,
+    },
     clamped: true,
   };
 }
 
 /** The labels of `metric` among `names` that are set (what `sum by (names)` keeps), and a key for them. */
-export function pickTarget(metric: Record<string, string>, names: readonly string[]): { key: string; labels: Record<string, string> } {
+export function pickTarget(
+  metric: Record<string, string>,
+  names: readonly string[]
+): { key: string; labels: Record<string, string> } {
   const labels: Record<string, string> = {};
   let key = '';
   for (const n of names) {
@@ -74,8 +82,13 @@ export function pickTarget(metric: Record<string, string>, names: readonly strin
  * Per target of a series-call answer: distinct CPUs of its idle series and its labels; and whether the recording
  * rules' CPU count exists (then the recorded path is tried, and its answers show where it covers).
  */
-export function countCpus(labelSets: ReadonlyArray<Record<string, string>>, names: readonly string[]): {
-  cpus: Map<string, number>; labels: Map<string, Record<string, string>>; recorded: boolean;
+export function countCpus(
+  labelSets: ReadonlyArray<Record<string, string>>,
+  names: readonly string[]
+): {
+  cpus: Map<string, number>;
+  labels: Map<string, Record<string, string>>;
+  recorded: boolean;
 } {
   const ids = new Map<string, Set<string>>();
   const labels = new Map<string, Record<string, string>>();
@@ -107,7 +120,11 @@ export class BoundaryTable {
   private readonly targets = new Map<string, Target>();
   private chunkCpus?: ReadonlyMap<string, number>;
 
-  constructor(readonly startSeconds: number, readonly endSeconds: number, readonly names: readonly string[]) {
+  constructor(
+    readonly startSeconds: number,
+    readonly endSeconds: number,
+    readonly names: readonly string[]
+  ) {
     this.size = Math.floor((endSeconds - startSeconds) / HALF_HOUR_SECONDS) + 1;
   }
 
@@ -139,7 +156,8 @@ export class BoundaryTable {
     for (const s of series) {
       let column: number;
       if (kind === 'targets') column = s.metric.__name__ === BOOT_METRIC ? BOOT : MEM;
-      else if (kind === 'recorded') column = s.metric.__name__ === RECORDED_CPUS ? CPUS : STATE_COLUMN[s.metric.state ?? ''] ?? -1;
+      else if (kind === 'recorded')
+        column = s.metric.__name__ === RECORDED_CPUS ? CPUS : (STATE_COLUMN[s.metric.state ?? ''] ?? -1);
       else if (kind === 'cpus') column = CPUS;
       else column = STATE_COLUMN[kind]!;
       if (column < 0) continue;
@@ -186,9 +204,17 @@ export class BoundaryTable {
   /** Whether every boundary where a target has a boot time also has its busy, idle and CPU values (recorded path). */
   covered(): boolean {
     for (const t of this.targets.values()) {
-      const [busy, idle, , boot, , cpus] = t.columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      const [busy, idle, , boot, , cpus] = t.columns as [
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+      ];
       for (let i = 0; i < this.size; i++) {
-        if (!Number.isNaN(boot[i]!) && (Number.isNaN(busy[i]!) || Number.isNaN(idle[i]!) || Number.isNaN(cpus[i]!))) return false;
+        if (!Number.isNaN(boot[i]!) && (Number.isNaN(busy[i]!) || Number.isNaN(idle[i]!) || Number.isNaN(cpus[i]!)))
+          return false;
       }
     }
     return true;
@@ -203,8 +229,18 @@ export class BoundaryTable {
     const usage: HalfHourUsage[] = [];
     const irregular: Irregular[] = [];
     for (const [key, t] of this.targets) {
-      const [busy, idle, otherRaw, boot, mem, cpuCol] = t.columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-      const other = otherRaw.some((v) => !Number.isNaN(v)) || !busy.some((v) => !Number.isNaN(v)) ? otherRaw : new Float64Array(this.size);
+      const [busy, idle, otherRaw, boot, mem, cpuCol] = t.columns as [
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+      ];
+      const other =
+        otherRaw.some((v) => !Number.isNaN(v)) || !busy.some((v) => !Number.isNaN(v))
+          ? otherRaw
+          : new Float64Array(this.size);
       const chunkCpus = this.chunkCpus?.get(key);
       for (let i = 0; i + 1 < this.size; i++) {
         const j = i + 1;
@@ -217,16 +253,33 @@ export class BoundaryTable {
         const m = Number.isNaN(mem[j]!) ? undefined : mem[j]!;
         const b0 = boot[i]!;
         const b1 = boot[j]!;
-        const bootSame = Number.isNaN(b0) || Number.isNaN(b1) ? Number.isNaN(b0) === Number.isNaN(b1) : sameBoot(b0, b1);
+        const bootSame =
+          Number.isNaN(b0) || Number.isNaN(b1) ? Number.isNaN(b0) === Number.isNaN(b1) : sameBoot(b0, b1);
         const fromSeconds = this.startSeconds + i * HALF_HOUR_SECONDS;
         const total = busy[j]! - busy[i]! + idle[j]! - idle[i]! + other[j]! - other[i]!;
         const plausible = c === undefined || total <= c * HALF_HOUR_SECONDS * (1 + OVER_LIMIT_SLACK);
-        if (complete0 && complete1 && bootSame && plausible && busy[j]! >= busy[i]! && idle[j]! >= idle[i]! && other[j]! >= other[i]!) {
+        if (
+          complete0 &&
+          complete1 &&
+          bootSame &&
+          plausible &&
+          busy[j]! >= busy[i]! &&
+          idle[j]! >= idle[i]! &&
+          other[j]! >= other[i]!
+        ) {
           // within the slack: scrape timing, trimmed to the half-hour's capacity
-          usage.push(clampToCpus({
-            labels: t.labels, fromSeconds, cpus: c, memoryActiveBytes: m, regular: true,
-            busyCpuSeconds: busy[j]! - busy[i]!, idleCpuSeconds: idle[j]! - idle[i]!, otherCpuSeconds: other[j]! - other[i]!,
-          }).usage);
+          usage.push(
+            clampToCpus({
+              labels: t.labels,
+              fromSeconds,
+              cpus: c,
+              memoryActiveBytes: m,
+              regular: true,
+              busyCpuSeconds: busy[j]! - busy[i]!,
+              idleCpuSeconds: idle[j]! - idle[i]!,
+              otherCpuSeconds: other[j]! - other[i]!,
+            }).usage
+          );
         } else {
           irregular.push({ labels: t.labels, fromSeconds, cpus: c, memoryActiveBytes: m });
         }

@@ -19,8 +19,13 @@ export class CarbonSlotCache {
   requests = 0;
   lastError?: string;
 
-  constructor(private readonly db: Database.Database, private readonly carbon: CarbonIntensityClient,
-    private readonly area: Area, private readonly fallbackGramsPerKwh: number, private readonly now: () => number) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly carbon: CarbonIntensityClient,
+    private readonly area: Area,
+    private readonly fallbackGramsPerKwh: number,
+    private readonly now: () => number
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS history_carbon_slots (
       area TEXT NOT NULL, from_s INTEGER NOT NULL, forecast REAL, actual REAL, fetched_at_s REAL NOT NULL,
       PRIMARY KEY (area, from_s))`);
@@ -31,11 +36,16 @@ export class CarbonSlotCache {
     if (row.actual !== null) return true;
     // regional data never settles; national does within hours of the slot's end
     const end = row.from_s + HALF_HOUR_SECONDS;
-    return this.area === 'regional' ? row.fetched_at_s >= end && row.forecast !== null : row.fetched_at_s >= end + SETTLE_WAIT_SECONDS;
+    return this.area === 'regional'
+      ? row.fetched_at_s >= end && row.forecast !== null
+      : row.fetched_at_s >= end + SETTLE_WAIT_SECONDS;
   }
 
   private rows(fromS: number, toS: number): Map<number, SlotRow> {
-    const list = this.db.prepare('SELECT from_s, forecast, actual, fetched_at_s FROM history_carbon_slots WHERE area = ? AND from_s >= ? AND from_s < ?')
+    const list = this.db
+      .prepare(
+        'SELECT from_s, forecast, actual, fetched_at_s FROM history_carbon_slots WHERE area = ? AND from_s >= ? AND from_s < ?'
+      )
       .all(this.area, fromS, toS) as SlotRow[];
     return new Map(list.map((r) => [r.from_s, r]));
   }
@@ -55,10 +65,13 @@ export class CarbonSlotCache {
     try {
       const slots = await this.carbon.range(this.area, first, last + HALF_HOUR_SECONDS);
       const now = this.now();
-      const put = this.db.prepare(`INSERT INTO history_carbon_slots (area, from_s, forecast, actual, fetched_at_s) VALUES (?, ?, ?, ?, ?)
+      const put = this.db
+        .prepare(`INSERT INTO history_carbon_slots (area, from_s, forecast, actual, fetched_at_s) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (area, from_s) DO UPDATE SET forecast = excluded.forecast, actual = excluded.actual, fetched_at_s = excluded.fetched_at_s`);
       this.db.transaction(() => {
-        for (const s of slots) if (s.fromSeconds >= first && s.fromSeconds <= last) put.run(this.area, s.fromSeconds, s.forecast, s.actual, now);
+        for (const s of slots)
+          if (s.fromSeconds >= first && s.fromSeconds <= last)
+            put.run(this.area, s.fromSeconds, s.forecast, s.actual, now);
       })();
       this.lastError = undefined;
     } catch (err) {

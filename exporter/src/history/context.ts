@@ -44,7 +44,7 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryCont
   const db = openSqlite(config.store.sqlite.path);
   let store: UsageStore;
   try {
-    store = opts.store ?? await openUsageStore(config);
+    store = opts.store ?? (await openUsageStore(config));
   } catch (err) {
     db.close();
     throw err;
@@ -53,12 +53,20 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryCont
   const carbonCache = new CarbonSlotCache(db, opts.carbon, area, config.carbonIntensity.fallbackGramsPerKwh, now);
   const machineMetrics = new MachineMetricsTable(db);
   const runner = new BackfillRunner({
-    config, prometheus: opts.prometheus, carbon: carbonCache, store, now,
+    config,
+    prometheus: opts.prometheus,
+    carbon: carbonCache,
+    store,
+    now,
     loadOwnership: ownershipLoader(config),
     afterRun: async () => machineMetrics.save(await store.machineAverages(), now()),
   });
   return {
-    db, store, carbonCache, machineMetrics, runner,
+    db,
+    store,
+    carbonCache,
+    machineMetrics,
+    runner,
     close: async () => {
       if (!opts.store) await store.close();
       if (db.open) db.close();

@@ -23,8 +23,11 @@ function bootAt(boots: ReadonlyArray<[number, number]>, ts: number): number | un
  * only where the target's boot time changed between the two samples, else it re-baselines. No extrapolation.
  */
 export function rawIncrease(
-  values: ReadonlyArray<[number, number]>, t0Seconds: number, t1Seconds: number, lookbackSeconds = 300,
-  boots: ReadonlyArray<[number, number]> = [],
+  values: ReadonlyArray<[number, number]>,
+  t0Seconds: number,
+  t1Seconds: number,
+  lookbackSeconds = 300,
+  boots: ReadonlyArray<[number, number]> = []
 ): { increase: number; drops: number } {
   let base = -1;
   for (let i = 0; i < values.length; i++) {
@@ -55,12 +58,19 @@ export function rawIncrease(
  * Sums raw per-CPU-per-mode series into busy/idle/other cpu-seconds for one half-hour, bounded by CPUs x 1,800 s.
  * `raw` holds the target's node_cpu_seconds_total series and its node_boot_time_seconds (which tells resets apart).
  */
-export function usageFromRaw(raw: Series[], item: Irregular, groupNames: readonly string[]): (HalfHourUsage & RawAnomalies) | undefined {
+export function usageFromRaw(
+  raw: Series[],
+  item: Irregular,
+  groupNames: readonly string[]
+): (HalfHourUsage & RawAnomalies) | undefined {
   const want = pickTarget(item.labels, groupNames).key;
   const t0 = item.fromSeconds;
   const t1 = t0 + HALF_HOUR_SECONDS;
   const mine = raw.filter((s) => pickTarget(s.metric, groupNames).key === want);
-  const boots = mine.filter((s) => s.metric.__name__ === BOOT_METRIC).flatMap((s) => s.values).sort((a, b) => a[0] - b[0]);
+  const boots = mine
+    .filter((s) => s.metric.__name__ === BOOT_METRIC)
+    .flatMap((s) => s.values)
+    .sort((a, b) => a[0] - b[0]);
   const out = { busy: 0, idle: 0, other: 0 };
   const cpus = new Set<string>();
   let matched = false;
@@ -76,9 +86,14 @@ export function usageFromRaw(raw: Series[], item: Irregular, groupNames: readonl
   }
   if (!matched) return undefined;
   const { usage, clamped } = clampToCpus({
-    labels: item.labels, fromSeconds: t0, regular: false,
-    busyCpuSeconds: out.busy, idleCpuSeconds: out.idle, otherCpuSeconds: out.other,
-    cpus: item.cpus ?? (cpus.size > 0 ? cpus.size : undefined), memoryActiveBytes: item.memoryActiveBytes,
+    labels: item.labels,
+    fromSeconds: t0,
+    regular: false,
+    busyCpuSeconds: out.busy,
+    idleCpuSeconds: out.idle,
+    otherCpuSeconds: out.other,
+    cpus: item.cpus ?? (cpus.size > 0 ? cpus.size : undefined),
+    memoryActiveBytes: item.memoryActiveBytes,
   });
   return { ...usage, counterDrops: drops, clamped };
 }

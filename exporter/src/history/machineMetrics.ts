@@ -25,15 +25,28 @@ export class MachineMetricsTable {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM history_machine_metrics').run();
       for (const m of list) {
-        put.run(m.machine, m.workspaceDays, m.busyKwhPerWorkspaceDay, m.idleKwhPerWorkspaceDay, m.busyGramsPerWorkspaceDay,
-          m.idleGramsPerWorkspaceDay, nowSeconds);
+        put.run(
+          m.machine,
+          m.workspaceDays,
+          m.busyKwhPerWorkspaceDay,
+          m.idleKwhPerWorkspaceDay,
+          m.busyGramsPerWorkspaceDay,
+          m.idleGramsPerWorkspaceDay,
+          nowSeconds
+        );
       }
     })();
   }
 
   list(): MachineMetricsDoc[] {
     const rows = this.db.prepare('SELECT * FROM history_machine_metrics ORDER BY machine').all() as Array<{
-      machine: string; workspace_days: number; busy_kwh: number; idle_kwh: number; busy_g: number; idle_g: number; updated_at_s: number;
+      machine: string;
+      workspace_days: number;
+      busy_kwh: number;
+      idle_kwh: number;
+      busy_g: number;
+      idle_g: number;
+      updated_at_s: number;
     }>;
     return rows.map((r) => ({
       machine_name: r.machine,

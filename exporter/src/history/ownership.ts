@@ -40,7 +40,8 @@ export function recordFrom(doc: Record<string, unknown>, where: string): Ownersh
   const created = parseTime(doc.created_time, `${where} created_time`);
   if (created === undefined) throw new OwnershipError(`${where}: created_time is missing`);
   const deleted = parseTime(doc.deleted_time, `${where} deleted_time`);
-  if (deleted !== undefined && deleted < created) throw new OwnershipError(`${where}: deleted_time is before created_time`);
+  if (deleted !== undefined && deleted < created)
+    throw new OwnershipError(`${where}: deleted_time is before created_time`);
   const out: OwnershipRecord = { hostname: hostname.trim(), owner, createdSeconds: created };
   if (deleted !== undefined) out.deletedSeconds = deleted;
   return out;
@@ -63,7 +64,12 @@ export function parseOwnershipText(text: string, name: string): OwnershipRecord[
   try {
     // with `info` each record comes as { record, info }, which the declared overloads do not express
     rows = parseCsv(text, {
-      bom: true, info: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true,
+      bom: true,
+      info: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
     }) as unknown as typeof rows;
   } catch (err) {
     throw new OwnershipError(`${name}: invalid CSV: ${(err as Error).message}`);
@@ -72,7 +78,9 @@ export function parseOwnershipText(text: string, name: string): OwnershipRecord[
   for (const col of ['hostname', 'owner', 'created_time']) {
     if (!header.includes(col)) throw new OwnershipError(`${name}: CSV header has no ${col} column`);
   }
-  return rows.map(({ record, info }) => recordFrom(Object.fromEntries(header.map((h, j) => [h, record[j]])), `${name} line ${info.lines}`));
+  return rows.map(({ record, info }) =>
+    recordFrom(Object.fromEntries(header.map((h, j) => [h, record[j]])), `${name} line ${info.lines}`)
+  );
 }
 
 export function loadOwnershipFile(file: string): OwnershipRecord[] {
@@ -80,19 +88,28 @@ export function loadOwnershipFile(file: string): OwnershipRecord[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new OwnershipError(`cannot read ownership file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new OwnershipError(
+      `cannot read ownership file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`
+    );
   }
   return parseOwnershipText(text, file);
 }
 
 /** Loads the records of a MongoDB collection (Ada's workspace documents). */
-export async function loadOwnershipMongo(url: string, database: string | undefined, collection: string): Promise<OwnershipRecord[]> {
+export async function loadOwnershipMongo(
+  url: string,
+  database: string | undefined,
+  collection: string
+): Promise<OwnershipRecord[]> {
   const { MongoClient } = await import('mongodb');
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
   try {
     await client.connect();
-    const docs = await client.db(database).collection(collection)
-      .find({}, { projection: { hostname: 1, owner: 1, created_time: 1, deleted_time: 1 } }).toArray();
+    const docs = await client
+      .db(database)
+      .collection(collection)
+      .find({}, { projection: { hostname: 1, owner: 1, created_time: 1, deleted_time: 1 } })
+      .toArray();
     return docs.map((d, i) => recordFrom(d as Record<string, unknown>, `${collection}[${i}]`));
   } finally {
     await client.close();
@@ -126,7 +143,9 @@ export class Ownership {
   ownerAt(names: readonly string[], tSeconds: number): string | undefined {
     for (const name of names) {
       const list = this.byHost.get(name.toLowerCase());
-      const hit = list?.find((r) => r.createdSeconds <= tSeconds && (r.deletedSeconds === undefined || tSeconds < r.deletedSeconds));
+      const hit = list?.find(
+        (r) => r.createdSeconds <= tSeconds && (r.deletedSeconds === undefined || tSeconds < r.deletedSeconds)
+      );
       if (hit) return hit.owner;
     }
     return undefined;

@@ -2,7 +2,12 @@
 import { HOUR_SECONDS, type HourStatusRecord } from './types';
 
 /** Every hour start in [from, to) that has ended (plus settle time) by now. */
-export function completeHours(fromSeconds: number, toSeconds: number, nowSeconds: number, settleSeconds: number): number[] {
+export function completeHours(
+  fromSeconds: number,
+  toSeconds: number,
+  nowSeconds: number,
+  settleSeconds: number
+): number[] {
   const out: number[] = [];
   const first = Math.ceil(fromSeconds / HOUR_SECONDS) * HOUR_SECONDS;
   for (let h = first; h < toSeconds; h += HOUR_SECONDS) {
@@ -14,7 +19,9 @@ export function completeHours(fromSeconds: number, toSeconds: number, nowSeconds
 
 /** Hours of a scope that need no work: estimated with real intensity, here or by a run over every project. */
 export function doneHours(statuses: readonly HourStatusRecord[], scope: string): Set<number> {
-  return new Set(statuses.filter((s) => s.status === 'ok' && (s.scope === scope || s.scope === '*')).map((s) => s.hourStartSeconds));
+  return new Set(
+    statuses.filter((s) => s.status === 'ok' && (s.scope === scope || s.scope === '*')).map((s) => s.hourStartSeconds)
+  );
 }
 
 /** Consecutive hours cut into [start, end) chunks of at most maxHours. */

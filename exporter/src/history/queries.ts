@@ -11,7 +11,12 @@ export function groupLabels(labels: Config['labels']): string[] {
 }
 
 export function scopeSelector(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string[] {
-  const parts = [config.prometheus.selector.trim().replace(/^\{|\}$/g, '').trim()];
+  const parts = [
+    config.prometheus.selector
+      .trim()
+      .replace(/^\{|\}$/g, '')
+      .trim(),
+  ];
   if (project !== undefined) parts.push(`${config.labels.project}=${promString(project)}`);
   return parts.filter((p) => p.length > 0);
 }
@@ -60,15 +65,28 @@ export function cpuSeriesMatchers(config: Pick<Config, 'prometheus' | 'labels'>,
  * target and state; a `sum by` would only add per-step grouping work). Both: boot time and mean active memory of the
  * half-hour ending at the boundary, unaggregated (one series per target each); the client picks the target labels.
  */
-export function historyQueries(config: Pick<Config, 'prometheus' | 'labels'>, project?: string, recorded = false): HistoryQuery[] {
+export function historyQueries(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  project?: string,
+  recorded = false
+): HistoryQuery[] {
   return [...stateQueries(config, project, recorded), targetsQuery(config, project)];
 }
 
 /** The busy, idle and other sums per target (raw), or the rules' recorded sums and CPU counts (recorded). */
-export function stateQueries(config: Pick<Config, 'prometheus' | 'labels'>, project?: string, recorded = false): HistoryQuery[] {
+export function stateQueries(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  project?: string,
+  recorded = false
+): HistoryQuery[] {
   const sel = scopeSelector(config, project).join(', ');
   if (recorded) {
-    return [{ kind: 'recorded', expr: `${RECORDED_CPU_SECONDS}${matchers(sel)} ${RECORDED_READ} or ${RECORDED_CPUS}${matchers(sel)} ${RECORDED_READ}` }];
+    return [
+      {
+        kind: 'recorded',
+        expr: `${RECORDED_CPU_SECONDS}${matchers(sel)} ${RECORDED_READ} or ${RECORDED_CPUS}${matchers(sel)} ${RECORDED_READ}`,
+      },
+    ];
   }
   const by = groupLabels(config.labels).join(', ');
   const busy = modeRegex('busy');
@@ -97,7 +115,11 @@ const instancesMatcher = (instances: string[]): string => `instance=~${promStrin
  * The CPU count per boundary of some targets: those that rebooted within the chunk, whose CPU count may differ
  * between boots (a resize reboots the VM), so the chunk-wide count of the series call is not theirs.
  */
-export function cpuCountQuery(config: Pick<Config, 'prometheus' | 'labels'>, instances: string[], project?: string): string {
+export function cpuCountQuery(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  instances: string[],
+  project?: string
+): string {
   const sel = scopeSelector(config, project);
   sel.push('mode="idle"', instancesMatcher(instances));
   return `count by (${groupLabels(config.labels).join(', ')}) (node_cpu_seconds_total${matchers(sel.join(', '))})`;
@@ -111,14 +133,25 @@ const RAW_NAMES = `__name__=~"node_cpu_seconds_total|${BOOT_METRIC}"`;
  * alone can match another VM's week of samples), over (at - seconds, at]: for a target that lived only between two
  * boundaries.
  */
-export function targetCpuQuery(config: Pick<Config, 'prometheus' | 'labels'>, labels: Record<string, string>, seconds: number, project?: string): string {
+export function targetCpuQuery(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  labels: Record<string, string>,
+  seconds: number,
+  project?: string
+): string {
   const sel = scopeSelector(config, project);
-  for (const [k, v] of Object.entries(labels)) if (k !== config.labels.project || project === undefined) sel.push(`${k}=${promString(v)}`);
+  for (const [k, v] of Object.entries(labels))
+    if (k !== config.labels.project || project === undefined) sel.push(`${k}=${promString(v)}`);
   return `${matchers(RAW_NAMES, ...sel)}[${Math.round(seconds)}s]`;
 }
 
 /** Raw cpu counters and boot time of some targets over (at - seconds, at]: for half-hours whose boundary values disagree. */
-export function rawCpuQuery(config: Pick<Config, 'prometheus' | 'labels'>, instances: string[], seconds: number, project?: string): string {
+export function rawCpuQuery(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  instances: string[],
+  seconds: number,
+  project?: string
+): string {
   const sel = scopeSelector(config, project);
   sel.push(instancesMatcher(instances));
   return `${matchers(RAW_NAMES, ...sel)}[${Math.round(seconds)}s]`;

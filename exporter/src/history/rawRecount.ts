@@ -23,10 +23,19 @@ export interface RecountDeps {
 }
 
 /** One raw-sample request for a target that lived only between boundaries: its usage per half-hour it has samples in. */
-export async function betweenBoundaries(deps: RecountDeps, table: BoundaryTable, key: string, labels: Record<string, string>, cpus: number | undefined, project?: string): Promise<HalfHourUsage[]> {
+export async function betweenBoundaries(
+  deps: RecountDeps,
+  table: BoundaryTable,
+  key: string,
+  labels: Record<string, string>,
+  cpus: number | undefined,
+  project?: string
+): Promise<HalfHourUsage[]> {
   const { config, prometheus } = deps;
   const { startSeconds: a, endSeconds: b } = table;
-  const raw = await deps.limit(() => prometheus.instantMatrixQuery(targetCpuQuery(config, labels, b - a + 300, project), b));
+  const raw = await deps.limit(() =>
+    prometheus.instantMatrixQuery(targetCpuQuery(config, labels, b - a + 300, project), b)
+  );
   const names = groupLabels(config.labels);
   const out: HalfHourUsage[] = [];
   for (let t0 = a; t0 < b; t0 += HALF_HOUR_SECONDS) {
@@ -40,7 +49,12 @@ export async function betweenBoundaries(deps: RecountDeps, table: BoundaryTable,
 
 /** One raw-sample request per half-hour that has irregular targets (reboots, gaps, hosts coming and going). */
 export async function resolveIrregular(
-  deps: RecountDeps, irregular: Irregular[], usage: HalfHourUsage[], failed: Map<number, unknown>, anomalies: RawAnomalyCounts, project?: string,
+  deps: RecountDeps,
+  irregular: Irregular[],
+  usage: HalfHourUsage[],
+  failed: Map<number, unknown>,
+  anomalies: RawAnomalyCounts,
+  project?: string
 ): Promise<void> {
   const { config, prometheus } = deps;
   const names = groupLabels(config.labels);
@@ -49,7 +63,10 @@ export async function resolveIrregular(
   for (const [t0, items] of byTime) {
     const instances = [...new Set(items.map((i) => i.labels.instance ?? ''))];
     try {
-      const raw = await prometheus.instantMatrixQuery(rawCpuQuery(config, instances, HALF_HOUR_SECONDS + 300, project), t0 + HALF_HOUR_SECONDS);
+      const raw = await prometheus.instantMatrixQuery(
+        rawCpuQuery(config, instances, HALF_HOUR_SECONDS + 300, project),
+        t0 + HALF_HOUR_SECONDS
+      );
       for (const it of items) {
         const u = usageFromRaw(raw, it, names);
         if (!u) continue;

@@ -2,7 +2,14 @@
 import type { Config } from '../config';
 import { joulesToKwh } from '../model/units';
 import type { Granularity, UsageStore } from '../store/usage/types';
-import { HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourStatus, type HourStatusRecord, type Level, type UsageFigures } from './types';
+import {
+  HOUR_SECONDS,
+  SUM_CHECK_TOLERANCE_RATIO,
+  type HourStatus,
+  type HourStatusRecord,
+  type Level,
+  type UsageFigures,
+} from './types';
 
 /** A usage query that cannot be answered as asked (bad date, reversed or oversized range); the message says why. */
 export class InvalidQuery extends Error {
@@ -28,7 +35,9 @@ export function parseWhen(text: string, name: 'from' | 'to'): number {
     const ms = Date.parse(text);
     if (Number.isFinite(ms)) return ms / 1000;
   }
-  throw new InvalidQuery(`${name}: ${JSON.stringify(text)} is not YYYY-MM-DD or an ISO 8601 date-time with a zone (e.g. 2026-11-01T00:00Z)`);
+  throw new InvalidQuery(
+    `${name}: ${JSON.stringify(text)} is not YYYY-MM-DD or an ISO 8601 date-time with a zone (e.g. 2026-11-01T00:00Z)`
+  );
 }
 
 export interface Range {
@@ -51,7 +60,11 @@ export function bucketOf(t: number, g: Granularity): [number, number] {
   if (g === 'hour') return [t - (t % 3600), t - (t % 3600) + 3600];
   if (g === 'day') return [t - (t % 86400), t - (t % 86400) + 86400];
   const d = new Date(t * 1000);
-  if (g === 'month') return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000];
+  if (g === 'month')
+    return [
+      Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000,
+      Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000,
+    ];
   return [Date.UTC(d.getUTCFullYear(), 0, 1) / 1000, Date.UTC(d.getUTCFullYear() + 1, 0, 1) / 1000];
 }
 
@@ -82,7 +95,12 @@ export interface HourCounts {
 }
 
 /** Hour counts over [from, to): expected = complete hours (ended by now). */
-export function countHours(statuses: Map<number, HourStatusRecord>, fromSeconds: number, toSeconds: number, nowSeconds: number): HourCounts {
+export function countHours(
+  statuses: Map<number, HourStatusRecord>,
+  fromSeconds: number,
+  toSeconds: number,
+  nowSeconds: number
+): HourCounts {
   const c: HourCounts = { hours_expected: 0, hours_estimated: 0, hours_failed: 0, hours_fallback: 0 };
   for (let h = fromSeconds; h < toSeconds && h + HOUR_SECONDS <= nowSeconds; h += HOUR_SECONDS) {
     c.hours_expected++;
@@ -107,7 +125,11 @@ export function figuresView(f: UsageFigures | undefined) {
 
 const iso = (s: number): string => new Date(s * 1000).toISOString();
 
-export async function usageSeries(store: UsageStore, config: Pick<Config, 'sites'>, q: { level: Level; key: string; range: Range; granularity: Granularity; now: number }) {
+export async function usageSeries(
+  store: UsageStore,
+  config: Pick<Config, 'sites'>,
+  q: { level: Level; key: string; range: Range; granularity: Granularity; now: number }
+) {
   const { level, key, range, granularity, now } = q;
   const filter = { level, key, fromSeconds: range.fromSeconds, toSeconds: range.toSeconds };
   const [buckets, statuses] = await Promise.all([
@@ -117,10 +139,25 @@ export async function usageSeries(store: UsageStore, config: Pick<Config, 'sites
   const best = bestStatuses(statuses);
   const byStart = new Map(buckets.map((b) => [b.startSeconds, b]));
   const series = [];
-  const totals = { busy_cpu_seconds: 0, idle_cpu_seconds: 0, busy_kwh: 0, idle_kwh: 0, busy_gCo2eq: 0, idle_gCo2eq: 0, hours_expected: 0, hours_estimated: 0, hours_failed: 0, hours_fallback: 0 };
+  const totals = {
+    busy_cpu_seconds: 0,
+    idle_cpu_seconds: 0,
+    busy_kwh: 0,
+    idle_kwh: 0,
+    busy_gCo2eq: 0,
+    idle_gCo2eq: 0,
+    hours_expected: 0,
+    hours_estimated: 0,
+    hours_failed: 0,
+    hours_fallback: 0,
+  };
   for (let t = bucketOf(range.fromSeconds, granularity)[0]; t < range.toSeconds; t = bucketOf(t, granularity)[1]) {
     const [a, b] = bucketOf(t, granularity);
-    const row = { time: iso(a), ...figuresView(byStart.get(a)), ...countHours(best, Math.max(a, range.fromSeconds), Math.min(b, range.toSeconds), now) };
+    const row = {
+      time: iso(a),
+      ...figuresView(byStart.get(a)),
+      ...countHours(best, Math.max(a, range.fromSeconds), Math.min(b, range.toSeconds), now),
+    };
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += row[k];
     series.push(row);
   }
@@ -146,7 +183,10 @@ export function sumCheck(best: Map<number, HourStatusRecord>) {
     if (Math.abs(r.sumCheckRatio - 1) > SUM_CHECK_TOLERANCE_RATIO) off++;
   }
   return {
-    hours_checked: checked, hours_off: off, hours_without_samples: withoutSamples, held: checked > 0 ? off === 0 : null,
+    hours_checked: checked,
+    hours_off: off,
+    hours_without_samples: withoutSamples,
+    held: checked > 0 ? off === 0 : null,
     tolerance_ratio: SUM_CHECK_TOLERANCE_RATIO,
   };
 }

@@ -17,7 +17,13 @@ export interface UsageFigures {
 }
 
 export const zeroFigures = (): UsageFigures => ({
-  busyCpuSeconds: 0, idleCpuSeconds: 0, busyJoules: 0, idleJoules: 0, busyGrams: 0, idleGrams: 0, fallbackGrams: 0,
+  busyCpuSeconds: 0,
+  idleCpuSeconds: 0,
+  busyJoules: 0,
+  idleJoules: 0,
+  busyGrams: 0,
+  idleGrams: 0,
+  fallbackGrams: 0,
 });
 
 export function addFigures(into: UsageFigures, x: UsageFigures): UsageFigures {

@@ -14,7 +14,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     const context = { method: req.method, url: req.url, route: req.routeOptions.url, statusCode: status };
     if (status >= 500) {
       req.log.error({ err, ...context }, 'request failed');
-      return reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'internal error; see the exporter log' });
+      return reply
+        .code(status)
+        .send({ statusCode: status, error: 'Internal Server Error', message: 'internal error; see the exporter log' });
     }
     req.log.info({ ...context, message: err.message }, 'request rejected');
     const message = err.validation ? `invalid request: ${err.message}` : err.message;

@@ -28,7 +28,12 @@ function custom(e: VerboseError): string | undefined {
   const text = typeof m === 'string' ? m : m?.[e.keyword];
   if (text === undefined) return undefined;
   const data: unknown = e.data;
-  const primitive = typeof data === 'string' || typeof data === 'number' || typeof data === 'boolean' || typeof data === 'bigint' || data === undefined;
+  const primitive =
+    typeof data === 'string' ||
+    typeof data === 'number' ||
+    typeof data === 'boolean' ||
+    typeof data === 'bigint' ||
+    data === undefined;
   const given = primitive ? String(data) : JSON.stringify(data);
   return text.replaceAll('{value}', JSON.stringify(given));
 }
@@ -39,7 +44,10 @@ export function schemaErrorFormatter(errors: FastifySchemaValidationError[], dat
   for (const e of errors as VerboseError[]) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
   const out: string[] = [];
   for (const list of byPath.values()) {
-    const own = list.filter((e) => !COMBINATORS.has(e.keyword)).map(custom).find((m) => m !== undefined);
+    const own = list
+      .filter((e) => !COMBINATORS.has(e.keyword))
+      .map(custom)
+      .find((m) => m !== undefined);
     const message = own ?? list.map(custom).find((m) => m !== undefined);
     if (message !== undefined) out.push(message);
     else out.push(...list.map((e) => `${dataVar}${e.instancePath} ${e.message ?? 'is invalid'}`));

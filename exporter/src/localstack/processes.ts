@@ -35,7 +35,9 @@ export function startProcess(name: string, bin: string, args: string[], logFile:
   fs.closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    name, child, logFile,
+    name,
+    child,
+    logFile,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -47,7 +49,12 @@ export function startProcess(name: string, bin: string, args: string[], logFile:
 }
 
 /** Polls `check` until it resolves true; fails with the process log when the process dies or time runs out. */
-export async function waitFor(p: Managed, what: string, check: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {
+export async function waitFor(
+  p: Managed,
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30000
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (p.child.exitCode !== null) {

@@ -12,7 +12,11 @@ export const LOCAL_JOB = 'node';
 
 const BINARIES = {
   prometheus: { env: 'ADA_CARBON_PROMETHEUS_BIN', path: '/usr/bin/prometheus', pkg: 'prometheus' },
-  nodeExporter: { env: 'ADA_CARBON_NODE_EXPORTER_BIN', path: '/usr/bin/prometheus-node-exporter', pkg: 'prometheus-node-exporter' },
+  nodeExporter: {
+    env: 'ADA_CARBON_NODE_EXPORTER_BIN',
+    path: '/usr/bin/prometheus-node-exporter',
+    pkg: 'prometheus-node-exporter',
+  },
 };
 
 function binary(which: keyof typeof BINARIES): string {
@@ -50,42 +54,69 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   try {
     const nodePort = await freePort();
-    const nodeExporter = startProcess('prometheus-node-exporter', binary('nodeExporter'), [
-      `--web.listen-address=127.0.0.1:${nodePort}`,
-      '--collector.disable-defaults',
-      '--collector.cpu', '--collector.meminfo', '--collector.stat', '--collector.loadavg', '--collector.uname',
-    ], path.join(dir, 'node-exporter.log'));
+    const nodeExporter = startProcess(
+      'prometheus-node-exporter',
+      binary('nodeExporter'),
+      [
+        `--web.listen-address=127.0.0.1:${nodePort}`,
+        '--collector.disable-defaults',
+        '--collector.cpu',
+        '--collector.meminfo',
+        '--collector.stat',
+        '--collector.loadavg',
+        '--collector.uname',
+      ],
+      path.join(dir, 'node-exporter.log')
+    );
     started.push(nodeExporter);
     const nodeExporterUrl = `http://127.0.0.1:${nodePort}`;
     await waitFor(nodeExporter, 'its /metrics', () => answers(`${nodeExporterUrl}/metrics`));
 
     const promPort = await freePort();
     const configFile = path.join(dir, 'prometheus.yml');
-    fs.writeFileSync(configFile, YAML.stringify({
-      global: { scrape_interval: `${opts.scrapeIntervalSeconds}s`, evaluation_interval: `${opts.scrapeIntervalSeconds}s` },
-      scrape_configs: [
-        {
-          job_name: LOCAL_JOB,
-          static_configs: [{
-            targets: [`127.0.0.1:${nodePort}`],
-            labels: { cloud_project_name: LOCAL_PROJECT, machine_name: 'local machine', host: os.hostname() },
-          }],
+    fs.writeFileSync(
+      configFile,
+      YAML.stringify({
+        global: {
+          scrape_interval: `${opts.scrapeIntervalSeconds}s`,
+          evaluation_interval: `${opts.scrapeIntervalSeconds}s`,
         },
-        { job_name: 'ada-carbon', static_configs: [{ targets: [opts.exporterAddress] }] },
+        scrape_configs: [
+          {
+            job_name: LOCAL_JOB,
+            static_configs: [
+              {
+                targets: [`127.0.0.1:${nodePort}`],
+                labels: { cloud_project_name: LOCAL_PROJECT, machine_name: 'local machine', host: os.hostname() },
+              },
+            ],
+          },
+          { job_name: 'ada-carbon', static_configs: [{ targets: [opts.exporterAddress] }] },
+        ],
+      })
+    );
+    const prometheus = startProcess(
+      'prometheus',
+      binary('prometheus'),
+      [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${path.join(dir, 'prometheus')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--storage.tsdb.retention.time=30d',
       ],
-    }));
-    const prometheus = startProcess('prometheus', binary('prometheus'), [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${path.join(dir, 'prometheus')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      '--storage.tsdb.retention.time=30d',
-    ], path.join(dir, 'prometheus.log'));
+      path.join(dir, 'prometheus.log')
+    );
     started.push(prometheus);
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
     await waitFor(prometheus, 'readiness', () => answers(`${prometheusUrl}/-/ready`));
     // the first tracking cycle should already see this machine
     const client = new PrometheusClient({ url: prometheusUrl, timeoutSeconds: 5, retries: 0 });
-    await waitFor(prometheus, 'the first node_exporter scrape', async () => (await client.instantQuery(`up{job="${LOCAL_JOB}"} == 1`)).length > 0, 60000);
+    await waitFor(
+      prometheus,
+      'the first node_exporter scrape',
+      async () => (await client.instantQuery(`up{job="${LOCAL_JOB}"} == 1`)).length > 0,
+      60000
+    );
     return { prometheusUrl, nodeExporterUrl, stop };
   } catch (err) {
     await stop();

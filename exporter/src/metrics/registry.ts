@@ -42,7 +42,12 @@ export function createMetrics(source: SnapshotSource, version: string, carbon?: 
   const f = EXPORTER_FAMILIES;
   registerFamilies(registry, f.snapshot, source, snapshotVersion);
   registerFamilies(registry, f.carbon, () => carbon?.());
-  registerFamilies(registry, f.build, () => version, () => 0);
+  registerFamilies(
+    registry,
+    f.build,
+    () => version,
+    () => 0
+  );
   const observeCycle = cycleRecorder(registry);
   registerFamilies(registry, f.anomalies, source, snapshotVersion);
   const renderDuration = new Gauge({ name: RENDER_DURATION.name, help: RENDER_DURATION.help, registers: [registry] });
@@ -82,7 +87,10 @@ export function createGreenMetrics(registry: Registry, src: GreenSources): void 
   registerFamilies(registry, GREEN_FAMILIES.savings, src.savings);
 }
 
-const namesOf = (groups: Record<string, readonly Descriptor[]>): string[] => Object.values(groups).flat().map((d) => d.name);
+const namesOf = (groups: Record<string, readonly Descriptor[]>): string[] =>
+  Object.values(groups)
+    .flat()
+    .map((d) => d.name);
 
 /** The greener-choices metric names, the part of METRIC_NAMES only the forecast plugin registers. */
 export const GREEN_METRIC_NAMES: readonly string[] = namesOf(GREEN_FAMILIES);

@@ -1,7 +1,10 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** One series of a family: its labels and value. A missing or non-finite value is left out of the exposition. */
-export type Sample<L extends string = string> = readonly [labels: Readonly<Record<L, string>>, value: number | null | undefined];
+export type Sample<L extends string = string> = readonly [
+  labels: Readonly<Record<L, string>>,
+  value: number | null | undefined,
+];
 
 /** What every family states once: the exposition's name, HELP (with the unit), TYPE and label names. */
 export interface Descriptor<L extends string = string> {
@@ -25,7 +28,9 @@ export const familiesOf =
 
 /** Sums values per label set, keeping first-seen order (counts and grams per site). */
 export function sumBy<T, L extends string>(
-  items: Iterable<T>, labels: (t: T) => Record<L, string>, value: (t: T) => number,
+  items: Iterable<T>,
+  labels: (t: T) => Record<L, string>,
+  value: (t: T) => number
 ): Array<Sample<L>> {
   const sums = new Map<string, [Record<L, string>, number]>();
   for (const t of items) {
@@ -44,7 +49,10 @@ export function sumBy<T, L extends string>(
  * a scrape between two cycles costs a serialisation, not a rebuild. Gauges set each sample; counters add them.
  */
 export function registerFamilies<S>(
-  registry: Registry, families: readonly Family<S>[], read: () => S, version?: (s: S) => number,
+  registry: Registry,
+  families: readonly Family<S>[],
+  read: () => S,
+  version?: (s: S) => number
 ): void {
   for (const f of families) {
     let seen: number | undefined;

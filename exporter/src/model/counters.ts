@@ -20,7 +20,10 @@ export function counterIncrease(previous: number, current: number, rebooted: boo
  * whole-life counter, duplicated series) are scaled down to that, keeping the busy/idle split.
  */
 export function clampCpuSeconds(
-  busy: number, idle: number, cpus: number, elapsedSeconds: number,
+  busy: number,
+  idle: number,
+  cpus: number,
+  elapsedSeconds: number
 ): { busy: number; idle: number; excess: number } {
   const b = Math.max(0, busy);
   const i = Math.max(0, idle);

@@ -45,7 +45,8 @@ export function intervalEnergy(profile: PowerProfile, pue: number, usage: Interv
 
 /** Watts that do not depend on CPU load: memory (fixed or per active GiB) plus other components. */
 export function staticWatts(profile: PowerProfile, memoryActiveBytes?: number): number {
-  const memory = profile.memoryWatts ??
+  const memory =
+    profile.memoryWatts ??
     (memoryActiveBytes !== undefined ? (memoryActiveBytes / BYTES_PER_GIB) * profile.memoryWattsPerGiB : 0);
   return memory + profile.otherWatts;
 }
@@ -64,5 +65,8 @@ export function meanWatts(energy: EnergySplit, elapsedSeconds: number): { watts:
  * charged for an interval never exceeds this x PUE x elapsed (tracking and history clamp the cpu-seconds to fit).
  */
 export function physicalLimitWatts(profile: PowerProfile, cpus: number, memoryActiveBytes?: number): number {
-  return Math.max(0, cpus) * Math.max(profile.busyWattsPerCpu, profile.idleWattsPerCpu) + staticWatts(profile, memoryActiveBytes);
+  return (
+    Math.max(0, cpus) * Math.max(profile.busyWattsPerCpu, profile.idleWattsPerCpu) +
+    staticWatts(profile, memoryActiveBytes)
+  );
 }

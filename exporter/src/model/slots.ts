@@ -30,15 +30,19 @@ const API_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?Z)?
 export function parseApiTime(text: string): number {
   const m = API_TIME_RE.exec(text);
   if (!m) throw new RangeError(`not an API time (YYYY-MM-DDThh:mmZ): ${JSON.stringify(text)}`);
-  const [year, month, day, hour, minute, second] = m.slice(1).map((part) => (part === undefined ? 0 : Number(part))) as [
-    number, number, number, number, number, number,
-  ];
+  const [year, month, day, hour, minute, second] = m
+    .slice(1)
+    .map((part) => (part === undefined ? 0 : Number(part))) as [number, number, number, number, number, number];
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   const back = new Date(ms);
   // Date.UTC rolls 2021-02-30 over to March; refuse instead of guessing.
   if (
-    back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day ||
-    hour > 23 || minute > 59 || second > 59
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== month - 1 ||
+    back.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
   ) {
     throw new RangeError(`invalid API time: ${JSON.stringify(text)}`);
   }
@@ -82,7 +86,8 @@ function nextNewYear(tSeconds: number): number {
  * 1 January 00:00 UTC because ranges across New Year have come back a day short.
  */
 export function splitRange(fromSeconds: number, toSeconds: number, maxDays = 14): Array<[number, number]> {
-  if (!Number.isFinite(fromSeconds) || !Number.isFinite(toSeconds)) throw new RangeError('splitRange: non-finite bound');
+  if (!Number.isFinite(fromSeconds) || !Number.isFinite(toSeconds))
+    throw new RangeError('splitRange: non-finite bound');
   if (!(maxDays > 0)) throw new RangeError(`splitRange: maxDays must be > 0, got ${maxDays}`);
   const maxSpan = maxDays * DAY_SECONDS;
   const out: Array<[number, number]> = [];

@@ -44,19 +44,20 @@ const levelOf = (req: FastifyRequest): unknown =>
   (req.query as { level?: unknown } | undefined)?.level ?? (req.params as { level?: unknown } | undefined)?.level;
 
 export default fp(
-  (app) => settle(() => {
-    const token = app.settings.secrets.apiToken;
-    app.decorateRequest('identity', null as unknown as Identity);
-    app.addHook('onRequest', (req, _reply, done) => {
-      req.identity = { admin: hasApiToken(token, req) };
-      done();
-    });
-    app.addHook('preHandler', async (req, reply) => {
-      const what = req.routeOptions.config.perUser;
-      if (what === undefined || levelOf(req) !== 'user' || req.identity.admin) return;
-      reply.header('WWW-Authenticate', 'Bearer');
-      throw app.httpErrors.unauthorized(`${what} needs the API token (Authorization: Bearer ...)`);
-    });
-  }),
-  { name: 'auth', dependencies: ['settings', '@fastify/sensible'] },
+  (app) =>
+    settle(() => {
+      const token = app.settings.secrets.apiToken;
+      app.decorateRequest('identity', null as unknown as Identity);
+      app.addHook('onRequest', (req, _reply, done) => {
+        req.identity = { admin: hasApiToken(token, req) };
+        done();
+      });
+      app.addHook('preHandler', async (req, reply) => {
+        const what = req.routeOptions.config.perUser;
+        if (what === undefined || levelOf(req) !== 'user' || req.identity.admin) return;
+        reply.header('WWW-Authenticate', 'Bearer');
+        throw app.httpErrors.unauthorized(`${what} needs the API token (Authorization: Bearer ...)`);
+      });
+    }),
+  { name: 'auth', dependencies: ['settings', '@fastify/sensible'] }
 );

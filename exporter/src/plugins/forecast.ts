@@ -29,26 +29,41 @@ export interface ForecastPluginOptions {
 }
 
 export default fp<ForecastPluginOptions>(
-  (app, opts) => settle(() => {
-    const { config } = app.settings;
-    const clock = opts.clock ?? ((): number => Date.now() / 1000);
-    const forecast = new ForecastRefresher(app.carbon, config, clock, app.log);
-    const profiles = new Map<string, PowerProfile>();
-    const profileFor = (machine: string): PowerProfile => {
-      let p = profiles.get(machine);
-      if (!p) profiles.set(machine, (p = resolveMachineProfile(config, machine)));
-      return p;
-    };
-    const savings = memoSavings(() => app.tracker.snapshot, () => forecast.snapshot, {
-      area: forecast.ownArea, profileFor, pue: config.pue, idleRatioThreshold: config.green.idleRatioThreshold,
-      fallbackGramsPerKwh: config.carbonIntensity.fallbackGramsPerKwh, clock,
-    });
-    const service: GreenService = { forecast, equivalencies: tableFromConfig(config.green.equivalencies), profileFor, savings, clock };
-    app.decorate('green', service);
-    createGreenMetrics(app.metrics.registry, { forecast: () => forecast.snapshot, savings });
-    app.metrics.addVersionSource(() => forecast.snapshot.version);
-    if (opts.autoStart) app.addHook('onReady', () => forecast.start());
-    app.addHook('onClose', () => forecast.stop());
-  }),
-  { name: 'forecast', dependencies: ['settings', 'sources', 'tracking'] },
+  (app, opts) =>
+    settle(() => {
+      const { config } = app.settings;
+      const clock = opts.clock ?? ((): number => Date.now() / 1000);
+      const forecast = new ForecastRefresher(app.carbon, config, clock, app.log);
+      const profiles = new Map<string, PowerProfile>();
+      const profileFor = (machine: string): PowerProfile => {
+        let p = profiles.get(machine);
+        if (!p) profiles.set(machine, (p = resolveMachineProfile(config, machine)));
+        return p;
+      };
+      const savings = memoSavings(
+        () => app.tracker.snapshot,
+        () => forecast.snapshot,
+        {
+          area: forecast.ownArea,
+          profileFor,
+          pue: config.pue,
+          idleRatioThreshold: config.green.idleRatioThreshold,
+          fallbackGramsPerKwh: config.carbonIntensity.fallbackGramsPerKwh,
+          clock,
+        }
+      );
+      const service: GreenService = {
+        forecast,
+        equivalencies: tableFromConfig(config.green.equivalencies),
+        profileFor,
+        savings,
+        clock,
+      };
+      app.decorate('green', service);
+      createGreenMetrics(app.metrics.registry, { forecast: () => forecast.snapshot, savings });
+      app.metrics.addVersionSource(() => forecast.snapshot.version);
+      if (opts.autoStart) app.addHook('onReady', () => forecast.start());
+      app.addHook('onClose', () => forecast.stop());
+    }),
+  { name: 'forecast', dependencies: ['settings', 'sources', 'tracking'] }
 );

@@ -30,7 +30,10 @@ export default fp<HistoryPluginOptions>(
       const t = now();
       const yesterday = Math.floor(t / 86400) * 86400 - 86400;
       try {
-        const s = await ctx.runner.run({ fromSeconds: yesterday, toSeconds: Math.floor(t / HOUR_SECONDS) * HOUR_SECONDS });
+        const s = await ctx.runner.run({
+          fromSeconds: yesterday,
+          toSeconds: Math.floor(t / HOUR_SECONDS) * HOUR_SECONDS,
+        });
         if (s.hoursEstimated + s.hoursFailed > 0) app.log.info({ history: s }, 'usage history caught up');
       } catch (err) {
         app.log.error({ err }, 'usage history run failed; retrying next interval');
@@ -53,5 +56,5 @@ export default fp<HistoryPluginOptions>(
       await ctx.close();
     });
   },
-  { name: 'history', dependencies: ['settings', 'sources'] },
+  { name: 'history', dependencies: ['settings', 'sources'] }
 );

@@ -4,8 +4,9 @@ import './types';
 import { settle } from '../util/settle';
 
 export default fp<{ loaded: LoadedConfig }>(
-  (app, opts) => settle(() => {
-    app.decorate('settings', opts.loaded);
-  }),
-  { name: 'settings' },
+  (app, opts) =>
+    settle(() => {
+      app.decorate('settings', opts.loaded);
+    }),
+  { name: 'settings' }
 );

@@ -12,26 +12,31 @@ export interface TrackingOptions {
 }
 
 export default fp<TrackingOptions>(
-  (app, opts) => settle(() => {
-    const metrics = createMetrics(() => tracker.snapshot, VERSION, () => app.carbon.stats);
-    const tracker = new Tracker({
-      config: app.settings.config,
-      prometheus: app.prometheus,
-      carbon: app.carbon,
-      store: app.store,
-      clock: opts.clock,
-      onCycle: (c) => {
-        metrics.onCycle(c);
-        // render the new exposition off the scrape path
-        setImmediate(() => void metrics.render().catch((err) => app.log.error({ err }, 'rendering /metrics failed')));
-      },
-      logger: app.log,
-    });
-    app.decorate('metrics', metrics);
-    app.decorate('tracker', tracker);
-    if (opts.autoStart) app.addHook('onReady', () => tracker.start());
-    // stop before the store plugin closes the database (onClose hooks run in reverse order)
-    app.addHook('onClose', () => tracker.stop());
-  }),
-  { name: 'tracking', dependencies: ['settings', 'sources', 'store'] },
+  (app, opts) =>
+    settle(() => {
+      const metrics = createMetrics(
+        () => tracker.snapshot,
+        VERSION,
+        () => app.carbon.stats
+      );
+      const tracker = new Tracker({
+        config: app.settings.config,
+        prometheus: app.prometheus,
+        carbon: app.carbon,
+        store: app.store,
+        clock: opts.clock,
+        onCycle: (c) => {
+          metrics.onCycle(c);
+          // render the new exposition off the scrape path
+          setImmediate(() => void metrics.render().catch((err) => app.log.error({ err }, 'rendering /metrics failed')));
+        },
+        logger: app.log,
+      });
+      app.decorate('metrics', metrics);
+      app.decorate('tracker', tracker);
+      if (opts.autoStart) app.addHook('onReady', () => tracker.start());
+      // stop before the store plugin closes the database (onClose hooks run in reverse order)
+      app.addHook('onClose', () => tracker.stop());
+    }),
+  { name: 'tracking', dependencies: ['settings', 'sources', 'store'] }
 );

@@ -6,19 +6,29 @@ import { settle } from '../util/settle';
 
 const iso = (s?: number): string | null => (s === undefined ? null : new Date(s * 1000).toISOString());
 
-const healthRoutes: FastifyPluginAsyncTypebox = (app) => settle(() => {
-  app.get('/healthz', { schema: HealthSchema, logLevel: 'warn' }, () => ({ status: 'ok' as const }));
+const healthRoutes: FastifyPluginAsyncTypebox = (app) =>
+  settle(() => {
+    app.get('/healthz', { schema: HealthSchema, logLevel: 'warn' }, () => ({ status: 'ok' as const }));
 
-  // ready = every source answered in the last cycle; the body says which are down and why
-  app.get('/readyz', { schema: ReadySchema, logLevel: 'warn' }, async (_req, reply) => {
-    const snap = app.tracker.snapshot;
-    const sources = Object.fromEntries(SOURCES.map((name) => {
-      const s = snap.sources[name];
-      return [name, { up: s.up, last_success_at: iso(s.lastSuccessSeconds), error: s.up ? null : s.lastError ?? 'no successful call yet' }];
-    }));
-    const down = SOURCES.filter((n) => !snap.sources[n].up);
-    const ready = down.length === 0 && snap.generatedAtSeconds !== undefined;
-    return reply.code(ready ? 200 : 503).send({ ready, down, last_cycle_at: iso(snap.generatedAtSeconds), sources });
+    // ready = every source answered in the last cycle; the body says which are down and why
+    app.get('/readyz', { schema: ReadySchema, logLevel: 'warn' }, async (_req, reply) => {
+      const snap = app.tracker.snapshot;
+      const sources = Object.fromEntries(
+        SOURCES.map((name) => {
+          const s = snap.sources[name];
+          return [
+            name,
+            {
+              up: s.up,
+              last_success_at: iso(s.lastSuccessSeconds),
+              error: s.up ? null : (s.lastError ?? 'no successful call yet'),
+            },
+          ];
+        })
+      );
+      const down = SOURCES.filter((n) => !snap.sources[n].up);
+      const ready = down.length === 0 && snap.generatedAtSeconds !== undefined;
+      return reply.code(ready ? 200 : 503).send({ ready, down, last_cycle_at: iso(snap.generatedAtSeconds), sources });
+    });
   });
-});
 export default healthRoutes;

@@ -9,7 +9,10 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A route URL as a whole-path matcher: `:param` is one segment, a trailing `*` is the rest. */
 function urlPattern(url: string): RegExp {
-  const body = url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : escape(seg))).join('/');
+  const body = url
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : escape(seg)))
+    .join('/');
   return new RegExp(`^${body}$`);
 }
 
@@ -36,8 +39,14 @@ export function methodNotAllowed(app: FastifyInstance): (req: FastifyRequest, re
     if (allowed.size > 0 && !allowed.has(req.method)) {
       const rank = (m: string): string => (m === 'GET' ? '0' : m === 'HEAD' ? '1' : `2${m}`);
       const allow = [...allowed].sort((a, b) => rank(a).localeCompare(rank(b))).join(', ');
-      return reply.code(405).header('Allow', allow)
-        .send({ statusCode: 405, error: 'Method Not Allowed', message: `${req.method} is not allowed on ${pathname}; use ${allow}` });
+      return reply
+        .code(405)
+        .header('Allow', allow)
+        .send({
+          statusCode: 405,
+          error: 'Method Not Allowed',
+          message: `${req.method} is not allowed on ${pathname}; use ${allow}`,
+        });
     }
     return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url}` });
   };

@@ -7,12 +7,20 @@ const Iso = Type.String({ format: 'date-time' });
 const Errors = { 400: ErrorResponse, 500: ErrorResponse };
 const Area = OneOf(['national', 'regional'], 'area must be national or regional, got {value}', 'national or regional');
 const Hours = Type.Number({
-  minimum: 0.5, maximum: 48, multipleOf: 0.5,
+  minimum: 0.5,
+  maximum: 48,
+  multipleOf: 0.5,
   errorMessage: 'hours must be a whole number of half-hours from 0.5 to 48 (e.g. 1, 1.5, 8), got {value}',
 });
-const Grams = Type.Number({ minimum: 0, maximum: 1e15, errorMessage: 'grams must be a number of grams of CO2e >= 0, got {value}' });
+const Grams = Type.Number({
+  minimum: 0,
+  maximum: 1e15,
+  errorMessage: 'grams must be a number of grams of CO2e >= 0, got {value}',
+});
 const GramsPerKwh = Type.Number({
-  exclusiveMinimum: 0, maximum: 2000, errorMessage: 'gramsPerKwh must be a grid intensity in gCO2/kWh above 0 and at most 2000, got {value}',
+  exclusiveMinimum: 0,
+  maximum: 2000,
+  errorMessage: 'gramsPerKwh must be a grid intensity in gCO2/kWh above 0 and at most 2000, got {value}',
 });
 
 /** Where idle waste can be asked for; each is a workspace label. */
@@ -36,7 +44,11 @@ export const AdviceView = Type.Object({
 export type AdviceViewT = Static<typeof AdviceView>;
 
 const SlotView = Type.Object({
-  from: Iso, to: Iso, offset_minutes: Type.Integer(), forecast_gco2_per_kwh: Nullable(Type.Number()), index: Nullable(Type.String()),
+  from: Iso,
+  to: Iso,
+  offset_minutes: Type.Integer(),
+  forecast_gco2_per_kwh: Nullable(Type.Number()),
+  index: Nullable(Type.String()),
 });
 
 const AreaForecastView = Type.Object({
@@ -60,7 +72,12 @@ export const ForecastSchema = {
 export const GreenestWindowSchema = {
   querystring: Type.Object({ hours: Type.Optional(Hours), area: Type.Optional(Area) }, { additionalProperties: false }),
   response: {
-    200: Type.Object({ area: Type.String(), generated_at: Nullable(Iso), forecast_up: Type.Boolean(), windows: Type.Array(AdviceView) }),
+    200: Type.Object({
+      area: Type.String(),
+      generated_at: Nullable(Iso),
+      forecast_up: Type.Boolean(),
+      windows: Type.Array(AdviceView),
+    }),
     ...Errors,
   },
 };
@@ -73,9 +90,16 @@ export const EquivalenciesSchema = {
       grams_per_kwh: Type.Number(),
       /** given: the request's gramsPerKwh; reference: the configured GB average (carbonIntensity.fallbackGramsPerKwh) */
       intensity_basis: Type.Union([Type.Literal('given'), Type.Literal('reference')]),
-      equivalents: Type.Array(Type.Object({
-        id: Type.String(), label: Type.String(), unit: Type.String(), amount: Type.Number(), grams_per_unit: Type.Number(), source: Type.String(),
-      })),
+      equivalents: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          label: Type.String(),
+          unit: Type.String(),
+          amount: Type.Number(),
+          grams_per_unit: Type.Number(),
+          source: Type.String(),
+        })
+      ),
     }),
     ...Errors,
   },
@@ -90,16 +114,26 @@ const IdleFigures = Type.Object({
   shutdown_saving_kwh_per_day: Type.Number(),
   shutdown_saving_gCo2eq_per_day: Type.Number(),
 });
-const PeriodFigures = Nullable(Type.Object({
-  from: Iso, to: Iso, busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gCo2eq: Type.Number(), idle_gCo2eq: Type.Number(),
-  idle_ratio_of_energy: Nullable(Type.Number()),
-}));
+const PeriodFigures = Nullable(
+  Type.Object({
+    from: Iso,
+    to: Iso,
+    busy_kwh: Type.Number(),
+    idle_kwh: Type.Number(),
+    busy_gCo2eq: Type.Number(),
+    idle_gCo2eq: Type.Number(),
+    idle_ratio_of_energy: Nullable(Type.Number()),
+  })
+);
 
 export const IdleWasteSchema = {
-  querystring: Type.Object({
-    level: OneOf(IDLE_LEVELS, `level must be one of ${IDLE_LEVELS.join(', ')}, got {value}`),
-    key: Key(200),
-  }, { additionalProperties: false }),
+  querystring: Type.Object(
+    {
+      level: OneOf(IDLE_LEVELS, `level must be one of ${IDLE_LEVELS.join(', ')}, got {value}`),
+      key: Key(200),
+    },
+    { additionalProperties: false }
+  ),
   response: {
     200: Type.Object({
       level: Type.String(),
@@ -108,12 +142,26 @@ export const IdleWasteSchema = {
       idle_ratio_threshold: Type.Number(),
       intensity: Type.Object({ area: Type.String(), grams_per_kwh: Type.Number(), basis: Type.String() }),
       now: IdleFigures,
-      idle_workspaces: Type.Array(Type.Object({
-        site: Type.String(), project: Type.String(), machine: Type.String(), host: Type.String(), user: Nullable(Type.String()),
-        cpus: Type.Number(), idle_ratio: Type.Number(), power_watts: Type.Number(),
-        shutdown_saving_kwh_per_day: Type.Number(), shutdown_saving_gCo2eq_per_day: Type.Number(),
-      })),
-      history: Type.Object({ available: Type.Boolean(), last_day: PeriodFigures, last_week: PeriodFigures, note: Nullable(Type.String()) }),
+      idle_workspaces: Type.Array(
+        Type.Object({
+          site: Type.String(),
+          project: Type.String(),
+          machine: Type.String(),
+          host: Type.String(),
+          user: Nullable(Type.String()),
+          cpus: Type.Number(),
+          idle_ratio: Type.Number(),
+          power_watts: Type.Number(),
+          shutdown_saving_kwh_per_day: Type.Number(),
+          shutdown_saving_gCo2eq_per_day: Type.Number(),
+        })
+      ),
+      history: Type.Object({
+        available: Type.Boolean(),
+        last_day: PeriodFigures,
+        last_week: PeriodFigures,
+        note: Nullable(Type.String()),
+      }),
     }),
     ...Errors,
     401: ErrorResponse,

@@ -15,7 +15,7 @@ export type FiguresT = Static<typeof Figures>;
 
 export const UsageQuery = Type.Object(
   { level: Level, key: Key(), from: When('from'), to: When('to'), granularity: Type.Optional(Granularity) },
-  { additionalProperties: false },
+  { additionalProperties: false }
 );
 
 export const UsageResponse = Type.Object({
@@ -57,10 +57,18 @@ export const DayResponse = Type.Object({
 });
 export const DaySchema = { params: DayParams, response: { 200: DayResponse, ...Errors } };
 
-export const SummaryQuery = Type.Object({ level: Level, key: Key(), from: When('from'), to: When('to') }, { additionalProperties: false });
+export const SummaryQuery = Type.Object(
+  { level: Level, key: Key(), from: When('from'), to: When('to') },
+  { additionalProperties: false }
+);
 const Contributor = Type.Object({
-  name: Type.String(), busy_kwh: Type.Number(), idle_kwh: Type.Number(), busy_gCo2eq: Type.Number(), idle_gCo2eq: Type.Number(),
-  kwh: Type.Number(), total_gCo2eq: Type.Number(),
+  name: Type.String(),
+  busy_kwh: Type.Number(),
+  idle_kwh: Type.Number(),
+  busy_gCo2eq: Type.Number(),
+  idle_gCo2eq: Type.Number(),
+  kwh: Type.Number(),
+  total_gCo2eq: Type.Number(),
 });
 export const SummaryResponse = Type.Object({
   level: Type.String(),
@@ -80,7 +88,8 @@ export const SummaryResponse = Type.Object({
     hours_fallback: Type.Integer(),
     hours_missing: Type.Integer(),
     sum_check: Type.Object({
-      hours_checked: Type.Integer(), hours_off: Type.Integer(),
+      hours_checked: Type.Integer(),
+      hours_off: Type.Integer(),
       /** estimated hours with no node_exporter CPU samples in scope (zero use seen, nothing to check) */
       hours_without_samples: Type.Integer(),
       /** null when no hour could be checked */
@@ -91,31 +100,54 @@ export const SummaryResponse = Type.Object({
 });
 export const SummarySchema = { querystring: SummaryQuery, response: { 200: SummaryResponse, ...Errors } };
 
-export const HeatmapQuery = Type.Object({ level: Level, key: Key(), year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false });
+export const HeatmapQuery = Type.Object(
+  { level: Level, key: Key(), year: Type.Integer({ minimum: 2000, maximum: 2100 }) },
+  { additionalProperties: false }
+);
 export const HeatmapResponse = Type.Object({
-  level: Type.String(), key: Type.String(), year: Type.Integer(),
-  days: Type.Array(Type.Object({
-    date: Type.String(), kwh: Type.Number(), total_gCo2eq: Type.Number(), busy_kwh: Type.Number(), idle_kwh: Type.Number(),
-    hours_estimated: Type.Integer(), hours_failed: Type.Integer(),
-  })),
+  level: Type.String(),
+  key: Type.String(),
+  year: Type.Integer(),
+  days: Type.Array(
+    Type.Object({
+      date: Type.String(),
+      kwh: Type.Number(),
+      total_gCo2eq: Type.Number(),
+      busy_kwh: Type.Number(),
+      idle_kwh: Type.Number(),
+      hours_estimated: Type.Integer(),
+      hours_failed: Type.Integer(),
+    })
+  ),
 });
 export const HeatmapSchema = { querystring: HeatmapQuery, response: { 200: HeatmapResponse, ...Errors } };
 
 const Profile = Type.Object({
-  busyWattsPerCpu: Type.Number(), idleWattsPerCpu: Type.Number(), memoryWattsPerGiB: Type.Number(),
-  memoryWatts: Type.Optional(Type.Number()), otherWatts: Type.Number(),
+  busyWattsPerCpu: Type.Number(),
+  idleWattsPerCpu: Type.Number(),
+  memoryWattsPerGiB: Type.Number(),
+  memoryWatts: Type.Optional(Type.Number()),
+  otherWatts: Type.Number(),
 });
 export const MachinesResponse = Type.Object({
   pue: Type.Number(),
-  machines: Type.Array(Type.Object({
-    machine_name: Type.String(),
-    workspace_days: Type.Integer(),
-    metrics: Type.Object({
-      energy_kwh: Type.Object({ busy: Type.Object({ average: Type.Number() }), idle: Type.Object({ average: Type.Number() }) }),
-      carbon_gCo2eq: Type.Object({ busy: Type.Object({ average: Type.Number() }), idle: Type.Object({ average: Type.Number() }) }),
-    }),
-    updated_at: Type.Union([Type.String(), Type.Null()]),
-    profile: Profile,
-  })),
+  machines: Type.Array(
+    Type.Object({
+      machine_name: Type.String(),
+      workspace_days: Type.Integer(),
+      metrics: Type.Object({
+        energy_kwh: Type.Object({
+          busy: Type.Object({ average: Type.Number() }),
+          idle: Type.Object({ average: Type.Number() }),
+        }),
+        carbon_gCo2eq: Type.Object({
+          busy: Type.Object({ average: Type.Number() }),
+          idle: Type.Object({ average: Type.Number() }),
+        }),
+      }),
+      updated_at: Type.Union([Type.String(), Type.Null()]),
+      profile: Profile,
+    })
+  ),
 });
 export const MachinesSchema = { response: { 200: MachinesResponse, 500: ErrorResponse } };

@@ -3,10 +3,15 @@ import { EnergySplitFields, ErrorResponse } from './common';
 import { OneOf } from './query';
 
 /** The query for the sites an app knows (configured ones and `unknown`). */
-export const WorkspacesQuery = (sites: readonly string[]) => Type.Object(
-  { site: Type.Optional(OneOf(sites, `unknown site {value}; configured sites: ${sites.join(', ')}`, 'a configured site, e.g. clf')) },
-  { additionalProperties: false },
-);
+export const WorkspacesQuery = (sites: readonly string[]) =>
+  Type.Object(
+    {
+      site: Type.Optional(
+        OneOf(sites, `unknown site {value}; configured sites: ${sites.join(', ')}`, 'a configured site, e.g. clf')
+      ),
+    },
+    { additionalProperties: false }
+  );
 
 export const WorkspaceView = Type.Object({
   site: Type.String(),

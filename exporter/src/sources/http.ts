@@ -35,7 +35,7 @@ export class TransportError extends Error {
   constructor(
     readonly kind: 'network' | 'timeout',
     message: string,
-    readonly durationSeconds: number,
+    readonly durationSeconds: number
   ) {
     super(message);
     this.name = 'TransportError';
@@ -86,7 +86,12 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       }),
     });
     const contentType = String(res.headers['content-type'] ?? '');
-    return { status: res.status, contentType, text: typeof res.data === 'string' ? res.data : String(res.data ?? ''), durationSeconds: elapsed() };
+    return {
+      status: res.status,
+      contentType,
+      text: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
+      durationSeconds: elapsed(),
+    };
   } catch (err) {
     if (refusal) throw refusal.err;
     const ax = err as AxiosError;

@@ -14,7 +14,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   db.transaction(() => {
     const from = version();
     if (from > migrations.length) {
-      throw new Error(`schema version ${from} is newer than this ada-carbon knows (${migrations.length}): upgrade ada-carbon`);
+      throw new Error(
+        `schema version ${from} is newer than this ada-carbon knows (${migrations.length}): upgrade ada-carbon`
+      );
     }
     for (let v = from; v < migrations.length; v++) {
       migrations[v]!(db);

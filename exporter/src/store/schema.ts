@@ -3,7 +3,8 @@ import type { Migration } from './migrate';
 
 export const MIGRATIONS: readonly Migration[] = [
   // 1: the layout from before schema versions; a file at version 0 may hold any part of it already
-  (db) => db.exec(`
+  (db) =>
+    db.exec(`
     CREATE TABLE IF NOT EXISTS workspaces (
       id TEXT PRIMARY KEY, status TEXT NOT NULL, site TEXT NOT NULL, host TEXT NOT NULL,
       last_seen_seconds REAL NOT NULL, data TEXT NOT NULL);

@@ -9,9 +9,13 @@ import { settle } from '../util/settle';
 
 /** The store file is unusable (not a database, corrupt, unreadable): the message names the file and its key. */
 export class StoreOpenError extends Error {
-  constructor(readonly file: string, cause: unknown) {
+  constructor(
+    readonly file: string,
+    cause: unknown
+  ) {
     // not `instanceof Error`: the native module's SqliteError may come from another realm (e.g. under jest)
-    const why = typeof (cause as { message?: unknown })?.message === 'string' ? (cause as Error).message : String(cause);
+    const why =
+      typeof (cause as { message?: unknown })?.message === 'string' ? (cause as Error).message : String(cause);
     super(`cannot open the SQLite store ${file} (store.sqlite.path): ${why}`, { cause });
     this.name = 'StoreOpenError';
   }
@@ -54,7 +58,14 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
         last_seen_seconds = excluded.last_seen_seconds, data = excluded.data`);
     this.saveMany = db.transaction((states: readonly WorkspaceState[]) => {
       for (const s of states) {
-        this.upsert.run({ id: s.id, status: s.status, site: s.site, host: s.host, lastSeenSeconds: s.lastSeenSeconds, data: JSON.stringify(s) });
+        this.upsert.run({
+          id: s.id,
+          status: s.status,
+          site: s.site,
+          host: s.host,
+          lastSeenSeconds: s.lastSeenSeconds,
+          data: JSON.stringify(s),
+        });
       }
     });
   }
@@ -96,7 +107,9 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       params.push(query.site);
     }
     const sql = `SELECT data FROM workspaces ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return (this.db.prepare(sql).all(...params) as Array<{ data: string }>).map((r) => JSON.parse(r.data) as WorkspaceState);
+    return (this.db.prepare(sql).all(...params) as Array<{ data: string }>).map(
+      (r) => JSON.parse(r.data) as WorkspaceState
+    );
   }
 
   ping(): Promise<void> {

@@ -33,8 +33,10 @@ export interface CycleResult {
 /** Counts above cpus x elapsed by less than this share are timing noise (scrape jitter), clamped but not reported. */
 const LIMIT_NOISE_RATIO = 0.005;
 
-export const workspaceId = (o: Pick<TargetObservation, 'job' | 'instance' | 'labels'>, bootTimeSeconds: number): string =>
-  `${vmKey(o.labels.host, o.job, o.instance)}|${Math.round(bootTimeSeconds)}`;
+export const workspaceId = (
+  o: Pick<TargetObservation, 'job' | 'instance' | 'labels'>,
+  bootTimeSeconds: number
+): string => `${vmKey(o.labels.host, o.job, o.instance)}|${Math.round(bootTimeSeconds)}`;
 
 export const targetKey = (job: string, instance: string): string => `${job}|${instance}`;
 
@@ -50,9 +52,15 @@ const cpusChanged = (prior: WorkspaceState, o: Usable): boolean =>
   o.cpus !== undefined && prior.cpus > 0 && o.cpus !== prior.cpus;
 
 /** The open state an observation continues: same VM and boot. */
-function priorOf(previous: ReadonlyMap<string, WorkspaceState>, byVm: ReadonlyMap<string, WorkspaceState[]>, o: Usable) {
-  return previous.get(workspaceId(o, o.bootTimeSeconds)) ??
-    byVm.get(vmKey(o.labels.host, o.job, o.instance))?.find((s) => sameBoot(s.startedAtSeconds, o.bootTimeSeconds));
+function priorOf(
+  previous: ReadonlyMap<string, WorkspaceState>,
+  byVm: ReadonlyMap<string, WorkspaceState[]>,
+  o: Usable
+) {
+  return (
+    previous.get(workspaceId(o, o.bootTimeSeconds)) ??
+    byVm.get(vmKey(o.labels.host, o.job, o.instance))?.find((s) => sameBoot(s.startedAtSeconds, o.bootTimeSeconds))
+  );
 }
 
 function statesByVm(previous: ReadonlyMap<string, WorkspaceState>): Map<string, WorkspaceState[]> {
@@ -71,7 +79,8 @@ function statesByVm(previous: ReadonlyMap<string, WorkspaceState>): Map<string, 
  * within one boot), with the instant of their last reading: the per-CPU detail to read, and only for them.
  */
 export function needsDetail(
-  previous: ReadonlyMap<string, WorkspaceState>, observations: readonly TargetObservation[],
+  previous: ReadonlyMap<string, WorkspaceState>,
+  observations: readonly TargetObservation[]
 ): Array<{ job: string; instance: string; sinceSeconds: number }> {
   const byVm = statesByVm(previous);
   const out: Array<{ job: string; instance: string; sinceSeconds: number }> = [];
@@ -94,7 +103,7 @@ export function needsDetail(
 export function integrateCycle(
   previous: ReadonlyMap<string, WorkspaceState>,
   observations: readonly TargetObservation[],
-  ctx: CycleContext,
+  ctx: CycleContext
 ): CycleResult {
   const open = new Map<string, WorkspaceState>();
   const changed: WorkspaceState[] = [];
@@ -113,7 +122,9 @@ export function integrateCycle(
     for (const s of byVm.get(vmKey(o.labels.host, o.job, o.instance)) ?? []) {
       if (s !== prior && !seen.has(s.id)) close(s);
     }
-    const next = prior ? advance(prior, o, ctx, anomalies) : begin(workspaceId(o, o.bootTimeSeconds), o, ctx, anomalies);
+    const next = prior
+      ? advance(prior, o, ctx, anomalies)
+      : begin(workspaceId(o, o.bootTimeSeconds), o, ctx, anomalies);
     seen.add(next.id);
     open.set(next.id, next);
     changed.push(next);
@@ -162,14 +173,26 @@ function begin(id: string, o: Usable, ctx: CycleContext, anomalies: Anomaly[]): 
     status: 'active',
     partial: false,
   };
-  return accumulate(zero, o, ctx, anomalies, counterIncrease(0, o.busyCpuSeconds, true), counterIncrease(0, o.idleCpuSeconds, true));
+  return accumulate(
+    zero,
+    o,
+    ctx,
+    anomalies,
+    counterIncrease(0, o.busyCpuSeconds, true),
+    counterIncrease(0, o.idleCpuSeconds, true)
+  );
 }
 
 function advance(prior: WorkspaceState, o: Usable, ctx: CycleContext, anomalies: Anomaly[]): WorkspaceState {
   const drop = dropped(prior, o);
   const resized = cpusChanged(prior, o);
   if (drop) {
-    note(anomalies, 'counter_drop', o, `busy ${prior.lastBusyCpuSeconds} -> ${o.busyCpuSeconds}, idle ${prior.lastIdleCpuSeconds} -> ${o.idleCpuSeconds} cpu-s, boot unchanged`);
+    note(
+      anomalies,
+      'counter_drop',
+      o,
+      `busy ${prior.lastBusyCpuSeconds} -> ${o.busyCpuSeconds}, idle ${prior.lastIdleCpuSeconds} -> ${o.idleCpuSeconds} cpu-s, boot unchanged`
+    );
   }
   if (resized) note(anomalies, 'cpu_set_change', o, `${prior.cpus} -> ${o.cpus} CPUs, boot unchanged`);
   const detail = drop || resized ? ctx.detail?.get(targetKey(o.job, o.instance)) : undefined;
@@ -181,29 +204,46 @@ function advance(prior: WorkspaceState, o: Usable, ctx: CycleContext, anomalies:
 }
 
 function accumulate(
-  s: WorkspaceState, o: Usable, ctx: CycleContext, anomalies: Anomaly[], rawBusy: number, rawIdle: number,
+  s: WorkspaceState,
+  o: Usable,
+  ctx: CycleContext,
+  anomalies: Anomaly[],
+  rawBusy: number,
+  rawIdle: number
 ): WorkspaceState {
   // the counters' own span (scrape to scrape) when known: the cycle instants can be a scrape interval off it
   const sampledAt = o.scrapeSeconds ?? ctx.nowSeconds;
-  const elapsed = Math.max(0, sampledAt - (o.scrapeSeconds !== undefined ? s.lastSampleSeconds ?? s.lastSeenSeconds : s.lastSeenSeconds));
+  const elapsed = Math.max(
+    0,
+    sampledAt - (o.scrapeSeconds !== undefined ? (s.lastSampleSeconds ?? s.lastSeenSeconds) : s.lastSeenSeconds)
+  );
   const cpus = Math.max(o.cpus ?? 0, s.cpus);
   let dBusy = Math.max(0, rawBusy);
   let dIdle = Math.max(0, rawIdle);
   if (cpus > 0) {
     const c = clampCpuSeconds(dBusy, dIdle, cpus, elapsed);
     if (c.excess > LIMIT_NOISE_RATIO * cpus * elapsed) {
-      note(anomalies, 'over_limit', o, `${(dBusy + dIdle).toFixed(3)} cpu-s in ${elapsed.toFixed(3)} s on ${cpus} CPUs`);
+      note(
+        anomalies,
+        'over_limit',
+        o,
+        `${(dBusy + dIdle).toFixed(3)} cpu-s in ${elapsed.toFixed(3)} s on ${cpus} CPUs`
+      );
     }
     dBusy = c.busy;
     dIdle = c.idle;
   }
   // memory: the mean of the two ends when both are known
-  const mem = o.memoryActiveBytes !== undefined && s.lastMemoryActiveBytes !== undefined
-    ? (o.memoryActiveBytes + s.lastMemoryActiveBytes) / 2
-    : o.memoryActiveBytes ?? s.lastMemoryActiveBytes;
+  const mem =
+    o.memoryActiveBytes !== undefined && s.lastMemoryActiveBytes !== undefined
+      ? (o.memoryActiveBytes + s.lastMemoryActiveBytes) / 2
+      : (o.memoryActiveBytes ?? s.lastMemoryActiveBytes);
   const profile = ctx.profileFor(o.labels.machine);
   const energy = intervalEnergy(profile, ctx.pue, {
-    busyCpuSeconds: dBusy, idleCpuSeconds: dIdle, elapsedSeconds: elapsed, memoryActiveBytes: mem,
+    busyCpuSeconds: dBusy,
+    idleCpuSeconds: dIdle,
+    elapsedSeconds: elapsed,
+    memoryActiveBytes: mem,
   });
   const busyGrams = gramsFor(energy.busyJoules, ctx.gramsPerKwh);
   const idleGrams = gramsFor(energy.idleJoules, ctx.gramsPerKwh);

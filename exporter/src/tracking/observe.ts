@@ -23,7 +23,9 @@ function hostOf(metric: Record<string, string>, hostLabel: string): string {
 }
 
 export function labelsOf(
-  metric: Record<string, string>, labels: Config['labels'], site: (project: string) => string,
+  metric: Record<string, string>,
+  labels: Config['labels'],
+  site: (project: string) => string
 ): WorkspaceLabels {
   const project = clean(metric[labels.project]);
   return {
@@ -57,11 +59,14 @@ const usable = (o: TargetObservation): boolean =>
  * code-point order, then the label text. Deterministic whatever the order of Prometheus' answer.
  */
 export function compareTargets(a: TargetObservation, b: TargetObservation): number {
-  return Number(usable(b)) - Number(usable(a)) ||
+  return (
+    Number(usable(b)) - Number(usable(a)) ||
     desc(a.bootTimeSeconds, b.bootTimeSeconds) ||
     unknowns(a.labels) - unknowns(b.labels) ||
-    byText(a.job, b.job) || byText(a.instance, b.instance) ||
-    byText(JSON.stringify(a.labels), JSON.stringify(b.labels));
+    byText(a.job, b.job) ||
+    byText(a.instance, b.instance) ||
+    byText(JSON.stringify(a.labels), JSON.stringify(b.labels))
+  );
 }
 
 export interface Observed {
@@ -76,7 +81,9 @@ export interface Observed {
  * of one VM (two jobs, two instance names) as one, by `compareTargets`. NaN and infinite values count as missing.
  */
 export function observationsFrom(
-  results: Record<TrackingQueryName, Sample[]>, labels: Config['labels'], site: (project: string) => string,
+  results: Record<TrackingQueryName, Sample[]>,
+  labels: Config['labels'],
+  site: (project: string) => string
 ): Observed {
   const anomalies: Anomaly[] = [];
   const up = new Map<string, boolean>();
@@ -135,7 +142,11 @@ export function observationsFrom(
   for (const list of vms.values()) {
     const o = pick(list);
     if (list.length > 1) {
-      const others = list.filter((x) => x !== o).map((x) => `${x.job}/${x.instance}`).sort().join(', ');
+      const others = list
+        .filter((x) => x !== o)
+        .map((x) => `${x.job}/${x.instance}`)
+        .sort()
+        .join(', ');
       anomalies.push(anomaly('duplicate_target', o, `also seen as ${others}`));
     }
     out.push(o);
@@ -147,5 +158,10 @@ function pick(list: TargetObservation[]): TargetObservation {
   return list.length === 1 ? list[0]! : [...list].sort(compareTargets)[0]!;
 }
 
-const anomaly = (kind: Anomaly['kind'], o: TargetObservation, detail: string): Anomaly =>
-  ({ kind, host: o.labels.host, job: o.job, instance: o.instance, detail });
+const anomaly = (kind: Anomaly['kind'], o: TargetObservation, detail: string): Anomaly => ({
+  kind,
+  host: o.labels.host,
+  job: o.job,
+  instance: o.instance,
+  detail,
+});

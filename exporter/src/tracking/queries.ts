@@ -49,7 +49,7 @@ export function detailQuery(selector: string, groups: readonly DetailGroup[]): s
       const sel = `node_cpu_seconds_total${matchers(selector, ...scope, `mode=~"${modeRegex(state)}"`)}`;
       const at = g.atSeconds.toFixed(3);
       parts.push(
-        `label_replace(sum by (job, instance) (clamp_min(${sel} - ${sel} @ ${at}, 0)), "state", "${state}", "", "")`,
+        `label_replace(sum by (job, instance) (clamp_min(${sel} - ${sel} @ ${at}, 0)), "state", "${state}", "", "")`
       );
     }
   }

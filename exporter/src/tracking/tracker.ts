@@ -72,7 +72,8 @@ export class Tracker {
 
   start(): void {
     if (this.timer) return;
-    const run = () => void this.refresh().catch((err: unknown) => this.deps.logger?.error({ err }, 'tracking cycle crashed'));
+    const run = () =>
+      void this.refresh().catch((err: unknown) => this.deps.logger?.error({ err }, 'tracking cycle crashed'));
     run();
     this.timer = setInterval(run, this.deps.config.tracking.intervalSeconds * 1000);
     this.timer.unref();
@@ -120,10 +121,21 @@ export class Tracker {
       try {
         for (const s of await this.deps.store.loadOpenWorkspaces()) this.open.set(s.id, s);
         this.loaded = true;
-        sources.store = { ...sources.store, up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0), lastError: undefined };
+        sources.store = {
+          ...sources.store,
+          up: true,
+          lastSuccessSeconds: at,
+          lastDurationSeconds: secondsSince(t0),
+          lastError: undefined,
+        };
       } catch (err) {
         // tracking from an empty state would start every workspace again from its boot: wait for the store instead
-        sources.store = { ...sources.store, up: false, lastDurationSeconds: secondsSince(t0), lastError: errorText(err) };
+        sources.store = {
+          ...sources.store,
+          up: false,
+          lastDurationSeconds: secondsSince(t0),
+          lastError: errorText(err),
+        };
         this.deps.logger?.warn({ err: errorText(err) }, 'store unavailable; tracking waits for it');
         return finish(false, `store: ${errorText(err)}`);
       }
@@ -136,14 +148,21 @@ export class Tracker {
     let results: Record<TrackingQueryName, Sample[]>;
     try {
       const names = Object.keys(this.queries) as TrackingQueryName[];
-      const answers = await Promise.all(names.map((n) => {
-        queries++;
-        return this.deps.prometheus.instantQuery(this.queries[n], at);
-      }));
+      const answers = await Promise.all(
+        names.map((n) => {
+          queries++;
+          return this.deps.prometheus.instantQuery(this.queries[n], at);
+        })
+      );
       results = Object.fromEntries(names.map((n, i) => [n, answers[i] ?? []])) as Record<TrackingQueryName, Sample[]>;
       sources.prometheus = { up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0) };
     } catch (err) {
-      sources.prometheus = { ...sources.prometheus, up: false, lastDurationSeconds: secondsSince(t0), lastError: errorText(err) };
+      sources.prometheus = {
+        ...sources.prometheus,
+        up: false,
+        lastDurationSeconds: secondsSince(t0),
+        lastError: errorText(err),
+      };
       this.deps.logger?.warn({ err: errorText(err) }, 'prometheus query failed; energy will be caught up next cycle');
       return finish(false, `prometheus: ${errorText(err)}`, { intensity });
     }
@@ -191,7 +210,10 @@ export class Tracker {
    * when every target is clean). A failure here only costs those targets a re-baseline, never the cycle.
    */
   private async readDetail(
-    previous: ReadonlyMap<string, WorkspaceState>, observations: readonly TargetObservation[], at: number, counted: () => void,
+    previous: ReadonlyMap<string, WorkspaceState>,
+    observations: readonly TargetObservation[],
+    at: number,
+    counted: () => void
   ): Promise<Map<string, CpuIncrease> | undefined> {
     const wanted = needsDetail(previous, observations);
     if (wanted.length === 0) return undefined;
@@ -201,11 +223,16 @@ export class Tracker {
       list.push(t);
       bySince.set(t.sinceSeconds, list);
     }
-    const groups = [...bySince].sort((a, b) => b[1].length - a[1].length).slice(0, MAX_DETAIL_GROUPS)
+    const groups = [...bySince]
+      .sort((a, b) => b[1].length - a[1].length)
+      .slice(0, MAX_DETAIL_GROUPS)
       .map(([atSeconds, targets]) => ({ atSeconds, targets }));
     counted();
     try {
-      const answer = await this.deps.prometheus.instantQuery(detailQuery(this.deps.config.prometheus.selector, groups), at);
+      const answer = await this.deps.prometheus.instantQuery(
+        detailQuery(this.deps.config.prometheus.selector, groups),
+        at
+      );
       const out = new Map<string, CpuIncrease>();
       for (const s of answer) {
         if (!Number.isFinite(s.value)) continue;
@@ -217,7 +244,10 @@ export class Tracker {
       }
       return out;
     } catch (err) {
-      this.deps.logger?.warn({ err: errorText(err), targets: wanted.length }, 'per-CPU detail query failed; those targets re-baseline');
+      this.deps.logger?.warn(
+        { err: errorText(err), targets: wanted.length },
+        'per-CPU detail query failed; those targets re-baseline'
+      );
       return undefined;
     }
   }
@@ -229,7 +259,10 @@ export class Tracker {
       if (this.logged.has(k)) continue;
       if (this.logged.size >= MAX_LOGGED_ANOMALIES) this.logged.clear();
       this.logged.add(k);
-      this.deps.logger?.warn({ anomaly: a.kind, host: a.host, job: a.job, instance: a.instance, detail: a.detail }, 'counter anomaly worked around');
+      this.deps.logger?.warn(
+        { anomaly: a.kind, host: a.host, job: a.job, instance: a.instance, detail: a.detail },
+        'counter anomaly worked around'
+      );
     }
   }
 

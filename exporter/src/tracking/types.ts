@@ -30,7 +30,13 @@ export interface TargetObservation {
  * duplicate_series: one target had several boot or up series; duplicate_target: one VM (host) was seen as several
  * targets (another job or instance).
  */
-export const ANOMALY_KINDS = ['counter_drop', 'cpu_set_change', 'over_limit', 'duplicate_series', 'duplicate_target'] as const;
+export const ANOMALY_KINDS = [
+  'counter_drop',
+  'cpu_set_change',
+  'over_limit',
+  'duplicate_series',
+  'duplicate_target',
+] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 export interface Anomaly {

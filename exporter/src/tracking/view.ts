@@ -26,7 +26,12 @@ export interface WorkspaceView extends WorkspaceLabels {
 
 export function workspaceView(w: WorkspaceState): WorkspaceView {
   return {
-    site: w.site, project: w.project, machine: w.machine, host: w.host, user: w.user, experiment: w.experiment,
+    site: w.site,
+    project: w.project,
+    machine: w.machine,
+    host: w.host,
+    user: w.user,
+    experiment: w.experiment,
     instance: w.instance,
     status: w.status === 'missing' ? 'missing' : 'active',
     started_at: iso(w.startedAtSeconds),

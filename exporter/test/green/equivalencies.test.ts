@@ -12,7 +12,12 @@ describe('carbon equivalencies table', () => {
       if (e.kind === 'carbon') expect('kilowattHoursPerUnit' in e).toBe(false);
       else expect('gramsPerUnit' in e).toBe(false);
     }
-    expect(DEFAULT_EQUIVALENCIES.map((e) => e.id)).toEqual(['car_km', 'smartphone_charges', 'kettle_boils', 'tree_days']);
+    expect(DEFAULT_EQUIVALENCIES.map((e) => e.id)).toEqual([
+      'car_km',
+      'smartphone_charges',
+      'kettle_boils',
+      'tree_days',
+    ]);
   });
 
   it('factors are in the stated units and plausible ranges (g/km, kWh per charge or boil, g per tree-day)', () => {
@@ -50,25 +55,53 @@ describe('carbon equivalencies table', () => {
   });
 
   it('the config replaces the table; each row needs exactly one factor', () => {
-    const loaded = testConfig({ green: { windowHours: [2], idleRatioThreshold: 0.9, equivalencies: [
-      { id: 'bus_km', label: 'km by bus', unit: 'km', gramsPerUnit: 100, source: 'local bus operator' },
-      { id: 'laptop_hours', label: 'laptop hours', unit: 'hours', kilowattHoursPerUnit: 0.05, source: 'a 50 W laptop' },
-    ] } });
+    const loaded = testConfig({
+      green: {
+        windowHours: [2],
+        idleRatioThreshold: 0.9,
+        equivalencies: [
+          { id: 'bus_km', label: 'km by bus', unit: 'km', gramsPerUnit: 100, source: 'local bus operator' },
+          {
+            id: 'laptop_hours',
+            label: 'laptop hours',
+            unit: 'hours',
+            kilowattHoursPerUnit: 0.05,
+            source: 'a 50 W laptop',
+          },
+        ],
+      },
+    });
     const table = tableFromConfig(loaded.config.green.equivalencies);
     expect(table).toEqual([
       { id: 'bus_km', label: 'km by bus', unit: 'km', kind: 'carbon', gramsPerUnit: 100, source: 'local bus operator' },
-      { id: 'laptop_hours', label: 'laptop hours', unit: 'hours', kind: 'energy', kilowattHoursPerUnit: 0.05, source: 'a 50 W laptop' },
+      {
+        id: 'laptop_hours',
+        label: 'laptop hours',
+        unit: 'hours',
+        kind: 'energy',
+        kilowattHoursPerUnit: 0.05,
+        source: 'a 50 W laptop',
+      },
     ]);
     expect(tableFromConfig(undefined)).toEqual(DEFAULT_EQUIVALENCIES);
-    expect(() => testConfig({ green: { windowHours: [1], idleRatioThreshold: 0.9, equivalencies: [
-      { id: 'both', label: 'x', unit: 'u', gramsPerUnit: 1, kilowattHoursPerUnit: 1, source: 's' },
-    ] } })).toThrow(/green\.equivalencies\.0: must match exactly one schema/);
-    expect(tableProblems([...DEFAULT_EQUIVALENCIES, DEFAULT_EQUIVALENCIES[0]!])).toEqual(['green.equivalencies.4.id: duplicate id "car_km"']);
+    expect(() =>
+      testConfig({
+        green: {
+          windowHours: [1],
+          idleRatioThreshold: 0.9,
+          equivalencies: [{ id: 'both', label: 'x', unit: 'u', gramsPerUnit: 1, kilowattHoursPerUnit: 1, source: 's' }],
+        },
+      })
+    ).toThrow(/green\.equivalencies\.0: must match exactly one schema/);
+    expect(tableProblems([...DEFAULT_EQUIVALENCIES, DEFAULT_EQUIVALENCIES[0]!])).toEqual([
+      'green.equivalencies.4.id: duplicate id "car_km"',
+    ]);
   });
 
   it('window lengths must be whole half-hours within 48 h', () => {
-    expect(() => testConfig({ green: { windowHours: [1.25, 49], idleRatioThreshold: 0.9 } }))
-      .toThrow(/green\.windowHours\.0: must be multiple of 0\.5[\s\S]*green\.windowHours\.1: must be <= 48/);
+    expect(() => testConfig({ green: { windowHours: [1.25, 49], idleRatioThreshold: 0.9 } })).toThrow(
+      /green\.windowHours\.0: must be multiple of 0\.5[\s\S]*green\.windowHours\.1: must be <= 48/
+    );
     expect(testConfig({}).config.green).toEqual({ windowHours: [1, 3, 8], idleRatioThreshold: 0.95 });
   });
 });

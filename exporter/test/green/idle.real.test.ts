@@ -15,16 +15,28 @@ const START = Date.UTC(2026, 10, 1, 0, 0) / 1000;
 const END = START + 3600;
 const GiB = 1024 ** 3;
 const shares = (busy: number) => ({
-  user: busy * 0.7, system: busy * 0.2, softirq: busy * 0.05, nice: busy * 0.05,
-  idle: (1 - busy) * 0.9, iowait: (1 - busy) * 0.08, steal: (1 - busy) * 0.02, irq: 0,
+  user: busy * 0.7,
+  system: busy * 0.2,
+  softirq: busy * 0.05,
+  nice: busy * 0.05,
+  idle: (1 - busy) * 0.9,
+  iowait: (1 - busy) * 0.08,
+  steal: (1 - busy) * 0.02,
+  irq: 0,
 });
 const host = (n: number, project: string, busy: number, owner: string): FleetHost => ({
   instance: `host-172-16-0-${n}.nubes.example:9100`,
   labels: { cloud_project_name: project, machine_name: 'Muon', host: `172.16.0.${n}`, owner },
-  cpus: 4, modeShares: shares(busy), memTotalBytes: 16 * GiB, memActiveBytes: 2 * GiB, bootTimeSeconds: START - 86400,
+  cpus: 4,
+  modeShares: shares(busy),
+  memTotalBytes: 16 * GiB,
+  memActiveBytes: 2 * GiB,
+  bootTimeSeconds: START - 86400,
 });
 const spec: FleetSpec = {
-  startSeconds: START, endSeconds: END, stepSeconds: 15,
+  startSeconds: START,
+  endSeconds: END,
+  stepSeconds: 15,
   hosts: [host(1, 'IDAaaS', 0, 'alice'), host(2, 'IDAaaS', 0.5, 'bob'), host(3, 'CDAaaS', 0, 'carol')],
 };
 // 4 vCPU x 1.5 W + 2 GiB x 0.4 W/GiB + 5 W other = 11.8 W, x PUE 1.2 = 14.16 W, x 86,400 s
@@ -37,12 +49,16 @@ let clock = START + 1200;
 
 beforeAll(async () => {
   [prom, carbon] = await Promise.all([startFleetPrometheus(spec), startCarbonServer({ now: () => clock })]);
-  app = await testApp(testConfig({
-    prometheus: { url: prom.url, retries: 0, timeoutSeconds: 10 },
-    carbonIntensity: { url: carbon.url, cacheSeconds: 0 },
-    labels: { project: 'cloud_project_name', machine: 'machine_name', host: 'host', user: 'owner' },
-    machines: { default: { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0.4, otherWatts: 5 } }, pue: 1.2,
-  }), { clock: () => clock });
+  app = await testApp(
+    testConfig({
+      prometheus: { url: prom.url, retries: 0, timeoutSeconds: 10 },
+      carbonIntensity: { url: carbon.url, cacheSeconds: 0 },
+      labels: { project: 'cloud_project_name', machine: 'machine_name', host: 'host', user: 'owner' },
+      machines: { default: { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0.4, otherWatts: 5 } },
+      pue: 1.2,
+    }),
+    { clock: () => clock }
+  );
   for (const t of [START + 1200, START + 1500, START + 1800]) {
     clock = t;
     expect((await app.tracker.refresh(t)).lastCycle?.ok).toBe(true);
@@ -76,8 +92,14 @@ it('idle metrics per site and project pass promtool and match the REST view', as
   const m = parseExposition(text);
   expect(m.get('ada_carbon_idle_workspaces{site="isis",project="IDAaaS"}')).toBe(1);
   expect(m.get('ada_carbon_idle_workspaces{site="clf",project="CDAaaS"}')).toBe(1);
-  expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_joules{site="isis",project="IDAaaS"}')).toBeCloseTo(IDLE_DAY_JOULES, 6);
+  expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_joules{site="isis",project="IDAaaS"}')).toBeCloseTo(
+    IDLE_DAY_JOULES,
+    6
+  );
   const rest = (await app.inject({ url: '/api/v1/idle-waste?level=site&key=clf' })).json<IdleWasteBody>();
-  expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_grams{site="clf",project="CDAaaS"}')).toBeCloseTo(rest.now.shutdown_saving_gCo2eq_per_day, 9);
+  expect(m.get('ada_carbon_idle_shutdown_projected_daily_saving_grams{site="clf",project="CDAaaS"}')).toBeCloseTo(
+    rest.now.shutdown_saving_gCo2eq_per_day,
+    9
+  );
   expect([...m.keys()].filter((k) => k.startsWith('ada_carbon_idle_workspaces{'))).toHaveLength(2);
 });

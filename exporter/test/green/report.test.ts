@@ -36,15 +36,33 @@ const FLEET = [
 
 function hourResult(h: number): HourResult {
   const t = START + h * 3600;
-  if (h === FAILED_HOUR) return { scope: '*', hourStartSeconds: t, status: 'failed', error: 'prometheus: timeout', sumCheckRatio: null, rows: [] };
+  if (h === FAILED_HOUR)
+    return {
+      scope: '*',
+      hourStartSeconds: t,
+      status: 'failed',
+      error: 'prometheus: timeout',
+      sumCheckRatio: null,
+      rows: [],
+    };
   const fallback = h === FALLBACK_HOUR;
   const rows: UsageRow[] = [];
   for (const [user, project, site, machine, bk, ik, bg, ig] of FLEET) {
     const figures = {
-      busyCpuSeconds: bk * 1000, idleCpuSeconds: ik * 1000, busyJoules: bk * KWH, idleJoules: ik * KWH, busyGrams: bg, idleGrams: ig,
+      busyCpuSeconds: bk * 1000,
+      idleCpuSeconds: ik * 1000,
+      busyJoules: bk * KWH,
+      idleJoules: ik * KWH,
+      busyGrams: bg,
+      idleGrams: ig,
       fallbackGrams: fallback ? bg + ig : 0,
     };
-    for (const [level, key] of [['site', site], ['project', project], ['user', user], ['machine', machine]] as const) {
+    for (const [level, key] of [
+      ['site', site],
+      ['project', project],
+      ['user', user],
+      ['machine', machine],
+    ] as const) {
       rows.push({ level, key, project, machine, hourStartSeconds: t, ...figures });
     }
   }
@@ -61,17 +79,27 @@ beforeAll(async () => {
   const store = SqliteUsageStore.open(db);
   await store.writeHours(Array.from({ length: HOURS }, (_, h) => hourResult(h)));
   await store.close();
-  fs.writeFileSync(path.join(dir, 'ada-carbon.yaml'), YAML.stringify({
-    carbonIntensity: { url: carbon.url, cacheSeconds: 0 }, store: { sqlite: { path: db } }, logLevel: 'silent',
-    history: { enabled: false },
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'ada-carbon.yaml'),
+    YAML.stringify({
+      carbonIntensity: { url: carbon.url, cacheSeconds: 0 },
+      store: { sqlite: { path: db } },
+      logLevel: 'silent',
+      history: { enabled: false },
+    })
+  );
 });
 afterAll(async () => carbon?.stop());
 
 async function report(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(['report', ...args], { out: (s) => out.push(s), err: (s) => err.push(s), env: {}, cwd: dir });
+  const code = await runCli(['report', ...args], {
+    out: (s) => out.push(s),
+    err: (s) => err.push(s),
+    env: {},
+    cwd: dir,
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -85,7 +113,9 @@ describe('ada-carbon report on a synthetic fleet', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('section,name,value,unit');
     const cell = (section: string, name: string, unit?: string): string => {
-      const hit = lines.map((l) => l.split(',')).filter((c) => c[0] === section && c[1] === name && (unit === undefined || c[3] === unit));
+      const hit = lines
+        .map((l) => l.split(','))
+        .filter((c) => c[0] === section && c[1] === name && (unit === undefined || c[3] === unit));
       expect(hit).toHaveLength(1);
       return hit[0]![2]!;
     };
@@ -123,7 +153,12 @@ describe('ada-carbon report on a synthetic fleet', () => {
     const r = await report('--level', 'user', '--key', 'carol', ...period, '--format', 'json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as ReportJson;
-    expect(j).toMatchObject({ level: 'user', key: 'carol', from: '2026-11-02T00:00:00.000Z', to: '2026-11-04T00:00:00.000Z' });
+    expect(j).toMatchObject({
+      level: 'user',
+      key: 'carol',
+      from: '2026-11-02T00:00:00.000Z',
+      to: '2026-11-04T00:00:00.000Z',
+    });
     expect(j.totals.busy_kwh).toBeCloseTo(47 * 0.5, 9);
     expect(j.totals.idle_kwh).toBeCloseTo(47 * 0.1, 9);
     expect(j.totals.gco2e).toBeCloseTo(47 * 120, 9);
@@ -133,10 +168,17 @@ describe('ada-carbon report on a synthetic fleet', () => {
       expect.objectContaining({ name: 'CDAaaS', kwh: expect.closeTo(47 * 0.6, 9) as number }),
     ]);
     expect(j.data_quality.fallback_gco2e).toBeCloseTo(120, 9);
-    expect(j.data_quality.line).toBe('47 of 48 hours estimated; 1 failed; 0 not yet estimated; 1 used the fallback intensity (0.120 kgCO2e of the total); CPU-time sum-check held.');
+    expect(j.data_quality.line).toBe(
+      '47 of 48 hours estimated; 1 failed; 0 not yet estimated; 1 used the fallback intensity (0.120 kgCO2e of the total); CPU-time sum-check held.'
+    );
     expect(j.advice.area).toBe('national');
     expect(j.advice.windows.map((w) => w.duration)).toEqual(['1h', '3h', '8h']);
-    expect(j.equivalencies.items.map((e) => e.id)).toEqual(['car_km', 'smartphone_charges', 'kettle_boils', 'tree_days']);
+    expect(j.equivalencies.items.map((e) => e.id)).toEqual([
+      'car_km',
+      'smartphone_charges',
+      'kettle_boils',
+      'tree_days',
+    ]);
   });
 
   it('markdown: a mail-ready report for site isis', async () => {
@@ -148,10 +190,16 @@ describe('ada-carbon report on a synthetic fleet', () => {
     expect(md).toContain('| Busy | 4.700 | 0.940 |');
     expect(md).toContain('| Idle | 14.100 | 2.820 |');
     expect(md).toContain('| **Total** | **18.800** | **3.760** |');
-    expect(md).toContain('Idle waste: 75% of the energy (14.100 kWh, 2.820 kgCO2e) was drawn while the CPUs were idle.');
+    expect(md).toContain(
+      'Idle waste: 75% of the energy (14.100 kWh, 2.820 kgCO2e) was drawn while the CPUs were idle.'
+    );
     expect(md).toContain('- 22.1 km driven by an average car'); // 3760 g / 170 g/km
-    expect(md).toMatch(/## Top contributors by machine\n\n\| machine \| kWh \| kgCO2e \| idle kWh \|\n\| --- \| ---: \| ---: \| ---: \|\n\| Muon \| 14\.100 \| 2\.820 \| 9\.400 \|\n\| SANS \| 4\.700 \| 0\.940 \| 4\.700 \|/);
-    expect(md).toMatch(/## Greener choices\n\n- A 1h job is greenest started (now|at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC)/);
+    expect(md).toMatch(
+      /## Top contributors by machine\n\n\| machine \| kWh \| kgCO2e \| idle kWh \|\n\| --- \| ---: \| ---: \| ---: \|\n\| Muon \| 14\.100 \| 2\.820 \| 9\.400 \|\n\| SANS \| 4\.700 \| 0\.940 \| 4\.700 \|/
+    );
+    expect(md).toMatch(
+      /## Greener choices\n\n- A 1h job is greenest started (now|at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC)/
+    );
     expect(md).toContain('## Data quality\n\n47 of 48 hours estimated; 1 failed;');
   });
 

@@ -4,10 +4,21 @@
  * written here, not from the exporter's window code.
  */
 import type { FastifyInstance } from 'fastify';
-import { expectedIntensity, startCarbonServer, type CarbonArea, type CarbonServer } from '../../../tests/harness/carbonServer';
+import {
+  expectedIntensity,
+  startCarbonServer,
+  type CarbonArea,
+  type CarbonServer,
+} from '../../../tests/harness/carbonServer';
 import { parseExposition, testApp, testConfig } from '../support/app';
 import { promtoolCheckMetrics } from '../support/promtool';
-import type { EquivalenciesBody, ErrorBody, ForecastBody, GreenestWindowBody, IdleWasteBody } from '../support/restTypes';
+import type {
+  EquivalenciesBody,
+  ErrorBody,
+  ForecastBody,
+  GreenestWindowBody,
+  IdleWasteBody,
+} from '../support/restTypes';
 
 const NOW = Date.parse('2026-03-10T10:10:00Z') / 1000;
 const FIRST = Date.parse('2026-03-10T10:00:00Z') / 1000;
@@ -17,12 +28,15 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   carbon = await startCarbonServer({ now: () => clock });
-  app = await testApp(testConfig({
-    // never queried: these tests run no tracking cycle
-    prometheus: { url: 'http://127.0.0.1:9', retries: 0 },
-    carbonIntensity: { url: carbon.url, cacheSeconds: 0, postcode: 'OX11' },
-    green: { windowHours: [1, 3, 8], idleRatioThreshold: 0.95 },
-  }), { clock: () => clock });
+  app = await testApp(
+    testConfig({
+      // never queried: these tests run no tracking cycle
+      prometheus: { url: 'http://127.0.0.1:9', retries: 0 },
+      carbonIntensity: { url: carbon.url, cacheSeconds: 0, postcode: 'OX11' },
+      green: { windowHours: [1, 3, 8], idleRatioThreshold: 0.95 },
+    }),
+    { clock: () => clock }
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -56,9 +70,15 @@ describe('GET /api/v1/intensity/forecast', () => {
     for (const a of body.areas) {
       expect(a.up).toBe(true);
       expect(a.slots).toHaveLength(96);
-      expect(a.slots[0]).toMatchObject({ from: '2026-03-10T10:00:00.000Z', to: '2026-03-10T10:30:00.000Z', offset_minutes: 0 });
+      expect(a.slots[0]).toMatchObject({
+        from: '2026-03-10T10:00:00.000Z',
+        to: '2026-03-10T10:30:00.000Z',
+        offset_minutes: 0,
+      });
       expect(a.slots[95]?.offset_minutes).toBe(2850);
-      a.slots.forEach((s, i) => expect(s.forecast_gco2_per_kwh).toBe(expectedIntensity(a.area as CarbonArea, FIRST + i * 1800, NOW)));
+      a.slots.forEach((s, i) =>
+        expect(s.forecast_gco2_per_kwh).toBe(expectedIntensity(a.area as CarbonArea, FIRST + i * 1800, NOW))
+      );
       expect(a.greenest.map((g) => g.duration)).toEqual(['1h', '3h', '8h']);
     }
     const one = await get<ForecastBody>('/api/v1/intensity/forecast?area=regional');
@@ -67,7 +87,12 @@ describe('GET /api/v1/intensity/forecast', () => {
 });
 
 describe('GET /api/v1/greenest-window', () => {
-  it.each([[1, 'national'], [3, 'national'], [8, 'regional'], [2.5, 'regional']] as const)('%s h, %s: matches a brute-force search', async (hours, area) => {
+  it.each([
+    [1, 'national'],
+    [3, 'national'],
+    [8, 'regional'],
+    [2.5, 'regional'],
+  ] as const)('%s h, %s: matches a brute-force search', async (hours, area) => {
     const { status, body } = await get<GreenestWindowBody>(`/api/v1/greenest-window?hours=${hours}&area=${area}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ area, forecast_up: true });
@@ -133,12 +158,21 @@ describe('GET /api/v1/idle-waste', () => {
     const { status, body } = await get<IdleWasteBody>('/api/v1/idle-waste?level=site&key=isis');
     expect(status).toBe(200);
     expect(body.now).toEqual({
-      workspaces: 0, idle_workspaces: 0, idle_power_watts: 0, idle_kwh_since_start: 0, idle_gCo2eq_since_start: 0,
-      shutdown_saving_kwh_per_day: 0, shutdown_saving_gCo2eq_per_day: 0,
+      workspaces: 0,
+      idle_workspaces: 0,
+      idle_power_watts: 0,
+      idle_kwh_since_start: 0,
+      idle_gCo2eq_since_start: 0,
+      shutdown_saving_kwh_per_day: 0,
+      shutdown_saving_gCo2eq_per_day: 0,
     });
     expect(body.intensity.area).toBe('regional');
     expect(body.intensity.basis).toBe('forecast_24h_mean');
-    const mean = Array.from({ length: 48 }, (_, i) => expectedIntensity('regional', FIRST + i * 1800, NOW)).reduce((a, b) => a + b, 0) / 48;
+    const mean =
+      Array.from({ length: 48 }, (_, i) => expectedIntensity('regional', FIRST + i * 1800, NOW)).reduce(
+        (a, b) => a + b,
+        0
+      ) / 48;
     expect(body.intensity.grams_per_kwh).toBeCloseTo(mean, 9);
   });
 
@@ -159,14 +193,24 @@ describe('forecast metrics and the outage path', () => {
     const text = (await app.inject({ url: '/metrics' })).body;
     expect(promtoolCheckMetrics(text)).toBe('');
     const m = parseExposition(text);
-    const forecastKeys = [...m.keys()].filter((k) => k.startsWith('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{'));
+    const forecastKeys = [...m.keys()].filter((k) =>
+      k.startsWith('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{')
+    );
     expect(forecastKeys).toHaveLength(192);
-    expect(m.get('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{area="national",offset_minutes="60"}'))
-      .toBe(expectedIntensity('national', FIRST + 3600, NOW));
+    expect(
+      m.get('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{area="national",offset_minutes="60"}')
+    ).toBe(expectedIntensity('national', FIRST + 3600, NOW));
     const win = (await get<GreenestWindowBody>('/api/v1/greenest-window?hours=3&area=national')).body.windows[0]!;
-    expect(m.get('ada_carbon_grid_greenest_window_start_timestamp_seconds{area="national",duration="3h"}')).toBe(Date.parse(win.start!) / 1000);
-    expect(m.get('ada_carbon_grid_greenest_window_mean_grams_per_kilowatt_hour{area="national",duration="3h"}')).toBeCloseTo(win.mean_gco2_per_kwh!, 9);
-    expect(m.get('ada_carbon_grid_greenest_window_saving_ratio{area="national",duration="3h"}')).toBeCloseTo(win.saving_ratio!, 9);
+    expect(m.get('ada_carbon_grid_greenest_window_start_timestamp_seconds{area="national",duration="3h"}')).toBe(
+      Date.parse(win.start!) / 1000
+    );
+    expect(
+      m.get('ada_carbon_grid_greenest_window_mean_grams_per_kilowatt_hour{area="national",duration="3h"}')
+    ).toBeCloseTo(win.mean_gco2_per_kwh!, 9);
+    expect(m.get('ada_carbon_grid_greenest_window_saving_ratio{area="national",duration="3h"}')).toBeCloseTo(
+      win.saving_ratio!,
+      9
+    );
     expect(m.get('ada_carbon_grid_greenest_window_available{area="regional",duration="8h"}')).toBe(1);
     expect(m.get('ada_carbon_grid_forecast_up{area="regional"}')).toBe(1);
   });
@@ -188,8 +232,11 @@ describe('forecast metrics and the outage path', () => {
     expect(status).toBe(200);
     expect(body.forecast_up).toBe(false);
     expect(body.windows[0]).toMatchObject({
-      available: false, reason: 'no_forecast', start: null,
-      message: 'No advice for a 3h job: there is no forecast from now on (the carbon intensity API is unavailable; only the fallback intensity is known).',
+      available: false,
+      reason: 'no_forecast',
+      start: null,
+      message:
+        'No advice for a 3h job: there is no forecast from now on (the carbon intensity API is unavailable; only the fallback intensity is known).',
     });
     const f = await get<ForecastBody>('/api/v1/intensity/forecast?area=national');
     expect(f.body.areas[0]).toMatchObject({ up: false, slots: [] });
@@ -198,8 +245,12 @@ describe('forecast metrics and the outage path', () => {
     expect(promtoolCheckMetrics(text)).toBe('');
     m = parseExposition(text);
     expect(m.get('ada_carbon_grid_greenest_window_available{area="national",duration="1h"}')).toBe(0);
-    expect([...m.keys()].some((k) => k.startsWith('ada_carbon_grid_greenest_window_start_timestamp_seconds{'))).toBe(false);
-    expect([...m.keys()].some((k) => k.startsWith('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{'))).toBe(false);
+    expect([...m.keys()].some((k) => k.startsWith('ada_carbon_grid_greenest_window_start_timestamp_seconds{'))).toBe(
+      false
+    );
+    expect([...m.keys()].some((k) => k.startsWith('ada_carbon_grid_intensity_forecast_grams_per_kilowatt_hour{'))).toBe(
+      false
+    );
 
     carbon.setMode('ok');
     snap = await app.green.forecast.refresh();

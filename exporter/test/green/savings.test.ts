@@ -5,8 +5,20 @@ const GiB = 1024 ** 3;
 const profile = { busyWattsPerCpu: 12, idleWattsPerCpu: 1.44, memoryWattsPerGiB: 0.3725, otherWatts: 0 };
 
 const ws = (over: Partial<IdleInput>): IdleInput => ({
-  site: 'isis', project: 'IDAaaS', machine: 'Muon', host: 'h', user: 'u', cpus: 8, idleRatio: 0.99, powerWatts: 15,
-  idlePowerWatts: 14, idleJoules: 1000, idleGrams: 0.05, lastMemoryActiveBytes: 4 * GiB, status: 'active', ...over,
+  site: 'isis',
+  project: 'IDAaaS',
+  machine: 'Muon',
+  host: 'h',
+  user: 'u',
+  cpus: 8,
+  idleRatio: 0.99,
+  powerWatts: 15,
+  idlePowerWatts: 14,
+  idleJoules: 1000,
+  idleGrams: 0.05,
+  lastMemoryActiveBytes: 4 * GiB,
+  status: 'active',
+  ...over,
 });
 
 describe('idle savings by the tracking power model', () => {
@@ -14,7 +26,12 @@ describe('idle savings by the tracking power model', () => {
     // (11.52 + 1.49) W x 1.2 = 15.612 W -> 1,348,876.8 J = 0.374688 kWh
     expect(idleDayJoules(profile, 1.2, 8, 4 * GiB)).toBeCloseTo(1_348_876.8, 6);
     // the same number intervalEnergy gives for a day of idle CPU time: one model, not a copy
-    const e = intervalEnergy(profile, 1.2, { busyCpuSeconds: 0, idleCpuSeconds: 8 * 86400, elapsedSeconds: 86400, memoryActiveBytes: 4 * GiB });
+    const e = intervalEnergy(profile, 1.2, {
+      busyCpuSeconds: 0,
+      idleCpuSeconds: 8 * 86400,
+      elapsedSeconds: 86400,
+      memoryActiveBytes: 4 * GiB,
+    });
     expect(e.busyJoules).toBe(0);
     expect(idleDayJoules(profile, 1.2, 8, 4 * GiB)).toBe(e.idleJoules);
     // unknown memory counts 0 W (as tracking does)
@@ -35,10 +52,20 @@ describe('idle savings by the tracking power model', () => {
       ws({ host: 'c', project: 'CDAaaS', site: 'clf', cpus: 4, lastMemoryActiveBytes: undefined }),
       ws({ host: 'd', status: 'missing' }),
     ];
-    const t = idleTotalsBy(list, { profileFor: () => profile, pue: 1.2, idleRatioThreshold: 0.95, gramsPerKwh: 150 }, (w) => w.site);
+    const t = idleTotalsBy(
+      list,
+      { profileFor: () => profile, pue: 1.2, idleRatioThreshold: 0.95, gramsPerKwh: 150 },
+      (w) => w.site
+    );
     expect([...t.keys()].sort()).toEqual(['clf', 'isis']);
     const isis = t.get('isis')!;
-    expect(isis).toMatchObject({ workspaces: 2, idleWorkspaces: 1, idlePowerWatts: 17, idleJoules: 1500, idleGrams: 0.07 });
+    expect(isis).toMatchObject({
+      workspaces: 2,
+      idleWorkspaces: 1,
+      idlePowerWatts: 17,
+      idleJoules: 1500,
+      idleGrams: 0.07,
+    });
     expect(isis.shutdownSavingJoulesPerDay).toBeCloseTo(1_348_876.8, 6);
     expect(isis.shutdownSavingGramsPerDay).toBeCloseTo(0.374688 * 150, 9); // 56.2032 g
     const clf = t.get('clf')!;

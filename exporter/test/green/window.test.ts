@@ -66,7 +66,9 @@ describe('greenest window, national fw24h recording (now 2020-05-21T21:10Z)', ()
   it('greenestWindows keeps the configured order; the advice text names time, mean and saving', () => {
     const list = greenestWindows(slots, now, [8 * H, H]);
     expect(list.map((a) => a.durationSeconds)).toEqual([8 * H, H]);
-    expect(adviceText(list[1]!)).toBe('A 1h job is greenest started at 2020-05-22 14:00 UTC (mean forecast 60 gCO2/kWh, 64% less carbon than starting now).');
+    expect(adviceText(list[1]!)).toBe(
+      'A 1h job is greenest started at 2020-05-22 14:00 UTC (mean forecast 60 gCO2/kWh, 64% less carbon than starting now).'
+    );
   });
 });
 
@@ -92,7 +94,11 @@ describe('greenest window, regional fw48h recording (now 2025-10-23T00:00Z)', ()
 
   it('8 h is longer than the 4 h recorded: no advice', () => {
     const a = greenestWindow(slots, { nowSeconds: now, durationSeconds: 8 * H });
-    expect(a).toMatchObject({ kind: 'none', reason: 'longer_than_forecast', message: 'No 8h window: the forecast covers only 4h from now.' });
+    expect(a).toMatchObject({
+      kind: 'none',
+      reason: 'longer_than_forecast',
+      message: 'No 8h window: the forecast covers only 4h from now.',
+    });
   });
 
   it('a missing slot: windows spanning 02:30 are not considered', () => {
@@ -107,7 +113,9 @@ describe('greenest window, regional fw48h recording (now 2025-10-23T00:00Z)', ()
   });
 
   it('a slot without a forecast value counts as missing, and so does the now-window spanning it', () => {
-    const nulled: IntensitySlot[] = slots.map((s) => (s.fromSeconds === utc('2025-10-23T00:30:00Z') ? { ...s, forecast: null } : s));
+    const nulled: IntensitySlot[] = slots.map((s) =>
+      s.fromSeconds === utc('2025-10-23T00:30:00Z') ? { ...s, forecast: null } : s
+    );
     const w = found(greenestWindow(nulled, { nowSeconds: now, durationSeconds: H }));
     expect(w.startSeconds).toBe(utc('2025-10-23T02:30:00Z'));
     expect(w.nowMeanGramsPerKwh).toBeNull();
@@ -116,7 +124,12 @@ describe('greenest window, regional fw48h recording (now 2025-10-23T00:00Z)', ()
 });
 
 describe('edge cases', () => {
-  const slot = (from: number, forecast: number | null): IntensitySlot => ({ fromSeconds: from, toSeconds: from + 1800, forecast, actual: null });
+  const slot = (from: number, forecast: number | null): IntensitySlot => ({
+    fromSeconds: from,
+    toSeconds: from + 1800,
+    forecast,
+    actual: null,
+  });
   const t0 = utc('2026-01-01T00:00:00Z');
 
   it('ties anywhere go to the earliest start', () => {
@@ -132,9 +145,14 @@ describe('edge cases', () => {
   it('an outage (no forecast at all, only the fallback) gives no advice, said plainly', () => {
     const a = greenestWindow([], { nowSeconds: t0, durationSeconds: H });
     expect(a.kind).toBe('none');
-    expect(adviceText(a)).toBe('No advice for a 1h job: there is no forecast from now on (the carbon intensity API is unavailable; only the fallback intensity is known).');
+    expect(adviceText(a)).toBe(
+      'No advice for a 1h job: there is no forecast from now on (the carbon intensity API is unavailable; only the fallback intensity is known).'
+    );
     // a forecast that lies wholly in the past is as good as none
-    expect(greenestWindow([slot(t0 - 7200, 50)], { nowSeconds: t0, durationSeconds: H })).toMatchObject({ kind: 'none', reason: 'no_forecast' });
+    expect(greenestWindow([slot(t0 - 7200, 50)], { nowSeconds: t0, durationSeconds: H })).toMatchObject({
+      kind: 'none',
+      reason: 'no_forecast',
+    });
   });
 
   it('duplicate rows: the later one wins, as in dedupeSlots', () => {

@@ -1,7 +1,19 @@
 /** Backfill against a real Prometheus loaded with the synthetic fleet; stored numbers vs hand-computed truth. */
 import { openHistory, type HistoryContext } from '../../src/history/context';
 import { LEVELS } from '../../src/history/types';
-import { clients, END, EVIL_PROJECT, historyConfig, hourTruth, HOSTILE, spec, START, startUpstreams, within, type Upstreams } from './support';
+import {
+  clients,
+  END,
+  EVIL_PROJECT,
+  historyConfig,
+  hourTruth,
+  HOSTILE,
+  spec,
+  START,
+  startUpstreams,
+  within,
+  type Upstreams,
+} from './support';
 
 let up: Upstreams;
 let ctx: HistoryContext;
@@ -20,13 +32,35 @@ afterAll(async () => {
   await up?.stop();
 });
 
-const sumRows = (rows: Array<{ busyCpuSeconds: number; idleCpuSeconds: number; busyJoules: number; idleJoules: number; busyGrams: number; idleGrams: number }>) =>
-  rows.reduce((a, r) => ({ busy: a.busy + r.busyCpuSeconds, idle: a.idle + r.idleCpuSeconds, joules: a.joules + r.busyJoules + r.idleJoules, busyJoules: a.busyJoules + r.busyJoules, grams: a.grams + r.busyGrams + r.idleGrams }),
-    { busy: 0, idle: 0, joules: 0, busyJoules: 0, grams: 0 });
+const sumRows = (
+  rows: Array<{
+    busyCpuSeconds: number;
+    idleCpuSeconds: number;
+    busyJoules: number;
+    idleJoules: number;
+    busyGrams: number;
+    idleGrams: number;
+  }>
+) =>
+  rows.reduce(
+    (a, r) => ({
+      busy: a.busy + r.busyCpuSeconds,
+      idle: a.idle + r.idleCpuSeconds,
+      joules: a.joules + r.busyJoules + r.idleJoules,
+      busyJoules: a.busyJoules + r.busyJoules,
+      grams: a.grams + r.busyGrams + r.idleGrams,
+    }),
+    { busy: 0, idle: 0, joules: 0, busyJoules: 0, grams: 0 }
+  );
 
 describe('backfill of a synthetic fleet in a real Prometheus', () => {
   it('estimates every hour with many hours per request', () => {
-    expect(firstRun).toMatchObject({ hoursInRange: HOURS_EXPECTED(), hoursEstimated: HOURS_EXPECTED(), hoursFailed: 0, hoursFallback: 0 });
+    expect(firstRun).toMatchObject({
+      hoursInRange: HOURS_EXPECTED(),
+      hoursEstimated: HOURS_EXPECTED(),
+      hoursFailed: 0,
+      hoursFallback: 0,
+    });
     // 6 hours in chunks of 4 and 2: the run's series call, per chunk a series call and 4 range queries, a CPU count
     // query for the chunk with a reboot, one raw query for the host that lived between two boundaries, and one raw
     // query per half-hour with a reboot, gap, birth or death
@@ -38,7 +72,12 @@ describe('backfill of a synthetic fleet in a real Prometheus', () => {
     for (const h of spec.hosts) {
       for (let hour = START; hour < END; hour += 3600) {
         const want = hourTruth(h, hour, NOW);
-        const rows = await ctx.store.rows({ level: 'host', key: h.labels.host!, fromSeconds: hour, toSeconds: hour + 3600 });
+        const rows = await ctx.store.rows({
+          level: 'host',
+          key: h.labels.host!,
+          fromSeconds: hour,
+          toSeconds: hour + 3600,
+        });
         const got = sumRows(rows);
         const msg = `${h.instance} hour ${(hour - START) / 3600}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`;
         expect([msg, within(got.busy, want.busy)]).toEqual([msg, true]);
@@ -52,8 +91,11 @@ describe('backfill of a synthetic fleet in a real Prometheus', () => {
 
   it('adds every level up to the same site total, hour by hour', async () => {
     for (let hour = START; hour < END; hour += 3600) {
-      const totals = await Promise.all(LEVELS.map(async (level) => sumRows(
-        (await ctx.store.keys(level, hour, hour + 3600)).map((c) => ({ ...c }))).joules));
+      const totals = await Promise.all(
+        LEVELS.map(
+          async (level) => sumRows((await ctx.store.keys(level, hour, hour + 3600)).map((c) => ({ ...c }))).joules
+        )
+      );
       for (const t of totals) expect(t).toBeCloseTo(totals[0]!, 6);
       const want = spec.hosts.reduce((a, h) => a + hourTruth(h, hour, NOW).joules, 0);
       expect(within(totals[0]!, want)).toBe(true);
@@ -88,7 +130,12 @@ describe('backfill of a synthetic fleet in a real Prometheus', () => {
   it('is idempotent: a re-run asks for nothing and a forced re-run stores the same numbers', async () => {
     const before = await ctx.store.keys('project', START, END);
     const again = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
-    expect(again).toMatchObject({ hoursSkipped: HOURS_EXPECTED(), hoursEstimated: 0, prometheusRequests: 0, carbonRequests: 0 });
+    expect(again).toMatchObject({
+      hoursSkipped: HOURS_EXPECTED(),
+      hoursEstimated: 0,
+      prometheusRequests: 0,
+      carbonRequests: 0,
+    });
     const forced = await ctx.runner.run({ fromSeconds: START, toSeconds: END, force: true });
     expect(forced.hoursEstimated).toBe(HOURS_EXPECTED());
     expect(forced.carbonRequests).toBe(0); // intensities come from the local cache

@@ -39,11 +39,39 @@ const REBOOT_BOOT = START + 6030;
 const REBOOT_UP = START + 6060;
 const HOSTS: Host[] = [
   // CPU 3 offline after the 1,980 s sample, back at 5,010 s with its counters kept
-  { host: '10.1.0.1', cpus: 4, jobs: ['node'], boot: () => START - 86400, online: (c) => (c === 3 ? [[-Infinity, START + 1980], [START + 5010, Infinity]] : always()) },
+  {
+    host: '10.1.0.1',
+    cpus: 4,
+    jobs: ['node'],
+    boot: () => START - 86400,
+    online: (c) =>
+      c === 3
+        ? [
+            [-Infinity, START + 1980],
+            [START + 5010, Infinity],
+          ]
+        : always(),
+  },
   // cpu0's iowait reads DIP seconds lower from 4,005 s on
-  { host: '10.1.0.2', cpus: 2, jobs: ['node'], boot: () => START - 86400, online: always, offset: (c, m, t) => (c === 0 && m === 'iowait' && t >= START + 4005 ? -DIP : 0) },
+  {
+    host: '10.1.0.2',
+    cpus: 2,
+    jobs: ['node'],
+    boot: () => START - 86400,
+    online: always,
+    offset: (c, m, t) => (c === 0 && m === 'iowait' && t >= START + 4005 ? -DIP : 0),
+  },
   // down after the 6,000 s sample, booted again at 6,030 s, scraped again from 6,060 s
-  { host: '10.1.0.3', cpus: 2, jobs: ['node'], boot: (t) => (t < REBOOT_BOOT ? START - 86400 : REBOOT_BOOT), online: () => [[-Infinity, REBOOT_DOWN], [REBOOT_BOOT, Infinity]] },
+  {
+    host: '10.1.0.3',
+    cpus: 2,
+    jobs: ['node'],
+    boot: (t) => (t < REBOOT_BOOT ? START - 86400 : REBOOT_BOOT),
+    online: () => [
+      [-Infinity, REBOOT_DOWN],
+      [REBOOT_BOOT, Infinity],
+    ],
+  },
   // one node in two scrape jobs
   { host: '10.1.0.4', cpus: 2, jobs: ['node', 'node-b'], boot: () => START - 86400, online: always },
 ];
@@ -53,7 +81,8 @@ const measure = (spans: Array<[number, number]>, a: number, b: number): number =
 /** counter value: time online since the boot in force, times the mode's rate */
 const value = (h: Host, cpu: number, mode: string, t: number): number =>
   RATE[mode]! * measure(h.online(cpu), h.boot(t), t) + (h.offset?.(cpu, mode, t) ?? 0);
-const sampled = (h: Host, cpu: number, t: number): boolean => h.online(cpu).some(([a, b]) => t >= a && t <= b) && !(t > REBOOT_DOWN && t < REBOOT_UP && h.host === '10.1.0.3');
+const sampled = (h: Host, cpu: number, t: number): boolean =>
+  h.online(cpu).some(([a, b]) => t >= a && t <= b) && !(t > REBOOT_DOWN && t < REBOOT_UP && h.host === '10.1.0.3');
 /** the use the counters stand for over (a, b] */
 const truth = (h: Host, a: number, b: number, modes: readonly string[]): number => {
   let s = 0;
@@ -63,16 +92,23 @@ const truth = (h: Host, a: number, b: number, modes: readonly string[]): number 
 
 function openMetrics(): string {
   const lines = ['# HELP node_cpu_seconds Seconds the CPUs spent in each mode.', '# TYPE node_cpu_seconds counter'];
-  const base = (h: Host, job: string) => `job="${job}",instance="${h.host}:9100",cloud_project_name="IDAaaS",machine_name="Muon",host="${h.host}"`;
-  for (const h of HOSTS) for (const job of h.jobs) for (let c = 0; c < h.cpus; c++) for (const m of Object.keys(RATE)) {
-    for (let t = START - 600; t <= END + 600; t += STEP) {
-      if (sampled(h, c, t)) lines.push(`node_cpu_seconds_total{${base(h, job)},cpu="${c}",mode="${m}"} ${value(h, c, m, t)} ${t}`);
-    }
-  }
+  const base = (h: Host, job: string) =>
+    `job="${job}",instance="${h.host}:9100",cloud_project_name="IDAaaS",machine_name="Muon",host="${h.host}"`;
+  for (const h of HOSTS)
+    for (const job of h.jobs)
+      for (let c = 0; c < h.cpus; c++)
+        for (const m of Object.keys(RATE)) {
+          for (let t = START - 600; t <= END + 600; t += STEP) {
+            if (sampled(h, c, t))
+              lines.push(`node_cpu_seconds_total{${base(h, job)},cpu="${c}",mode="${m}"} ${value(h, c, m, t)} ${t}`);
+          }
+        }
   lines.push('# HELP node_boot_time_seconds Node boot time, in unixtime.', '# TYPE node_boot_time_seconds gauge');
-  for (const h of HOSTS) for (const job of h.jobs) {
-    for (let t = START - 600; t <= END + 600; t += STEP) if (sampled(h, 0, t)) lines.push(`node_boot_time_seconds{${base(h, job)}} ${h.boot(t)} ${t}`);
-  }
+  for (const h of HOSTS)
+    for (const job of h.jobs) {
+      for (let t = START - 600; t <= END + 600; t += STEP)
+        if (sampled(h, 0, t)) lines.push(`node_boot_time_seconds{${base(h, job)}} ${h.boot(t)} ${t}`);
+    }
   return `${lines.join('\n')}\n# EOF\n`;
 }
 
@@ -84,8 +120,18 @@ beforeAll(async () => {
   const dir = tempDir('ada-carbon-anomalies-');
   fs.writeFileSync(path.join(dir, 'fleet.om'), openMetrics());
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
-  const [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: path.join(dir, 'blocks') }), startCarbonServer()]);
-  up = { prom, carbon, dir, stop: async () => { await Promise.all([prom.stop(), carbon.stop()]); } };
+  const [prom, carbon] = await Promise.all([
+    startPrometheus({ blocksDir: path.join(dir, 'blocks') }),
+    startCarbonServer(),
+  ]);
+  up = {
+    prom,
+    carbon,
+    dir,
+    stop: async () => {
+      await Promise.all([prom.stop(), carbon.stop()]);
+    },
+  };
   const loaded = historyConfig(up, { history: { hoursPerQuery: 3 } });
   ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
   run = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
@@ -102,14 +148,20 @@ describe('history under misbehaving counters (synthetic blocks, real Prometheus)
     expect(run.counterDrops).toBeGreaterThanOrEqual(1);
   });
 
-  it.each(HOSTS.map((h) => [h.host, h] as const))('%s: busy and idle cpu-seconds per hour are what the CPUs really did (0.5%%)', async (_name, h) => {
-    for (let hour = START; hour < END; hour += 3600) {
-      const rows = await ctx.store.rows({ level: 'host', key: h.host, fromSeconds: hour, toSeconds: hour + 3600 });
-      const got = rows.reduce((a, r) => ({ busy: a.busy + r.busyCpuSeconds, idle: a.idle + r.idleCpuSeconds }), { busy: 0, idle: 0 });
-      const want = { busy: truth(h, hour, hour + 3600, BUSY_MODES), idle: truth(h, hour, hour + 3600, IDLE_MODES) };
-      const msg = `${h.host} hour ${(hour - START) / 3600}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`;
-      expect([msg, within(got.busy, want.busy)]).toEqual([msg, true]);
-      expect([msg, within(got.idle, want.idle)]).toEqual([msg, true]);
+  it.each(HOSTS.map((h) => [h.host, h] as const))(
+    '%s: busy and idle cpu-seconds per hour are what the CPUs really did (0.5%%)',
+    async (_name, h) => {
+      for (let hour = START; hour < END; hour += 3600) {
+        const rows = await ctx.store.rows({ level: 'host', key: h.host, fromSeconds: hour, toSeconds: hour + 3600 });
+        const got = rows.reduce((a, r) => ({ busy: a.busy + r.busyCpuSeconds, idle: a.idle + r.idleCpuSeconds }), {
+          busy: 0,
+          idle: 0,
+        });
+        const want = { busy: truth(h, hour, hour + 3600, BUSY_MODES), idle: truth(h, hour, hour + 3600, IDLE_MODES) };
+        const msg = `${h.host} hour ${(hour - START) / 3600}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`;
+        expect([msg, within(got.busy, want.busy)]).toEqual([msg, true]);
+        expect([msg, within(got.idle, want.idle)]).toEqual([msg, true]);
+      }
     }
-  });
+  );
 });

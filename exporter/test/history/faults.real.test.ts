@@ -27,7 +27,11 @@ async function startProxy(target: string): Promise<void> {
         res.end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'injected outage' }));
         return;
       }
-      const r = await fetch(target + req.url, { method: req.method, headers: { 'Content-Type': String(req.headers['content-type'] ?? '') }, body: req.method === 'POST' ? body : undefined });
+      const r = await fetch(target + req.url, {
+        method: req.method,
+        headers: { 'Content-Type': String(req.headers['content-type'] ?? '') },
+        body: req.method === 'POST' ? body : undefined,
+      });
       res.writeHead(r.status, { 'Content-Type': 'application/json' });
       res.end(await r.text());
     };
@@ -84,8 +88,11 @@ describe('history faults', () => {
     const ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
     try {
       const first = await ctx.runner.run({
-        fromSeconds: START, toSeconds: END,
-        onProgress: (done) => { if (done === 2) up.carbon.setMode('500'); },
+        fromSeconds: START,
+        toSeconds: END,
+        onProgress: (done) => {
+          if (done === 2) up.carbon.setMode('500');
+        },
       });
       expect(first).toMatchObject({ hoursEstimated: 6, hoursFallback: 4 });
       const rows = await ctx.store.keys('project', START + 2 * 3600, END);
@@ -118,7 +125,9 @@ describe('history faults', () => {
     });
     const c = clients(loaded);
     const ctx = await openHistory({ config: loaded.config, ...c, store: flaky });
-    await expect(ctx.runner.run({ fromSeconds: START, toSeconds: END })).rejects.toThrow(/usage store \(sqlite\) write failed/);
+    await expect(ctx.runner.run({ fromSeconds: START, toSeconds: END })).rejects.toThrow(
+      /usage store \(sqlite\) write failed/
+    );
     await ctx.close();
     const resumed = await openHistory({ config: loaded.config, ...clients(loaded), store: real });
     try {
@@ -135,10 +144,15 @@ describe('history faults', () => {
     const loaded = historyConfig(up, { history: { hoursPerQuery: 1, parallelQueries: 1 } });
     const ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
     try {
-      await expect(ctx.runner.run({
-        fromSeconds: START, toSeconds: END,
-        onProgress: (done) => { if (done === 3) throw new Error('killed'); },
-      })).rejects.toThrow('killed');
+      await expect(
+        ctx.runner.run({
+          fromSeconds: START,
+          toSeconds: END,
+          onProgress: (done) => {
+            if (done === 3) throw new Error('killed');
+          },
+        })
+      ).rejects.toThrow('killed');
       const r = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
       expect(r).toMatchObject({ hoursSkipped: 3, hoursEstimated: 3 });
       expect(within(await siteJoules(ctx), truthJoules())).toBe(true);

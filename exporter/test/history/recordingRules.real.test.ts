@@ -20,8 +20,16 @@ beforeAll(async () => {
   await createRuleBlocks(up.prom.url, START, END + 1800, path.join(up.dir, 'rules'));
   await createRuleBlocks(up.prom.url, START, PART_END, path.join(up.dir, 'part-rules'));
   [withRules, partRules] = await Promise.all([
-    startPrometheus({ blocksDir: mergeBlockDirs(path.join(up.dir, 'all'), path.join(up.dir, 'blocks'), path.join(up.dir, 'rules')) }),
-    startPrometheus({ blocksDir: mergeBlockDirs(path.join(up.dir, 'part'), path.join(up.dir, 'blocks'), path.join(up.dir, 'part-rules')) }),
+    startPrometheus({
+      blocksDir: mergeBlockDirs(path.join(up.dir, 'all'), path.join(up.dir, 'blocks'), path.join(up.dir, 'rules')),
+    }),
+    startPrometheus({
+      blocksDir: mergeBlockDirs(
+        path.join(up.dir, 'part'),
+        path.join(up.dir, 'blocks'),
+        path.join(up.dir, 'part-rules')
+      ),
+    }),
   ]);
 }, 120000);
 
@@ -36,19 +44,35 @@ async function run(promUrl: string) {
   const ctx: HistoryContext = await openHistory({ config: loaded.config, ...clients(loaded) });
   try {
     const summary = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
-    const rows = (await Promise.all(spec.hosts.map((h) => ctx.store.rows({ level: 'host', key: h.labels.host!, fromSeconds: START, toSeconds: END })))).flat();
+    const rows = (
+      await Promise.all(
+        spec.hosts.map((h) =>
+          ctx.store.rows({ level: 'host', key: h.labels.host!, fromSeconds: START, toSeconds: END })
+        )
+      )
+    ).flat();
     const byHost = new Map<string, number>();
-    for (const h of spec.hosts) for (let hour = START; hour < END; hour += 3600) {
-      const rs = await ctx.store.rows({ level: 'host', key: h.labels.host!, fromSeconds: hour, toSeconds: hour + 3600 });
-      byHost.set(`${h.labels.host}@${hour}`, rs.reduce((a, r) => a + r.busyCpuSeconds, 0));
-    }
+    for (const h of spec.hosts)
+      for (let hour = START; hour < END; hour += 3600) {
+        const rs = await ctx.store.rows({
+          level: 'host',
+          key: h.labels.host!,
+          fromSeconds: hour,
+          toSeconds: hour + 3600,
+        });
+        byHost.set(
+          `${h.labels.host}@${hour}`,
+          rs.reduce((a, r) => a + r.busyCpuSeconds, 0)
+        );
+      }
     return { summary, rows, byHost };
   } finally {
     await ctx.close();
   }
 }
 
-const key = (r: { key: string; hourStartSeconds: number; project: string; machine: string }) => JSON.stringify([r.key, r.hourStartSeconds, r.project, r.machine]);
+const key = (r: { key: string; hourStartSeconds: number; project: string; machine: string }) =>
+  JSON.stringify([r.key, r.hourStartSeconds, r.project, r.machine]);
 type Run = Awaited<ReturnType<typeof run>>;
 function expectSameRows(rec: Run, raw: Run): void {
   const want = new Map(raw.rows.map((r) => [key(r), r]));
@@ -56,7 +80,14 @@ function expectSameRows(rec: Run, raw: Run): void {
   for (const r of rec.rows) {
     const w = want.get(key(r))!;
     expect(w).toBeDefined();
-    for (const f of ['busyCpuSeconds', 'idleCpuSeconds', 'busyJoules', 'idleJoules', 'busyGrams', 'idleGrams'] as const) {
+    for (const f of [
+      'busyCpuSeconds',
+      'idleCpuSeconds',
+      'busyJoules',
+      'idleJoules',
+      'busyGrams',
+      'idleGrams',
+    ] as const) {
       expect([key(r), f, within(r[f], w[f], 1e-9)]).toEqual([key(r), f, true]);
     }
   }
@@ -72,7 +103,11 @@ describe('backfill from recording rules', () => {
     const rec = await run(withRules.url);
     expect(raw.summary.hoursFromRecordingRules).toBe(0);
     expect(rec.summary.hoursFromRecordingRules).toBe((END - START) / 3600);
-    expect(rec.summary).toMatchObject({ hoursEstimated: raw.summary.hoursEstimated, hoursFailed: 0, hoursSumCheckOff: raw.summary.hoursSumCheckOff });
+    expect(rec.summary).toMatchObject({
+      hoursEstimated: raw.summary.hoursEstimated,
+      hoursFailed: 0,
+      hoursSumCheckOff: raw.summary.hoursSumCheckOff,
+    });
     expectSameRows(rec, raw);
     // and against the hand-computed truth per host and hour
     for (const h of spec.hosts) {

@@ -21,13 +21,32 @@ function ruleIntervalSeconds(text: string): number {
 }
 
 /** Evaluates the rules over [start, end] (evaluations at start + k x interval, so on every half-hour boundary). */
-export async function createRuleBlocks(promUrl: string, startSeconds: number, endSeconds: number, outDir: string, evalIntervalSeconds = RULE_INTERVAL_SECONDS): Promise<void> {
+export async function createRuleBlocks(
+  promUrl: string,
+  startSeconds: number,
+  endSeconds: number,
+  outDir: string,
+  evalIntervalSeconds = RULE_INTERVAL_SECONDS
+): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
-  const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${promUrl}`, `--start=${startSeconds}`, `--end=${endSeconds}`,
-    `--eval-interval=${evalIntervalSeconds}s`, `--output-dir=${outDir}`, NODE_CPU_RULES];
+  const args = [
+    'tsdb',
+    'create-blocks-from',
+    'rules',
+    '--quiet',
+    `--url=${promUrl}`,
+    `--start=${startSeconds}`,
+    `--end=${endSeconds}`,
+    `--eval-interval=${evalIntervalSeconds}s`,
+    `--output-dir=${outDir}`,
+    NODE_CPU_RULES,
+  ];
   await new Promise<void>((resolve, reject) => {
     execFile(requireBinary('promtool'), args, { maxBuffer: 16 << 20 }, (err, _out, stderr) =>
-      (err ? reject(new Error(`promtool ${args.join(' ')}: ${String(stderr).trim().split('\n').slice(-10).join('\n')}`)) : resolve()));
+      err
+        ? reject(new Error(`promtool ${args.join(' ')}: ${String(stderr).trim().split('\n').slice(-10).join('\n')}`))
+        : resolve()
+    );
   });
 }
 
@@ -36,7 +55,8 @@ export function mergeBlockDirs(outDir: string, ...dirs: string[]): string {
   fs.mkdirSync(outDir, { recursive: true });
   for (const d of dirs) {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory() && fs.existsSync(path.join(d, e.name, 'meta.json'))) fs.cpSync(path.join(d, e.name), path.join(outDir, e.name), { recursive: true });
+      if (e.isDirectory() && fs.existsSync(path.join(d, e.name, 'meta.json')))
+        fs.cpSync(path.join(d, e.name), path.join(outDir, e.name), { recursive: true });
     }
   }
   return outDir;

@@ -1,7 +1,14 @@
 /** The usage REST API over a backfilled synthetic fleet: shapes, rollups, data quality, auth, bad parameters. */
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../support/app';
-import type { EstimatedDayBody, ErrorBody, HeatmapBody, MachinesBody, SummaryBody, UsageBody } from '../support/restTypes';
+import type {
+  EstimatedDayBody,
+  ErrorBody,
+  HeatmapBody,
+  MachinesBody,
+  SummaryBody,
+  UsageBody,
+} from '../support/restTypes';
 import { END, historyConfig, hourTruth, spec, START, startUpstreams, within, type Upstreams } from './support';
 
 let up: Upstreams;
@@ -21,11 +28,24 @@ afterAll(async () => {
   await up?.stop();
 });
 
-const FIELDS = ['busy_cpu_seconds', 'idle_cpu_seconds', 'busy_kwh', 'idle_kwh', 'busy_gCo2eq', 'idle_gCo2eq', 'hours_expected', 'hours_estimated', 'hours_failed', 'hours_fallback'];
+const FIELDS = [
+  'busy_cpu_seconds',
+  'idle_cpu_seconds',
+  'busy_kwh',
+  'idle_kwh',
+  'busy_gCo2eq',
+  'idle_gCo2eq',
+  'hours_expected',
+  'hours_estimated',
+  'hours_failed',
+  'hours_fallback',
+];
 
 describe('usage REST API', () => {
   it('GET /api/v1/usage by hour: the exact field names, one point per hour, hand-computed kWh', async () => {
-    const res = await app.inject('/api/v1/usage?level=project&key=IDAaaS&from=2026-11-01T00:00Z&to=2026-11-01T06:00Z&granularity=hour');
+    const res = await app.inject(
+      '/api/v1/usage?level=project&key=IDAaaS&from=2026-11-01T00:00Z&to=2026-11-01T06:00Z&granularity=hour'
+    );
     expect(res.statusCode).toBe(200);
     const body = res.json<UsageBody>();
     expect(Object.keys(body).sort()).toEqual(['from', 'granularity', 'key', 'level', 'series', 'to', 'totals']);
@@ -42,7 +62,10 @@ describe('usage REST API', () => {
   });
 
   it('rolls up to day, month and year with the same totals', async () => {
-    const q = (g: string) => app.inject(`/api/v1/usage?level=site&key=isis&from=2026-11-01&to=2026-11-01&granularity=${g}`).then((r) => r.json<UsageBody>());
+    const q = (g: string) =>
+      app
+        .inject(`/api/v1/usage?level=site&key=isis&from=2026-11-01&to=2026-11-01&granularity=${g}`)
+        .then((r) => r.json<UsageBody>());
     const [h, d, m, y] = await Promise.all([q('hour'), q('day'), q('month'), q('year')]);
     expect(h.series).toHaveLength(24);
     expect(d.series).toHaveLength(1);
@@ -59,24 +82,42 @@ describe('usage REST API', () => {
     const e = res.json<EstimatedDayBody>();
     expect(e).toMatchObject({ cloud_project_name: 'CDAaaS', date: '01_11_2026', hours_estimated: 6, hours_failed: 0 });
     expect(Object.keys(e.timeseries).sort()).toEqual(['00:00', '01:00', '02:00', '03:00', '04:00', '05:00', 'totals']);
-    expect(Object.keys(e.timeseries.totals!.all!).sort()).toEqual(['busy_cpu_seconds_total', 'busy_gCo2eq', 'busy_kwh', 'idle_cpu_seconds_total', 'idle_gCo2eq', 'idle_kwh']);
+    expect(Object.keys(e.timeseries.totals!.all!).sort()).toEqual([
+      'busy_cpu_seconds_total',
+      'busy_gCo2eq',
+      'busy_kwh',
+      'idle_cpu_seconds_total',
+      'idle_gCo2eq',
+      'idle_kwh',
+    ]);
     expect(e.timeseries.totals?.['Artemis (Matlab)']?.busy_kwh).toBeCloseTo(e.timeseries.totals!.all!.busy_kwh, 9);
-    const hourSum = ['00:00', '01:00', '02:00', '03:00', '04:00', '05:00'].reduce((a, k) => a + e.timeseries[k]!.all!.idle_kwh, 0);
+    const hourSum = ['00:00', '01:00', '02:00', '03:00', '04:00', '05:00'].reduce(
+      (a, k) => a + e.timeseries[k]!.all!.idle_kwh,
+      0
+    );
     expect(hourSum).toBeCloseTo(e.timeseries.totals!.all!.idle_kwh, 9);
   });
 
   it('summary: totals, split, top contributors and the data-quality view', async () => {
-    const res = await app.inject({ url: '/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01', headers: auth });
+    const res = await app.inject({
+      url: '/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01',
+      headers: auth,
+    });
     expect(res.statusCode).toBe(200);
     const s = res.json<SummaryBody>();
     expect(s.data_quality).toMatchObject({
-      hours_expected: 24, hours_estimated: 6, hours_failed: 0, hours_missing: 18,
+      hours_expected: 24,
+      hours_estimated: 6,
+      hours_failed: 0,
+      hours_missing: 18,
       sum_check: { held: true, hours_checked: 6, hours_off: 0, hours_without_samples: 0 },
     });
     expect(s.contributors.map((c) => c.level)).toEqual(['machine', 'user']);
     expect(s.contributors[1]?.items.map((i) => i.name).sort()).toEqual(['alice', 'bob', 'unknown']);
     expect(s.busy_kwh_ratio).toBeGreaterThan(0);
-    const anon = (await app.inject('/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01')).json<SummaryBody>();
+    const anon = (
+      await app.inject('/api/v1/summary?level=project&key=IDAaaS&from=2026-11-01&to=2026-11-01')
+    ).json<SummaryBody>();
     expect(anon.contributors.map((c) => c.level)).toEqual(['machine']);
   });
 
@@ -84,11 +125,19 @@ describe('usage REST API', () => {
     const before = { fromSeconds: START - 3 * 3600, toSeconds: START };
     const run = await app.history.runner.run(before);
     expect(run).toMatchObject({ hoursEstimated: 3, hoursFailed: 0, hoursWithoutSamples: 3, busyKwh: 0, idleKwh: 0 });
-    const q = (from: number, to: number) => app.inject(`/api/v1/summary?level=site&key=isis&from=${new Date(from * 1000).toISOString()}&to=${new Date(to * 1000).toISOString()}`)
-      .then((r) => r.json<SummaryBody>());
+    const q = (from: number, to: number) =>
+      app
+        .inject(
+          `/api/v1/summary?level=site&key=isis&from=${new Date(from * 1000).toISOString()}&to=${new Date(to * 1000).toISOString()}`
+        )
+        .then((r) => r.json<SummaryBody>());
     const empty = await q(before.fromSeconds, before.toSeconds);
     expect(empty.kwh).toBe(0);
-    expect(empty.data_quality).toMatchObject({ hours_expected: 3, hours_estimated: 3, sum_check: { held: null, hours_checked: 0, hours_without_samples: 3 } });
+    expect(empty.data_quality).toMatchObject({
+      hours_expected: 3,
+      hours_estimated: 3,
+      sum_check: { held: null, hours_checked: 0, hours_without_samples: 3 },
+    });
     const both = await q(before.fromSeconds, START + 2 * 3600);
     expect(both.data_quality.sum_check).toMatchObject({ held: true, hours_checked: 2, hours_without_samples: 3 });
   });
@@ -142,7 +191,9 @@ describe('usage REST API', () => {
 
   it('hostile keys round-trip through the URL', async () => {
     const key = spec.hosts[4]!.labels.machine_name!;
-    const res = await app.inject(`/api/v1/usage?level=machine&key=${encodeURIComponent(key)}&from=2026-11-01&to=2026-11-01`);
+    const res = await app.inject(
+      `/api/v1/usage?level=machine&key=${encodeURIComponent(key)}&from=2026-11-01&to=2026-11-01`
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json<UsageBody>().key).toBe(key);
     expect(res.json<UsageBody>().totals.busy_kwh).toBeGreaterThan(0);

@@ -44,20 +44,54 @@ const VERSION_0 = `
 `;
 
 const workspace = {
-  id: 'host-a|1767225000', job: 'node', instance: 'host-a:9100', site: 'isis', project: 'IDAaaS', machine: 'Muon', host: 'host-a',
-  user: 'alice', startedAtSeconds: 1767225000, cpus: 4, firstSeenSeconds: HOUR, lastSeenSeconds: HOUR + 600, lastSampleSeconds: HOUR + 595,
-  lastBusyCpuSeconds: 100, lastIdleCpuSeconds: 900, busyCpuSecondsTotal: 50, idleCpuSecondsTotal: 450, busyJoules: 5000, idleJoules: 9000,
-  busyGrams: 0.3, idleGrams: 0.5, fallbackGrams: 0, powerWatts: 23.3, idlePowerWatts: 15, idleRatio: 0.9, status: 'active', partial: false,
+  id: 'host-a|1767225000',
+  job: 'node',
+  instance: 'host-a:9100',
+  site: 'isis',
+  project: 'IDAaaS',
+  machine: 'Muon',
+  host: 'host-a',
+  user: 'alice',
+  startedAtSeconds: 1767225000,
+  cpus: 4,
+  firstSeenSeconds: HOUR,
+  lastSeenSeconds: HOUR + 600,
+  lastSampleSeconds: HOUR + 595,
+  lastBusyCpuSeconds: 100,
+  lastIdleCpuSeconds: 900,
+  busyCpuSecondsTotal: 50,
+  idleCpuSecondsTotal: 450,
+  busyJoules: 5000,
+  idleJoules: 9000,
+  busyGrams: 0.3,
+  idleGrams: 0.5,
+  fallbackGrams: 0,
+  powerWatts: 23.3,
+  idlePowerWatts: 15,
+  idleRatio: 0.9,
+  status: 'active',
+  partial: false,
 } as unknown as WorkspaceState;
 
 function writeVersion0(file: string): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.exec(VERSION_0);
-  db.prepare('INSERT INTO workspaces (id, status, site, host, last_seen_seconds, data) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(workspace.id, workspace.status, workspace.site, workspace.host, workspace.lastSeenSeconds, JSON.stringify(workspace));
+  db.prepare('INSERT INTO workspaces (id, status, site, host, last_seen_seconds, data) VALUES (?, ?, ?, ?, ?, ?)').run(
+    workspace.id,
+    workspace.status,
+    workspace.site,
+    workspace.host,
+    workspace.lastSeenSeconds,
+    JSON.stringify(workspace)
+  );
   const usage = db.prepare('INSERT INTO history_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  for (const [level, key] of [['site', 'isis'], ['project', 'IDAaaS'], ['user', 'alice'], ['host', 'host-a']]) {
+  for (const [level, key] of [
+    ['site', 'isis'],
+    ['project', 'IDAaaS'],
+    ['user', 'alice'],
+    ['host', 'host-a'],
+  ]) {
     for (const h of [HOUR, HOUR + 3600]) usage.run(level, key, 'IDAaaS', 'Muon', h, 360, 3240, 36000, 54000, 2, 3, 0);
   }
   const hour = db.prepare('INSERT INTO history_hours VALUES (?, ?, ?, ?, ?, ?)');
@@ -71,7 +105,11 @@ function writeVersion0(file: string): void {
 function layout(file: string): { version: number; objects: string[] } {
   const db = new Database(file, { readonly: true });
   try {
-    const objects = (db.prepare("SELECT type || ' ' || name AS o FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY o").all() as Array<{ o: string }>).map((r) => r.o);
+    const objects = (
+      db
+        .prepare("SELECT type || ' ' || name AS o FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY o")
+        .all() as Array<{ o: string }>
+    ).map((r) => r.o);
     return { version: db.pragma('user_version', { simple: true }) as number, objects };
   } finally {
     db.close();
@@ -79,8 +117,11 @@ function layout(file: string): { version: number; objects: string[] } {
 }
 
 const CURRENT = [
-  'index history_usage_hour', 'index workspaces_status_site',
-  'table history_hours', 'table history_usage', 'table workspaces',
+  'index history_usage_hour',
+  'index workspaces_status_site',
+  'table history_hours',
+  'table history_usage',
+  'table workspaces',
 ];
 
 async function expectRowsKept(file: string): Promise<void> {
@@ -91,13 +132,28 @@ async function expectRowsKept(file: string): Promise<void> {
   const usage = SqliteUsageStore.open(file);
   const f = { level: 'user' as const, key: 'alice', fromSeconds: HOUR, toSeconds: HOUR + 86400 };
   expect(await usage.rows(f)).toHaveLength(2);
-  expect(await usage.buckets(f, 'day')).toEqual([{
-    startSeconds: HOUR, busyCpuSeconds: 720, idleCpuSeconds: 6480, busyJoules: 72000, idleJoules: 108000, busyGrams: 4, idleGrams: 6, fallbackGrams: 0,
-  }]);
-  expect((await usage.hourStatuses(['*'], HOUR, HOUR + 86400)).map((h) => [h.hourStartSeconds, h.status, h.error])).toEqual([
-    [HOUR, 'ok', undefined], [HOUR + 3600, 'ok', undefined], [HOUR + 7200, 'failed', 'Prometheus /api/v1/query_range: timed out after 30s'],
+  expect(await usage.buckets(f, 'day')).toEqual([
+    {
+      startSeconds: HOUR,
+      busyCpuSeconds: 720,
+      idleCpuSeconds: 6480,
+      busyJoules: 72000,
+      idleJoules: 108000,
+      busyGrams: 4,
+      idleGrams: 6,
+      fallbackGrams: 0,
+    },
   ]);
-  expect(await usage.keys('site', HOUR, HOUR + 86400)).toEqual([expect.objectContaining({ name: 'isis', busyGrams: 4 })]);
+  expect(
+    (await usage.hourStatuses(['*'], HOUR, HOUR + 86400)).map((h) => [h.hourStartSeconds, h.status, h.error])
+  ).toEqual([
+    [HOUR, 'ok', undefined],
+    [HOUR + 3600, 'ok', undefined],
+    [HOUR + 7200, 'failed', 'Prometheus /api/v1/query_range: timed out after 30s'],
+  ]);
+  expect(await usage.keys('site', HOUR, HOUR + 86400)).toEqual([
+    expect.objectContaining({ name: 'isis', busyGrams: 4 }),
+  ]);
   await usage.close();
 }
 
@@ -140,7 +196,17 @@ describe('SQLite schema versions (PRAGMA user_version)', () => {
     migrate(db, [step('a'), step('b')]);
     migrate(db, [step('a'), step('b'), step('c')]);
     expect(ran).toEqual(['a@0', 'b@1', 'c@2']);
-    expect(() => migrate(db, [step('a'), step('b'), step('c'), step('d'), () => { throw new Error('boom'); }])).toThrow('boom');
+    expect(() =>
+      migrate(db, [
+        step('a'),
+        step('b'),
+        step('c'),
+        step('d'),
+        () => {
+          throw new Error('boom');
+        },
+      ])
+    ).toThrow('boom');
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'd'").all()).toEqual([]);
     db.close();
@@ -152,7 +218,9 @@ describe('SQLite schema versions (PRAGMA user_version)', () => {
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     db.close();
     expect(() => openSqlite(file)).toThrow(StoreOpenError);
-    expect(() => openSqlite(file)).toThrow(`cannot open the SQLite store ${file} (store.sqlite.path): schema version ${MIGRATIONS.length + 1} is newer`);
+    expect(() => openSqlite(file)).toThrow(
+      `cannot open the SQLite store ${file} (store.sqlite.path): schema version ${MIGRATIONS.length + 1} is newer`
+    );
     expect(fs.existsSync(file)).toBe(true);
   });
 });

@@ -16,7 +16,11 @@ describe('opening a corrupt SQLite store', () => {
   it.each(garbage)('%s: the error names the file', (_name, content) => {
     const file = path.join(tempDir(), 'store.sqlite');
     fs.writeFileSync(file, content);
-    for (const open of [() => openSqlite(file), () => SqliteWorkspaceStore.open(file), () => SqliteUsageStore.open(file)]) {
+    for (const open of [
+      () => openSqlite(file),
+      () => SqliteWorkspaceStore.open(file),
+      () => SqliteUsageStore.open(file),
+    ]) {
       let error: unknown;
       try {
         open();
@@ -24,7 +28,9 @@ describe('opening a corrupt SQLite store', () => {
         error = err;
       }
       expect(error).toBeInstanceOf(StoreOpenError);
-      expect((error as Error).message).toBe(`cannot open the SQLite store ${file} (store.sqlite.path): file is not a database`);
+      expect((error as Error).message).toBe(
+        `cannot open the SQLite store ${file} (store.sqlite.path): file is not a database`
+      );
     }
     // the garbage is left as it was, for the operator to look at
     expect(fs.readFileSync(file)).toEqual(Buffer.from(content));
@@ -34,7 +40,9 @@ describe('opening a corrupt SQLite store', () => {
     const file = path.join(tempDir(), 'usage.sqlite');
     fs.writeFileSync(file, crypto.randomBytes(4096));
     const db = new Database(file);
-    expect(() => new SqliteUsageStore(db)).toThrow(`cannot open the SQLite store ${file} (store.sqlite.path): file is not a database`);
+    expect(() => new SqliteUsageStore(db)).toThrow(
+      `cannot open the SQLite store ${file} (store.sqlite.path): file is not a database`
+    );
     db.close();
   });
 

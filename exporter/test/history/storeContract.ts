@@ -3,16 +3,39 @@ import type { HourResult, UsageRow } from '../../src/history/types';
 import type { UsageStore } from '../../src/store/usage/types';
 
 const H0 = Date.UTC(2025, 11, 31, 22) / 1000; // 2025-12-31T22:00Z: spans a day, month and year boundary
-const row = (level: UsageRow['level'], key: string, project: string, machine: string, hour: number, scale = 1): UsageRow => ({
-  level, key, project, machine, hourStartSeconds: hour,
-  busyCpuSeconds: 100 * scale, idleCpuSeconds: 900 * scale, busyJoules: 3.6e6 * scale, idleJoules: 1.8e6 * scale,
-  busyGrams: 150 * scale, idleGrams: 75 * scale, fallbackGrams: 0,
+const row = (
+  level: UsageRow['level'],
+  key: string,
+  project: string,
+  machine: string,
+  hour: number,
+  scale = 1
+): UsageRow => ({
+  level,
+  key,
+  project,
+  machine,
+  hourStartSeconds: hour,
+  busyCpuSeconds: 100 * scale,
+  idleCpuSeconds: 900 * scale,
+  busyJoules: 3.6e6 * scale,
+  idleJoules: 1.8e6 * scale,
+  busyGrams: 150 * scale,
+  idleGrams: 75 * scale,
+  fallbackGrams: 0,
 });
 const hour = (h: number, scope = '*', scale = 1, status: HourResult['status'] = 'ok'): HourResult => ({
-  scope, hourStartSeconds: h, status, sumCheckRatio: 1, rows: [
-    row('project', 'IDAaaS', 'IDAaaS', 'Muon', h, scale), row('project', 'CDAaaS', 'CDAaaS', 'Artemis', h, scale),
-    row('user', 'alice', 'IDAaaS', 'Muon', h, scale), row('user', 'alice', 'CDAaaS', 'Artemis', h, scale),
-    row('host', 'h1', 'IDAaaS', 'Muon', h, scale), row('host', 'h2', 'CDAaaS', 'Artemis', h, scale),
+  scope,
+  hourStartSeconds: h,
+  status,
+  sumCheckRatio: 1,
+  rows: [
+    row('project', 'IDAaaS', 'IDAaaS', 'Muon', h, scale),
+    row('project', 'CDAaaS', 'CDAaaS', 'Artemis', h, scale),
+    row('user', 'alice', 'IDAaaS', 'Muon', h, scale),
+    row('user', 'alice', 'CDAaaS', 'Artemis', h, scale),
+    row('host', 'h1', 'IDAaaS', 'Muon', h, scale),
+    row('host', 'h2', 'CDAaaS', 'Artemis', h, scale),
   ],
 });
 
@@ -29,14 +52,24 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
     it('stores hours and rolls them up by hour, day, month and year in UTC', async () => {
       await store.writeHours([0, 1, 2, 3].map((i) => hour(H0 + i * 3600)));
       const f = { level: 'project' as const, key: 'IDAaaS', fromSeconds: H0, toSeconds: H0 + 4 * 3600 };
-      expect((await store.buckets(f, 'hour')).map((b) => b.startSeconds)).toEqual([0, 1, 2, 3].map((i) => H0 + i * 3600));
+      expect((await store.buckets(f, 'hour')).map((b) => b.startSeconds)).toEqual(
+        [0, 1, 2, 3].map((i) => H0 + i * 3600)
+      );
       const days = await store.buckets(f, 'day');
-      expect(days.map((b) => [b.startSeconds, b.busyCpuSeconds])).toEqual([[H0 - 22 * 3600, 200], [H0 + 2 * 3600, 200]]);
+      expect(days.map((b) => [b.startSeconds, b.busyCpuSeconds])).toEqual([
+        [H0 - 22 * 3600, 200],
+        [H0 + 2 * 3600, 200],
+      ]);
       const years = await store.buckets(f, 'year');
       expect(years.map((b) => [new Date(b.startSeconds * 1000).toISOString(), b.busyJoules])).toEqual([
-        ['2025-01-01T00:00:00.000Z', 7.2e6], ['2026-01-01T00:00:00.000Z', 7.2e6]]);
+        ['2025-01-01T00:00:00.000Z', 7.2e6],
+        ['2026-01-01T00:00:00.000Z', 7.2e6],
+      ]);
       const months = await store.buckets(f, 'month');
-      expect(months.map((b) => new Date(b.startSeconds * 1000).toISOString().slice(0, 7))).toEqual(['2025-12', '2026-01']);
+      expect(months.map((b) => new Date(b.startSeconds * 1000).toISOString().slice(0, 7))).toEqual([
+        '2025-12',
+        '2026-01',
+      ]);
     });
 
     it('replaces an hour on re-write: a re-run never double counts', async () => {
@@ -49,15 +82,26 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
     it('a project-scoped write replaces only that project', async () => {
       await store.writeHours([hour(H0)]);
       await store.writeHours([hour(H0, 'IDAaaS', 3)]);
-      const split = await store.split({ level: 'user', key: 'alice', fromSeconds: H0, toSeconds: H0 + 3600 }, 'project');
+      const split = await store.split(
+        { level: 'user', key: 'alice', fromSeconds: H0, toSeconds: H0 + 3600 },
+        'project'
+      );
       expect(Object.fromEntries(split.map((c) => [c.name, c.busyCpuSeconds]))).toEqual({ IDAaaS: 300, CDAaaS: 100 });
     });
 
     it('records failed hours without removing an estimate, and reports statuses per scope', async () => {
-      await store.writeHours([hour(H0), { scope: '*', hourStartSeconds: H0 + 3600, status: 'failed', error: 'boom', sumCheckRatio: null, rows: [] }]);
-      await store.writeHours([{ scope: '*', hourStartSeconds: H0, status: 'failed', error: 'later', sumCheckRatio: null, rows: [] }]);
+      await store.writeHours([
+        hour(H0),
+        { scope: '*', hourStartSeconds: H0 + 3600, status: 'failed', error: 'boom', sumCheckRatio: null, rows: [] },
+      ]);
+      await store.writeHours([
+        { scope: '*', hourStartSeconds: H0, status: 'failed', error: 'later', sumCheckRatio: null, rows: [] },
+      ]);
       const st = await store.hourStatuses(['*'], H0, H0 + 7200);
-      expect(st.map((s) => [s.hourStartSeconds, s.status, s.error ?? null])).toEqual([[H0, 'ok', null], [H0 + 3600, 'failed', 'boom']]);
+      expect(st.map((s) => [s.hourStartSeconds, s.status, s.error ?? null])).toEqual([
+        [H0, 'ok', null],
+        [H0 + 3600, 'failed', 'boom'],
+      ]);
       expect((await store.rows({ level: 'host', key: 'h1', fromSeconds: H0, toSeconds: H0 + 7200 })).length).toBe(1);
       expect(await store.hourStatuses(['IDAaaS'], H0, H0 + 7200)).toEqual([]);
     });
@@ -77,13 +121,18 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
 
     it('lists only the keys with usage in the range and project, each summed over that range only', async () => {
       const users = (h: number, names: string[], project: string, scale: number): HourResult => ({
-        scope: project, hourStartSeconds: h, status: 'ok', sumCheckRatio: 1,
+        scope: project,
+        hourStartSeconds: h,
+        status: 'ok',
+        sumCheckRatio: 1,
         rows: names.map((n) => row('user', n, project, 'Muon', h, scale)),
       });
       await store.writeHours([
         users(H0 - 3600, ['amy', 'bob', 'cat'], 'IDAaaS', 5), // before the range
-        users(H0, ['bob', 'dan'], 'IDAaaS', 1), users(H0 + 3600, ['bob'], 'IDAaaS', 2),
-        users(H0, ['eve'], 'CDAaaS', 1), users(H0 + 3600, ['bob'], 'CDAaaS', 7),
+        users(H0, ['bob', 'dan'], 'IDAaaS', 1),
+        users(H0 + 3600, ['bob'], 'IDAaaS', 2),
+        users(H0, ['eve'], 'CDAaaS', 1),
+        users(H0 + 3600, ['bob'], 'CDAaaS', 7),
         users(H0 + 7200, ['zed', 'bob'], 'IDAaaS', 9), // after the range
       ]);
       const sums = (list: Array<{ name: string; busyCpuSeconds: number }>) =>

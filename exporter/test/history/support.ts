@@ -25,18 +25,30 @@ export const EVIL_PROJECT = 'Evil"Proj\\ect\n{x=~".*"}';
 const GiB = 1024 ** 3;
 
 const shares = (busy: number) => ({
-  user: busy * 0.7, system: busy * 0.2, softirq: busy * 0.05, nice: busy * 0.05,
-  idle: (1 - busy) * 0.9, iowait: (1 - busy) * 0.08, steal: (1 - busy) * 0.02, irq: 0,
+  user: busy * 0.7,
+  system: busy * 0.2,
+  softirq: busy * 0.05,
+  nice: busy * 0.05,
+  idle: (1 - busy) * 0.9,
+  iowait: (1 - busy) * 0.08,
+  steal: (1 - busy) * 0.02,
+  irq: 0,
 });
 const host = (n: number, project: string, machine: string, extra: Partial<FleetHost> = {}): FleetHost => ({
   instance: `host-172-16-0-${n}.nubes.example:9100`,
   labels: { cloud_project_name: project, machine_name: machine, host: `172.16.0.${n}` },
-  cpus: 4, modeShares: shares(0.05 + 0.1 * n), memTotalBytes: 16 * GiB, memActiveBytes: (t) => GiB * (n + ((t / 60) % 7)),
-  bootTimeSeconds: START - 86400 * n, ...extra,
+  cpus: 4,
+  modeShares: shares(0.05 + 0.1 * n),
+  memTotalBytes: 16 * GiB,
+  memActiveBytes: (t) => GiB * (n + ((t / 60) % 7)),
+  bootTimeSeconds: START - 86400 * n,
+  ...extra,
 });
 
 export const spec: FleetSpec = {
-  startSeconds: START, endSeconds: END, stepSeconds: 15,
+  startSeconds: START,
+  endSeconds: END,
+  stepSeconds: 15,
   hosts: [
     host(1, 'IDAaaS', 'Muon'),
     host(2, 'CDAaaS', 'Artemis (Matlab)', { cpus: 8 }),
@@ -60,7 +72,12 @@ export const PUE = 1.2;
 export const truth = fleetTruth(spec);
 
 export interface HalfHourTruth {
-  busy: number; idle: number; other: number; joules: number; busyJoules: number; grams: number;
+  busy: number;
+  idle: number;
+  other: number;
+  joules: number;
+  busyJoules: number;
+  grams: number;
 }
 
 /** Hand computation of one host's half-hour: cpu-seconds from the counters, energy from the profile. */
@@ -84,7 +101,14 @@ export function halfHourTruth(h: FleetHost, t0: number, nowSeconds: number): Hal
 export function hourTruth(h: FleetHost, hourStart: number, nowSeconds: number): HalfHourTruth {
   const a = halfHourTruth(h, hourStart, nowSeconds);
   const b = halfHourTruth(h, hourStart + 1800, nowSeconds);
-  return { busy: a.busy + b.busy, idle: a.idle + b.idle, other: a.other + b.other, joules: a.joules + b.joules, busyJoules: a.busyJoules + b.busyJoules, grams: a.grams + b.grams };
+  return {
+    busy: a.busy + b.busy,
+    idle: a.idle + b.idle,
+    other: a.other + b.other,
+    joules: a.joules + b.joules,
+    busyJoules: a.busyJoules + b.busyJoules,
+    grams: a.grams + b.grams,
+  };
 }
 
 export interface Upstreams {
@@ -99,36 +123,74 @@ export async function startUpstreams(): Promise<Upstreams> {
   await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
   fs.rmSync(path.join(dir, 'fleet.om'));
-  const [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: path.join(dir, 'blocks') }), startCarbonServer()]);
-  return { prom, carbon, dir, stop: async () => { await Promise.all([prom.stop(), carbon.stop()]); } };
+  const [prom, carbon] = await Promise.all([
+    startPrometheus({ blocksDir: path.join(dir, 'blocks') }),
+    startCarbonServer(),
+  ]);
+  return {
+    prom,
+    carbon,
+    dir,
+    stop: async () => {
+      await Promise.all([prom.stop(), carbon.stop()]);
+    },
+  };
 }
 
 export const OWNERSHIP = [
-  { hostname: 'host-172-16-0-1', owner: 'alice', created_time: new Date((START - 86400) * 1000).toISOString(), deleted_time: new Date((START + 3 * 3600) * 1000).toISOString() },
-  { hostname: 'host-172-16-0-1', owner: 'bob', created_time: new Date((START + 3 * 3600) * 1000).toISOString(), deleted_time: null },
+  {
+    hostname: 'host-172-16-0-1',
+    owner: 'alice',
+    created_time: new Date((START - 86400) * 1000).toISOString(),
+    deleted_time: new Date((START + 3 * 3600) * 1000).toISOString(),
+  },
+  {
+    hostname: 'host-172-16-0-1',
+    owner: 'bob',
+    created_time: new Date((START + 3 * 3600) * 1000).toISOString(),
+    deleted_time: null,
+  },
   { hostname: '172.16.0.2', owner: 'carol', created_time: START - 86400, deleted_time: null },
   // overlaps carol's open record: the later record wins while both are open
   { hostname: '172.16.0.2', owner: 'dave', created_time: START + 2 * 3600, deleted_time: START + 4 * 3600 },
 ];
 
-export function historyConfig(up: Pick<Upstreams, 'prom' | 'carbon'>, extra: Record<string, unknown> = {}, promUrl = up.prom.url): LoadedConfig {
+export function historyConfig(
+  up: Pick<Upstreams, 'prom' | 'carbon'>,
+  extra: Record<string, unknown> = {},
+  promUrl = up.prom.url
+): LoadedConfig {
   const dir = tempDir();
   const ownershipFile = path.join(dir, 'owners.json');
   fs.writeFileSync(ownershipFile, JSON.stringify(OWNERSHIP));
-  return testConfig({
-    prometheus: { url: promUrl, retries: 0, timeoutSeconds: 10 },
-    carbonIntensity: { url: up.carbon.url, cacheSeconds: 0 },
-    machines: profiles, pue: PUE,
-    history: { hoursPerQuery: 4, ownership: { file: ownershipFile } },
-    ...extra,
-  }, dir);
+  return testConfig(
+    {
+      prometheus: { url: promUrl, retries: 0, timeoutSeconds: 10 },
+      carbonIntensity: { url: up.carbon.url, cacheSeconds: 0 },
+      machines: profiles,
+      pue: PUE,
+      history: { hoursPerQuery: 4, ownership: { file: ownershipFile } },
+      ...extra,
+    },
+    dir
+  );
 }
 
 export function clients(loaded: LoadedConfig) {
   const c = loaded.config;
   return {
-    prometheus: new PrometheusClient({ url: c.prometheus.url!, timeoutSeconds: c.prometheus.timeoutSeconds, retries: c.prometheus.retries, retryBaseDelayMs: 10 }),
-    carbon: new CarbonIntensityClient({ baseUrl: c.carbonIntensity.url, timeoutSeconds: 5, cacheSeconds: 0, fallbackGramsPerKwh: c.carbonIntensity.fallbackGramsPerKwh }),
+    prometheus: new PrometheusClient({
+      url: c.prometheus.url!,
+      timeoutSeconds: c.prometheus.timeoutSeconds,
+      retries: c.prometheus.retries,
+      retryBaseDelayMs: 10,
+    }),
+    carbon: new CarbonIntensityClient({
+      baseUrl: c.carbonIntensity.url,
+      timeoutSeconds: 5,
+      cacheSeconds: 0,
+      fallbackGramsPerKwh: c.carbonIntensity.fallbackGramsPerKwh,
+    }),
   };
 }
 

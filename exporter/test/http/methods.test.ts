@@ -25,7 +25,11 @@ describe('HTTP methods', () => {
     const r = await app.inject({ method: method as 'POST', url });
     expect(r.statusCode).toBe(405);
     expect(r.headers.allow).toBe('GET, HEAD');
-    expect(r.json()).toEqual({ statusCode: 405, error: 'Method Not Allowed', message: `${method} is not allowed on ${url.split('?')[0]}; use GET, HEAD` });
+    expect(r.json()).toEqual({
+      statusCode: 405,
+      error: 'Method Not Allowed',
+      message: `${method} is not allowed on ${url.split('?')[0]}; use GET, HEAD`,
+    });
   });
 
   it.each([
@@ -53,11 +57,14 @@ describe('methodNotAllowed', () => {
     const bare = Fastify();
     bare.setNotFoundHandler(methodNotAllowed(bare));
     bare.get('/things/:id', () => Promise.resolve('got'));
-    await bare.register((p) => {
-      p.post('/:id', () => Promise.resolve('posted'));
-      p.route({ method: ['PUT', 'DELETE'], url: '/:id', handler: () => Promise.resolve('changed') });
-      return Promise.resolve();
-    }, { prefix: '/things' });
+    await bare.register(
+      (p) => {
+        p.post('/:id', () => Promise.resolve('posted'));
+        p.route({ method: ['PUT', 'DELETE'], url: '/:id', handler: () => Promise.resolve('changed') });
+        return Promise.resolve();
+      },
+      { prefix: '/things' }
+    );
     await bare.ready();
     const r = await bare.inject({ method: 'PATCH', url: '/things/42' });
     expect(r.statusCode).toBe(405);

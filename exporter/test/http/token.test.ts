@@ -5,7 +5,8 @@ import { hasApiToken, tokensEqual } from '../../src/plugins/auth';
 import { testApp, testConfig } from '../support/app';
 
 const TOKEN = 'token-1234567890';
-const req = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as FastifyRequest;
+const req = (authorization?: string) =>
+  ({ headers: authorization === undefined ? {} : { authorization } }) as FastifyRequest;
 
 describe('hasApiToken', () => {
   it('accepts the right token (any case of "Bearer", surrounding spaces trimmed)', () => {
@@ -56,18 +57,31 @@ describe('the comparison', () => {
 describe('per-user routes with server.apiToken', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await testApp(testConfig({ prometheus: { url: 'http://127.0.0.1:9', retries: 0 }, server: { host: '127.0.0.1', port: 0, apiToken: TOKEN } }));
+    app = await testApp(
+      testConfig({
+        prometheus: { url: 'http://127.0.0.1:9', retries: 0 },
+        server: { host: '127.0.0.1', port: 0, apiToken: TOKEN },
+      })
+    );
   });
   afterAll(async () => {
     await app?.close();
   });
-  const get = (authorization?: string) => app.inject({
-    url: '/api/v1/usage/user/alice/days/2026-03-01', headers: authorization === undefined ? {} : { authorization },
-  });
+  const get = (authorization?: string) =>
+    app.inject({
+      url: '/api/v1/usage/user/alice/days/2026-03-01',
+      headers: authorization === undefined ? {} : { authorization },
+    });
 
   it('answer with the right token and 401 with a wrong, shorter, longer or empty one', async () => {
     expect((await get(`Bearer ${TOKEN}`)).statusCode).toBe(200);
-    for (const h of [`Bearer ${TOKEN.slice(0, -1)}x`, `Bearer ${TOKEN.slice(0, 4)}`, `Bearer ${TOKEN}${TOKEN}`, 'Bearer ', undefined]) {
+    for (const h of [
+      `Bearer ${TOKEN.slice(0, -1)}x`,
+      `Bearer ${TOKEN.slice(0, 4)}`,
+      `Bearer ${TOKEN}${TOKEN}`,
+      'Bearer ',
+      undefined,
+    ]) {
       const r = await get(h);
       expect(r.statusCode).toBe(401);
       expect(r.headers['www-authenticate']).toBe('Bearer');

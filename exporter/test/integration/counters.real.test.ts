@@ -7,8 +7,23 @@ import type { FastifyInstance } from 'fastify';
 import { physicalLimitWatts } from '../../src/model/power';
 import { parseExposition, sumOf, testApp, testConfig } from '../support/app';
 import {
-  anomalyTotal, chargedJoules, cleanWatts, CPUS, MEM_ACTIVE_BYTES, PROFILE, PUE, readingOf, runScenario, SCENARIOS,
-  scenarioConfig, spanSeconds, startScenarioStack, type CycleReading, type Scenario, type ScenarioName, type ScenarioStack,
+  anomalyTotal,
+  chargedJoules,
+  cleanWatts,
+  CPUS,
+  MEM_ACTIVE_BYTES,
+  PROFILE,
+  PUE,
+  readingOf,
+  runScenario,
+  SCENARIOS,
+  scenarioConfig,
+  spanSeconds,
+  startScenarioStack,
+  type CycleReading,
+  type Scenario,
+  type ScenarioName,
+  type ScenarioStack,
 } from '../support/counterScenarios';
 
 interface Sample extends CycleReading {
@@ -31,7 +46,9 @@ function seriesOf(m: Map<string, number>, name: string, drop: string[] = []): Ma
   for (const [k, v] of m) {
     if (!k.startsWith(`${name}{`)) continue;
     const labels = [...k.slice(name.length + 1, -1).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)]
-      .filter((x) => !drop.includes(x[1]!)).map((x) => `${x[1]}="${x[2]}"`).join(',');
+      .filter((x) => !drop.includes(x[1]!))
+      .map((x) => `${x[1]}="${x[2]}"`)
+      .join(',');
     out.set(labels, (out.get(labels) ?? 0) + v);
   }
   return out;
@@ -42,22 +59,31 @@ const outside = (what: string, x: number, lo: number, hi: number): string[] =>
   x >= lo && x <= hi ? [] : [`${what}: ${x.toFixed(3)} not within [${lo.toFixed(3)}, ${hi.toFixed(3)}]`];
 const pairs = <T>(xs: T[]): Array<[T, T, number]> => xs.slice(1).map((x, i) => [xs[i]!, x, i + 1]);
 const rebootedAt = (prev: Sample, cur: Sample, host: string): boolean => {
-  const started = (s: Sample) => seriesOf(s.metrics, STARTED).get([...seriesOf(s.metrics, STARTED).keys()].find((k) => k.includes(`host="${host}"`)) ?? '');
+  const started = (s: Sample) =>
+    seriesOf(s.metrics, STARTED).get(
+      [...seriesOf(s.metrics, STARTED).keys()].find((k) => k.includes(`host="${host}"`)) ?? ''
+    );
   return started(prev) !== started(cur);
 };
 
 beforeAll(async () => {
   stack = await startScenarioStack();
-  for (const s of SCENARIOS) apps.set(s.name, await testApp(testConfig(scenarioConfig(s, stack.prom.url, stack.carbon.url))));
-  await Promise.all(SCENARIOS.map(async (s) => {
-    const app = apps.get(s.name)!;
-    const node = stack.nodes.get(s.name)!.node;
-    runs.set(s.name, await runScenario<Sample>(s, node, async () => {
-      const snap = await app.tracker.refresh();
-      const res = await app.inject({ method: 'GET', url: '/metrics' });
-      return { ...readingOf(snap, node), metrics: parseExposition(res.body) };
-    }));
-  }));
+  for (const s of SCENARIOS)
+    apps.set(s.name, await testApp(testConfig(scenarioConfig(s, stack.prom.url, stack.carbon.url))));
+  await Promise.all(
+    SCENARIOS.map(async (s) => {
+      const app = apps.get(s.name)!;
+      const node = stack.nodes.get(s.name)!.node;
+      runs.set(
+        s.name,
+        await runScenario<Sample>(s, node, async () => {
+          const snap = await app.tracker.refresh();
+          const res = await app.inject({ method: 'GET', url: '/metrics' });
+          return { ...readingOf(snap, node), metrics: parseExposition(res.body) };
+        })
+      );
+    })
+  );
 }, 90000);
 
 afterAll(async () => {
@@ -115,7 +141,7 @@ describe.each(SCENARIOS.map((s) => [s.title, s] as [string, Scenario]))('%s', (_
       if (!((anomalyTotal(cur) ?? 0) > (anomalyTotal(prev) ?? 0))) continue;
       const seconds = spanSeconds(prev, cur, s.host);
       const joules = chargedJoules(prev, cur, s.host);
-      const low = cleanWatts(Math.min(prev.onlineCpus, cur.onlineCpus)) * seconds / 2;
+      const low = (cleanWatts(Math.min(prev.onlineCpus, cur.onlineCpus)) * seconds) / 2;
       const high = cleanWatts(Math.max(prev.onlineCpus, cur.onlineCpus)) * seconds * 2;
       bad.push(...outside(`cycle ${i} joules over ${seconds.toFixed(3)} s`, joules, low, high));
       checked++;

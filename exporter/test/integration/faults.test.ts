@@ -18,8 +18,13 @@ import type { LoadedConfig } from '../../src/config';
 
 const START = Date.UTC(2026, 10, 2, 0, 0) / 1000;
 const hostA: FleetHost = {
-  instance: 'a:9100', labels: { cloud_project_name: 'IDAaaS', machine_name: 'Muon', host: '10.0.0.1' }, cpus: 2,
-  modeShares: { user: 0.3, idle: 0.7 }, memTotalBytes: 8 * 2 ** 30, memActiveBytes: 2 ** 30, bootTimeSeconds: START - 3600,
+  instance: 'a:9100',
+  labels: { cloud_project_name: 'IDAaaS', machine_name: 'Muon', host: '10.0.0.1' },
+  cpus: 2,
+  modeShares: { user: 0.3, idle: 0.7 },
+  memTotalBytes: 8 * 2 ** 30,
+  memActiveBytes: 2 ** 30,
+  bootTimeSeconds: START - 3600,
 };
 const spec: FleetSpec = { startSeconds: START, endSeconds: START + 4 * 3600, stepSeconds: 15, hosts: [hostA] };
 const truth = fleetTruth(spec);
@@ -40,12 +45,15 @@ beforeAll(async () => {
   [prom, carbon] = await Promise.all([startFleetPrometheus(spec), startCarbonServer({ now: () => clock })]);
   proxy = await startFaultProxy(prom.url);
   dir = tempDir();
-  loaded = testConfig({
-    prometheus: { url: proxy.url, retries: 1, timeoutSeconds: 1 },
-    carbonIntensity: { url: carbon.url, cacheSeconds: 0, timeoutSeconds: 1, fallbackGramsPerKwh: 150 },
-    machines: { default: { busyWattsPerCpu: W.busy, idleWattsPerCpu: W.idle, memoryWattsPerGiB: 0, otherWatts: 0 } },
-    tracking: { intervalSeconds: 60, closeAfterSeconds: 3600 },
-  }, dir);
+  loaded = testConfig(
+    {
+      prometheus: { url: proxy.url, retries: 1, timeoutSeconds: 1 },
+      carbonIntensity: { url: carbon.url, cacheSeconds: 0, timeoutSeconds: 1, fallbackGramsPerKwh: 150 },
+      machines: { default: { busyWattsPerCpu: W.busy, idleWattsPerCpu: W.idle, memoryWattsPerGiB: 0, otherWatts: 0 } },
+      tracking: { intervalSeconds: 60, closeAfterSeconds: 3600 },
+    },
+    dir
+  );
 }, 60000);
 
 afterAll(async () => {
@@ -133,7 +141,8 @@ describe('faults', () => {
   });
 
   it.each(['500', 'garbage', 'empty', 'slow'] as const)(
-    'carbon API %s: tracking goes on, intensity is marked, carbon_intensity is down', async (mode) => {
+    'carbon API %s: tracking goes on, intensity is marked, carbon_intensity is down',
+    async (mode) => {
       carbon.setMode(mode);
       carbon.setSlow(5000);
       clock += 300;
@@ -151,13 +160,17 @@ describe('faults', () => {
       const ready = await app.inject('/readyz');
       expect(ready.json<ReadyBody>().down).toEqual(['carbon_intensity']);
       carbon.setMode('ok');
-    });
+    }
+  );
 
   it('uses the flagged fallback when the API has never answered', async () => {
-    const fresh = await testApp(testConfig({
-      prometheus: { url: proxy.url, retries: 0, timeoutSeconds: 2 },
-      carbonIntensity: { url: carbon.url, cacheSeconds: 0, timeoutSeconds: 1, fallbackGramsPerKwh: 150 },
-    }), { clock: () => clock });
+    const fresh = await testApp(
+      testConfig({
+        prometheus: { url: proxy.url, retries: 0, timeoutSeconds: 2 },
+        carbonIntensity: { url: carbon.url, cacheSeconds: 0, timeoutSeconds: 1, fallbackGramsPerKwh: 150 },
+      }),
+      { clock: () => clock }
+    );
     carbon.setMode('500');
     try {
       const snap = await fresh.tracker.refresh(clock);

@@ -18,18 +18,30 @@ const GiB = 1024 ** 3;
 const HOSTILE = 'Weird "quoted" \\ back\nslash — ünïcödé 😀';
 
 const shares = (busy: number) => ({
-  user: busy * 0.7, system: busy * 0.2, softirq: busy * 0.05, nice: busy * 0.05,
-  idle: (1 - busy) * 0.9, iowait: (1 - busy) * 0.08, steal: (1 - busy) * 0.02, irq: 0,
+  user: busy * 0.7,
+  system: busy * 0.2,
+  softirq: busy * 0.05,
+  nice: busy * 0.05,
+  idle: (1 - busy) * 0.9,
+  iowait: (1 - busy) * 0.08,
+  steal: (1 - busy) * 0.02,
+  irq: 0,
 });
 const host = (n: number, project: string, machine: string, extra: Partial<FleetHost> = {}): FleetHost => ({
   instance: `host-172-16-0-${n}.nubes.example:9100`,
   labels: { cloud_project_name: project, machine_name: machine, host: `172.16.0.${n}`, owner: `user${n % 3}` },
-  cpus: 4, modeShares: shares(0.05 + 0.1 * n), memTotalBytes: 16 * GiB, memActiveBytes: 2 * GiB * n,
-  bootTimeSeconds: START - 86400 * n, ...extra,
+  cpus: 4,
+  modeShares: shares(0.05 + 0.1 * n),
+  memTotalBytes: 16 * GiB,
+  memActiveBytes: 2 * GiB * n,
+  bootTimeSeconds: START - 86400 * n,
+  ...extra,
 });
 
 const spec: FleetSpec = {
-  startSeconds: START, endSeconds: END, stepSeconds: 15,
+  startSeconds: START,
+  endSeconds: END,
+  stepSeconds: 15,
   hosts: [
     host(1, 'IDAaaS', 'Muon'),
     host(2, 'CDAaaS', 'Artemis (Matlab)', { cpus: 8 }),
@@ -54,12 +66,17 @@ const cycleTimes: number[] = [];
 
 beforeAll(async () => {
   [prom, carbon] = await Promise.all([startFleetPrometheus(spec), startCarbonServer({ now: () => clock })]);
-  app = await testApp(testConfig({
-    prometheus: { url: prom.url, retries: 0, timeoutSeconds: 10 },
-    carbonIntensity: { url: carbon.url, cacheSeconds: 0 },
-    labels: { project: 'cloud_project_name', machine: 'machine_name', host: 'host', user: 'owner' },
-    machines: profiles, pue: PUE, tracking: { intervalSeconds: 60, closeAfterSeconds: 600 },
-  }), { clock: () => clock });
+  app = await testApp(
+    testConfig({
+      prometheus: { url: prom.url, retries: 0, timeoutSeconds: 10 },
+      carbonIntensity: { url: carbon.url, cacheSeconds: 0 },
+      labels: { project: 'cloud_project_name', machine: 'machine_name', host: 'host', user: 'owner' },
+      machines: profiles,
+      pue: PUE,
+      tracking: { intervalSeconds: 60, closeAfterSeconds: 600 },
+    }),
+    { clock: () => clock }
+  );
   // cycles every 5 minutes from 00:30 to the end, with a 25-minute "outage" (no cycles) in the middle
   for (let t = START + 1800; t <= END; t += 300) {
     if (t > START + 4000 && t < START + 5500) continue;
@@ -78,15 +95,23 @@ afterAll(async () => {
 const truth = fleetTruth(spec);
 const sum = (h: FleetHost, t: number, modes: readonly string[]) =>
   modes.reduce((a, m) => a + (truth.sampleAt(h, 'cpu', t, m) ?? 0), 0);
-const profileOf = (h: FleetHost) => ({ ...profiles.default, ...(profiles as Record<string, object>)[h.labels.machine_name as string] });
+const profileOf = (h: FleetHost) => ({
+  ...profiles.default,
+  ...(profiles as Record<string, object>)[h.labels.machine_name as string],
+});
 
 /** Hand computation: cpu-seconds since boot x W, plus static W x seconds since boot, x PUE. */
 function expectedJoules(h: FleetHost, bootSeconds: number, lastSeen: number) {
   const p = profileOf(h);
   const busy = sum(h, lastSeen, BUSY_MODES);
   const idle = sum(h, lastSeen, IDLE_MODES);
-  const staticW = (typeof h.memActiveBytes === 'number' ? h.memActiveBytes / GiB : 0) * p.memoryWattsPerGiB + p.otherWatts;
-  return { cpuBusy: busy * p.busyWattsPerCpu * PUE, cpuIdle: idle * p.idleWattsPerCpu * PUE, total: (busy * p.busyWattsPerCpu + idle * p.idleWattsPerCpu + staticW * (lastSeen - bootSeconds)) * PUE };
+  const staticW =
+    (typeof h.memActiveBytes === 'number' ? h.memActiveBytes / GiB : 0) * p.memoryWattsPerGiB + p.otherWatts;
+  return {
+    cpuBusy: busy * p.busyWattsPerCpu * PUE,
+    cpuIdle: idle * p.idleWattsPerCpu * PUE,
+    total: (busy * p.busyWattsPerCpu + idle * p.idleWattsPerCpu + staticW * (lastSeen - bootSeconds)) * PUE,
+  };
 }
 
 describe('tracking a synthetic fleet in a real Prometheus', () => {
@@ -112,7 +137,10 @@ describe('tracking a synthetic fleet in a real Prometheus', () => {
     expect(old.status).toBe('closed');
     expect(fresh.startedAtSeconds).toBe(reboot);
     const lastBefore = Math.max(...cycleTimes.filter((t) => t < reboot));
-    expect((old.busyJoules + old.idleJoules) / expectedJoules(h, h.bootTimeSeconds, lastBefore).total).toBeCloseTo(1, 2);
+    expect((old.busyJoules + old.idleJoules) / expectedJoules(h, h.bootTimeSeconds, lastBefore).total).toBeCloseTo(
+      1,
+      2
+    );
     const last = cycleTimes[cycleTimes.length - 1]!;
     expect((fresh.busyJoules + fresh.idleJoules) / expectedJoules(h, reboot, last).total).toBeCloseTo(1, 2);
   });

@@ -27,19 +27,28 @@ beforeAll(async () => {
   [prom, carbon] = await Promise.all([
     startPrometheus({
       scrapeIntervalSeconds: 1,
-      scrapeConfigs: [{
-        job_name: 'node',
-        static_configs: [{ targets: [node.address], labels: { cloud_project_name: 'IDAaaS', machine_name: 'Muon', host: os.hostname() } }],
-      }],
+      scrapeConfigs: [
+        {
+          job_name: 'node',
+          static_configs: [
+            {
+              targets: [node.address],
+              labels: { cloud_project_name: 'IDAaaS', machine_name: 'Muon', host: os.hostname() },
+            },
+          ],
+        },
+      ],
     }),
     startCarbonServer(),
   ]);
   await until(async () => (await prom.query('node_boot_time_seconds{job="node"}')).result.length > 0);
-  app = await testApp(testConfig({
-    prometheus: { url: prom.url, selector: 'job="node"' },
-    carbonIntensity: { url: carbon.url },
-    machines: { default: profile },
-  }));
+  app = await testApp(
+    testConfig({
+      prometheus: { url: prom.url, selector: 'job="node"' },
+      carbonIntensity: { url: carbon.url },
+      machines: { default: profile },
+    })
+  );
 }, 90000);
 
 afterAll(async () => {
@@ -53,7 +62,13 @@ describe('live tracking of this machine', () => {
     expect(first.lastCycle).toMatchObject({ ok: true, queries: 5 });
     const w1 = first.workspaces[0]!;
     expect(first.workspaces).toHaveLength(1);
-    expect(w1).toMatchObject({ site: 'isis', project: 'IDAaaS', machine: 'Muon', host: os.hostname(), cpus: os.cpus().length });
+    expect(w1).toMatchObject({
+      site: 'isis',
+      project: 'IDAaaS',
+      machine: 'Muon',
+      host: os.hostname(),
+      cpus: os.cpus().length,
+    });
     expect(Math.abs(w1.startedAtSeconds - (Date.now() / 1000 - os.uptime()))).toBeLessThan(5);
     await new Promise((r) => setTimeout(r, 4000));
     const second = await app.tracker.refresh();
@@ -66,7 +81,9 @@ describe('live tracking of this machine', () => {
     // between all CPUs idle with no memory and the physical limit: all busy with all memory active
     const memGiB = os.totalmem() / 2 ** 30;
     expect(watts).toBeGreaterThan(cpus * profile.idleWattsPerCpu * 0.5);
-    expect(watts).toBeLessThanOrEqual(cpus * profile.busyWattsPerCpu + memGiB * profile.memoryWattsPerGiB + profile.otherWatts);
+    expect(watts).toBeLessThanOrEqual(
+      cpus * profile.busyWattsPerCpu + memGiB * profile.memoryWattsPerGiB + profile.otherWatts
+    );
     expect(w2.powerWatts).toBeCloseTo(watts, 6);
     expect(w2.idleRatio).toBeGreaterThanOrEqual(0);
     expect(w2.idleRatio).toBeLessThanOrEqual(1);
@@ -86,8 +103,11 @@ describe('live tracking of this machine', () => {
     const out: string[] = [];
     const err: string[] = [];
     const env = {
-      ADA_CARBON_PROMETHEUS_URL: prom.url, ADA_CARBON_PROMETHEUS_SELECTOR: 'job="node"',
-      ADA_CARBON_CARBON_INTENSITY_URL: carbon.url, ADA_CARBON_STORE_SQLITE_PATH: ':memory:', ADA_CARBON_LOG_LEVEL: 'silent',
+      ADA_CARBON_PROMETHEUS_URL: prom.url,
+      ADA_CARBON_PROMETHEUS_SELECTOR: 'job="node"',
+      ADA_CARBON_CARBON_INTENSITY_URL: carbon.url,
+      ADA_CARBON_STORE_SQLITE_PATH: ':memory:',
+      ADA_CARBON_LOG_LEVEL: 'silent',
     };
     const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), env, cwd: os.tmpdir() };
     expect(await runCli(['track', '--once', '--json'], io)).toBe(0);
@@ -99,7 +119,10 @@ describe('live tracking of this machine', () => {
     expect(await runCli(['track', '--once'], io)).toBe(0);
     expect(out.join('\n')).toMatch(/site\s+project\s+machine[\s\S]*isis\s+IDAaaS\s+Muon/);
 
-    const down = { ...io, env: { ...env, ADA_CARBON_PROMETHEUS_URL: 'http://127.0.0.1:9', ADA_CARBON_PROMETHEUS_RETRIES: '0' } };
+    const down = {
+      ...io,
+      env: { ...env, ADA_CARBON_PROMETHEUS_URL: 'http://127.0.0.1:9', ADA_CARBON_PROMETHEUS_RETRIES: '0' },
+    };
     expect(await runCli(['track', '--once'], down)).toBe(1);
     expect(err.join('\n')).toMatch(/tracking cycle failed: prometheus:/);
   }, 30000);

@@ -13,11 +13,33 @@ import { promtoolCheckMetrics } from '../support/promtool';
 const GOLDEN = path.resolve(__dirname, '../fixtures/metrics.golden.prom');
 
 const ws = (over: Partial<WorkspaceState>): WorkspaceState => ({
-  id: 'node|h:9100|1000', job: 'node', instance: 'h:9100', site: 'isis', project: 'IDAaaS', machine: 'Muon',
-  host: '172.16.0.1', user: 'unknown', experiment: 'unknown', startedAtSeconds: 1_790_000_000, cpus: 4,
-  firstSeenSeconds: 1_790_000_100, lastSeenSeconds: 1_790_003_600, lastBusyCpuSeconds: 0, lastIdleCpuSeconds: 0,
-  busyCpuSecondsTotal: 1000, idleCpuSecondsTotal: 13400, busyJoules: 12000, idleJoules: 19296, busyGrams: 0.5,
-  idleGrams: 0.75, fallbackGrams: 0, powerWatts: 8.75, idlePowerWatts: 5.5, idleRatio: 0.93, status: 'active', partial: false,
+  id: 'node|h:9100|1000',
+  job: 'node',
+  instance: 'h:9100',
+  site: 'isis',
+  project: 'IDAaaS',
+  machine: 'Muon',
+  host: '172.16.0.1',
+  user: 'unknown',
+  experiment: 'unknown',
+  startedAtSeconds: 1_790_000_000,
+  cpus: 4,
+  firstSeenSeconds: 1_790_000_100,
+  lastSeenSeconds: 1_790_003_600,
+  lastBusyCpuSeconds: 0,
+  lastIdleCpuSeconds: 0,
+  busyCpuSecondsTotal: 1000,
+  idleCpuSecondsTotal: 13400,
+  busyJoules: 12000,
+  idleJoules: 19296,
+  busyGrams: 0.5,
+  idleGrams: 0.75,
+  fallbackGrams: 0,
+  powerWatts: 8.75,
+  idlePowerWatts: 5.5,
+  idleRatio: 0.93,
+  status: 'active',
+  partial: false,
   ...over,
 });
 
@@ -29,10 +51,28 @@ function snapshot(): TrackingSnapshot & { version: number } {
     generatedAtSeconds: 1_790_003_600,
     workspaces: [
       ws({}),
-      ws({ id: 'b', host: 'ws-2', site: 'clf', project: 'CDAaaS', machine: 'Artemis "v2" \\ (Matlab)\nnew', user: 'zoë', idleRatio: null, fallbackGrams: 0.25, status: 'missing', partial: true }),
+      ws({
+        id: 'b',
+        host: 'ws-2',
+        site: 'clf',
+        project: 'CDAaaS',
+        machine: 'Artemis "v2" \\ (Matlab)\nnew',
+        user: 'zoë',
+        idleRatio: null,
+        fallbackGrams: 0.25,
+        status: 'missing',
+        partial: true,
+      }),
     ],
     intensity: {
-      national: { area: 'national', gramsPerKwh: 143, fromSeconds: 1_790_003_400, toSeconds: 1_790_005_200, source: 'forecast', fallback: false },
+      national: {
+        area: 'national',
+        gramsPerKwh: 143,
+        fromSeconds: 1_790_003_400,
+        toSeconds: 1_790_005_200,
+        source: 'forecast',
+        fallback: false,
+      },
     },
     sources: {
       prometheus: { up: true, lastSuccessSeconds: 1_790_003_600, lastDurationSeconds: 0.25 },
@@ -54,7 +94,8 @@ async function render(): Promise<string> {
 
 /** the exposition without the values that differ between machines and runs */
 function stable(text: string): string {
-  return text.replace(/nodejs_version="[^"]*"/, 'nodejs_version="vX"')
+  return text
+    .replace(/nodejs_version="[^"]*"/, 'nodejs_version="vX"')
     .replace(/^(ada_carbon_metrics_render_duration_seconds) .*$/m, '$1 X');
 }
 

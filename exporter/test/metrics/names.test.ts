@@ -17,7 +17,8 @@ function readmeTableNames(): string[] {
   return rows.flatMap((r) => [...r.matchAll(/`(?:ada_carbon_|…_)([a-z0-9_]+)/g)].map((m) => `ada_carbon_${m[1]}`));
 }
 
-const greenerChoicesNames = (): string[] => [...read('docs/greener-choices.md').matchAll(/\bada_carbon_[a-z0-9_]+/g)].map((m) => m[0]);
+const greenerChoicesNames = (): string[] =>
+  [...read('docs/greener-choices.md').matchAll(/\bada_carbon_[a-z0-9_]+/g)].map((m) => m[0]);
 
 describe('metric names', () => {
   it('are the families of a registry with every family registered, in exposition order', async () => {

@@ -26,14 +26,23 @@ describe('power model', () => {
     const p: PowerProfile = { busyWattsPerCpu: 10, idleWattsPerCpu: 2, memoryWattsPerGiB: 0.5, otherWatts: 3 };
     // 2 CPUs for 100 s: 50 busy cpu-s, 150 idle cpu-s; 4 GiB active -> 2 W memory + 3 W other = 5 W static
     const e = intervalEnergy(p, 1.5, {
-      busyCpuSeconds: 50, idleCpuSeconds: 150, elapsedSeconds: 100, memoryActiveBytes: 4 * 1024 ** 3,
+      busyCpuSeconds: 50,
+      idleCpuSeconds: 150,
+      elapsedSeconds: 100,
+      memoryActiveBytes: 4 * 1024 ** 3,
     });
     expect(e.busyJoules).toBeCloseTo((50 * 10 + 500 * 0.25) * 1.5, 9);
     expect(e.idleJoules).toBeCloseTo((150 * 2 + 500 * 0.75) * 1.5, 9);
   });
 
   it('uses a fixed memory figure when memoryWatts is set', () => {
-    const p: PowerProfile = { busyWattsPerCpu: 10, idleWattsPerCpu: 2, memoryWattsPerGiB: 0.5, memoryWatts: 20, otherWatts: 30 };
+    const p: PowerProfile = {
+      busyWattsPerCpu: 10,
+      idleWattsPerCpu: 2,
+      memoryWattsPerGiB: 0.5,
+      memoryWatts: 20,
+      otherWatts: 30,
+    };
     expect(staticWatts(p, 64 * 1024 ** 3)).toBe(50);
     expect(staticWatts({ ...p, memoryWatts: undefined }, undefined)).toBe(30);
   });

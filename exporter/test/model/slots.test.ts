@@ -1,10 +1,20 @@
 import {
-  dedupeSlots, formatApiTime, IntensitySlot, parseApiTime, slotContaining, slotEnd, slotStart, splitRange,
+  dedupeSlots,
+  formatApiTime,
+  IntensitySlot,
+  parseApiTime,
+  slotContaining,
+  slotEnd,
+  slotStart,
+  splitRange,
 } from '../../src/model/slots';
 
 const T = (iso: string): number => Date.parse(iso) / 1000;
 const slot = (from: string, value: number): IntensitySlot => ({
-  fromSeconds: T(from), toSeconds: T(from) + 1800, forecast: value, actual: null,
+  fromSeconds: T(from),
+  toSeconds: T(from) + 1800,
+  forecast: value,
+  actual: null,
 });
 
 describe('slotStart / slotEnd', () => {
@@ -40,7 +50,11 @@ describe('parseApiTime / formatApiTime', () => {
 
 describe('slotContaining', () => {
   // Out of order on purpose: selection must not depend on position (the API puts the slot ENDING at `from` first).
-  const slots = [slot('2020-05-21T21:00:00Z', 177), slot('2020-05-21T20:30:00Z', 190), slot('2020-05-21T21:30:00Z', 161)];
+  const slots = [
+    slot('2020-05-21T21:00:00Z', 177),
+    slot('2020-05-21T20:30:00Z', 190),
+    slot('2020-05-21T21:30:00Z', 161),
+  ];
   it('selects by each slot’s own from/to', () => {
     expect(slotContaining(slots, T('2020-05-21T21:00:00Z'))?.forecast).toBe(177);
     expect(slotContaining(slots, T('2020-05-21T21:29:59Z'))?.forecast).toBe(177);
@@ -56,11 +70,15 @@ describe('slotContaining', () => {
 describe('dedupeSlots', () => {
   it('keeps the last row per from and sorts ascending', () => {
     const out = dedupeSlots([
-      slot('2021-04-19T19:30:00Z', 3), slot('2021-04-19T19:00:00Z', 1), slot('2021-04-19T19:00:00Z', 2),
+      slot('2021-04-19T19:30:00Z', 3),
+      slot('2021-04-19T19:00:00Z', 1),
+      slot('2021-04-19T19:00:00Z', 2),
       slot('2021-04-19T18:30:00Z', 0),
     ]);
     expect(out.map((s) => [formatApiTime(s.fromSeconds), s.forecast])).toEqual([
-      ['2021-04-19T18:30Z', 0], ['2021-04-19T19:00Z', 2], ['2021-04-19T19:30Z', 3],
+      ['2021-04-19T18:30Z', 0],
+      ['2021-04-19T19:00Z', 2],
+      ['2021-04-19T19:30Z', 3],
     ]);
   });
 });

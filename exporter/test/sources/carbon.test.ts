@@ -1,7 +1,12 @@
 // CarbonIntensityClient against the local replay server of the API (tests/harness/carbonServer.ts).
 import { CarbonIntensityClient, CarbonIntensityError, CarbonClientOptions } from '../../src/sources/carbon';
 import { slotStart } from '../../src/model/slots';
-import { CarbonServer, CarbonServerMode, expectedIntensity, startCarbonServer } from '../../../tests/harness/carbonServer';
+import {
+  CarbonServer,
+  CarbonServerMode,
+  expectedIntensity,
+  startCarbonServer,
+} from '../../../tests/harness/carbonServer';
 import { fixture, sendJson, startHttpStub } from './httpStub';
 
 const T = (iso: string): number => Date.parse(iso) / 1000;
@@ -12,7 +17,12 @@ let clock: number;
 
 function client(extra: Partial<CarbonClientOptions> = {}): CarbonIntensityClient {
   return new CarbonIntensityClient({
-    baseUrl: server.url, timeoutSeconds: 2, cacheSeconds: 300, fallbackGramsPerKwh: FALLBACK, now: () => clock, ...extra,
+    baseUrl: server.url,
+    timeoutSeconds: 2,
+    cacheSeconds: 300,
+    fallbackGramsPerKwh: FALLBACK,
+    now: () => clock,
+    ...extra,
   });
 }
 
@@ -24,23 +34,34 @@ afterEach(async () => server.stop());
 
 describe('current(): the slot containing the instant', () => {
   // 09:30, 10:00, 10:30 hold different values in the recorded day, so a neighbour slot would be caught
-  const values = ['09:30', '10:00', '10:30', '11:00'].map((hm) => expectedIntensity('national', T(`2024-03-10T${hm}:00Z`)));
+  const values = ['09:30', '10:00', '10:30', '11:00'].map((hm) =>
+    expectedIntensity('national', T(`2024-03-10T${hm}:00Z`))
+  );
   it('has distinct neighbours in the replayed data (precondition)', () => {
     expect(new Set(values).size).toBe(4);
   });
 
   it.each([
-    ['10:00:00', '10:00'], ['10:29:59', '10:00'], ['10:30:00', '10:30'], ['10:59:59', '10:30'],
+    ['10:00:00', '10:00'],
+    ['10:29:59', '10:00'],
+    ['10:30:00', '10:30'],
+    ['10:59:59', '10:30'],
   ])('at %s picks the slot from %s (national)', async (hms, slotHm) => {
     clock = T(`2024-03-10T${hms}Z`);
     const c = client();
     const r = await c.current('national');
     const from = T(`2024-03-10T${slotHm}:00Z`);
     expect(r).toEqual({
-      area: 'national', gramsPerKwh: expectedIntensity('national', from), fromSeconds: from, toSeconds: from + 1800,
-      source: 'actual', fallback: false,
+      area: 'national',
+      gramsPerKwh: expectedIntensity('national', from),
+      fromSeconds: from,
+      toSeconds: from + 1800,
+      source: 'actual',
+      fallback: false,
     });
-    expect(server.requests).toEqual([`/intensity/2024-03-10T${slotHm.slice(0, 3)}${slotHm.endsWith('00') ? '01' : '31'}Z/fw24h`]);
+    expect(server.requests).toEqual([
+      `/intensity/2024-03-10T${slotHm.slice(0, 3)}${slotHm.endsWith('00') ? '01' : '31'}Z/fw24h`,
+    ]);
     expect(c.stats).toMatchObject({ requests: 1, failures: 0, lastSuccessSeconds: clock });
   });
 
@@ -56,21 +77,33 @@ describe('current(): the slot containing the instant', () => {
   it('takes an explicit instant instead of the clock', async () => {
     const at = T('2035-06-01T17:45:00Z'); // far future: forecast only
     const r = await client().current('national', at);
-    expect([r.fromSeconds, r.source, r.gramsPerKwh]).toEqual([T('2035-06-01T17:30:00Z'), 'forecast', expectedIntensity('national', T('2035-06-01T17:30:00Z'))]);
+    expect([r.fromSeconds, r.source, r.gramsPerKwh]).toEqual([
+      T('2035-06-01T17:30:00Z'),
+      'forecast',
+      expectedIntensity('national', T('2035-06-01T17:30:00Z')),
+    ]);
   });
 
-  it.each(['10:00:00', '10:29:59', '10:30:00'])('at %s picks the right regional slot from the object-shaped answer', async (hms) => {
-    clock = T(`2024-03-10T${hms}Z`);
-    const c = client({ postcode: 'OX11' });
-    const r = await c.current('regional');
-    const from = slotStart(clock);
-    expect(r).toEqual({
-      area: 'regional', gramsPerKwh: expectedIntensity('regional', from), fromSeconds: from, toSeconds: from + 1800,
-      source: 'forecast', fallback: false, region: { id: 12, name: 'South England', postcode: 'OX11' },
-    });
-    expect(expectedIntensity('regional', from)).not.toBe(expectedIntensity('regional', from - 1800));
-    expect(server.requests[0]).toMatch(/^\/regional\/intensity\/2024-03-10T10:(01|31)Z\/fw24h\/postcode\/OX11$/);
-  });
+  it.each(['10:00:00', '10:29:59', '10:30:00'])(
+    'at %s picks the right regional slot from the object-shaped answer',
+    async (hms) => {
+      clock = T(`2024-03-10T${hms}Z`);
+      const c = client({ postcode: 'OX11' });
+      const r = await c.current('regional');
+      const from = slotStart(clock);
+      expect(r).toEqual({
+        area: 'regional',
+        gramsPerKwh: expectedIntensity('regional', from),
+        fromSeconds: from,
+        toSeconds: from + 1800,
+        source: 'forecast',
+        fallback: false,
+        region: { id: 12, name: 'South England', postcode: 'OX11' },
+      });
+      expect(expectedIntensity('regional', from)).not.toBe(expectedIntensity('regional', from - 1800));
+      expect(server.requests[0]).toMatch(/^\/regional\/intensity\/2024-03-10T10:(01|31)Z\/fw24h\/postcode\/OX11$/);
+    }
+  );
 
   it('cuts a full postcode to its outward code', async () => {
     const c = client({ postcode: 'ox11 0qx' });
@@ -145,7 +178,13 @@ describe('current(): faults give a flagged fallback with the reason', () => {
     const c = client({ timeoutSeconds: 0.3, postcode: 'OX11' });
     for (const area of ['national', 'regional'] as const) {
       const r = await c.current(area);
-      expect(r).toMatchObject({ area, gramsPerKwh: FALLBACK, source: 'fallback', fallback: true, fromSeconds: T('2024-03-10T10:00:00Z') });
+      expect(r).toMatchObject({
+        area,
+        gramsPerKwh: FALLBACK,
+        source: 'fallback',
+        fallback: true,
+        fromSeconds: T('2024-03-10T10:00:00Z'),
+      });
       expect(r.error).toMatch(reason);
     }
     expect(c.stats.failures).toBe(2);
@@ -158,13 +197,24 @@ describe('current(): faults give a flagged fallback with the reason', () => {
   it('refuses values outside 0..2000 g/kWh and slots missing from the answer', async () => {
     const stub = await startHttpStub((req, res) => {
       if (req.url.includes('T10:01Z')) {
-        sendJson(res, 200, JSON.stringify({ data: [{ from: '2024-03-10T10:00Z', to: '2024-03-10T10:30Z', intensity: { forecast: 180, actual: 5000 } }] }));
+        sendJson(
+          res,
+          200,
+          JSON.stringify({
+            data: [{ from: '2024-03-10T10:00Z', to: '2024-03-10T10:30Z', intensity: { forecast: 180, actual: 5000 } }],
+          })
+        );
       } else {
         sendJson(res, 200, fixture('carbon-intensity/national_fw24h_forecast.json')); // 2020 rows, whatever was asked
       }
     });
     try {
-      const c = new CarbonIntensityClient({ baseUrl: stub.url, timeoutSeconds: 2, fallbackGramsPerKwh: FALLBACK, now: () => clock });
+      const c = new CarbonIntensityClient({
+        baseUrl: stub.url,
+        timeoutSeconds: 2,
+        fallbackGramsPerKwh: FALLBACK,
+        now: () => clock,
+      });
       const absurd = await c.current('national');
       expect(absurd.fallback).toBe(true);
       expect(absurd.error).toMatch(/actual 5000 g\/kWh is outside 0\.\.2000/);
@@ -189,7 +239,12 @@ describe('current(): outages', () => {
     clock += 3 * 3600; // cache expired, API down, but the forward window fetched earlier covers this instant
     const during = await c.current('national');
     const slot = slotStart(clock);
-    expect(during).toMatchObject({ fallback: false, source: 'actual', fromSeconds: slot, gramsPerKwh: expectedIntensity('national', slot) });
+    expect(during).toMatchObject({
+      fallback: false,
+      source: 'actual',
+      fromSeconds: slot,
+      gramsPerKwh: expectedIntensity('national', slot),
+    });
     expect(during.error).toMatch(/API unavailable, using data fetched 10800s ago: http: HTTP 500/);
     expect(c.stats.failures).toBe(1);
 
@@ -205,7 +260,11 @@ describe('current(): outages', () => {
     server.setMode('ok');
     clock += 301; // past the longest backoff
     const back = await c.current('national');
-    expect(back).toMatchObject({ fallback: false, source: 'actual', gramsPerKwh: expectedIntensity('national', slotStart(clock)) });
+    expect(back).toMatchObject({
+      fallback: false,
+      source: 'actual',
+      gramsPerKwh: expectedIntensity('national', slotStart(clock)),
+    });
     expect(back.error).toBeUndefined();
   });
 
@@ -245,16 +304,23 @@ describe('forecast()', () => {
     const slots = await client({ postcode: 'OX11' }).forecast('regional', T('2024-03-10T10:30:00Z'), 48);
     expect(slots).toHaveLength(96);
     expect(slots[0]!.fromSeconds).toBe(T('2024-03-10T10:30:00Z'));
-    expect(slots.every((s) => s.actual === null && s.forecast === expectedIntensity('regional', s.fromSeconds))).toBe(true);
+    expect(slots.every((s) => s.actual === null && s.forecast === expectedIntensity('regional', s.fromSeconds))).toBe(
+      true
+    );
     expect(server.requests).toEqual(['/regional/intensity/2024-03-10T10:31Z/fw48h/postcode/OX11']);
   });
 
   it.each([
-    ['500', 'http', 500], ['garbage', 'parse', undefined], ['empty', 'empty', undefined], ['slow', 'timeout', undefined],
+    ['500', 'http', 500],
+    ['garbage', 'parse', undefined],
+    ['empty', 'empty', undefined],
+    ['slow', 'timeout', undefined],
   ] as const)('throws CarbonIntensityError in mode %s', async (mode, kind, status) => {
     server.setMode(mode);
     server.setSlow(1500);
-    const err = await client({ timeoutSeconds: 0.3 }).forecast('national', clock, 24).catch((e: unknown) => e);
+    const err = await client({ timeoutSeconds: 0.3 })
+      .forecast('national', clock, 24)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CarbonIntensityError);
     expect((err as CarbonIntensityError).kind).toBe(kind);
     expect((err as CarbonIntensityError).status).toBe(status);
@@ -270,7 +336,9 @@ describe('range()', () => {
   });
 
   it('de-duplicates the recorded duplicate row of 2021-04-19T19:00Z', async () => {
-    const raw = (await (await fetch(`${server.url}/intensity/2021-04-19T00:00Z/2021-04-20T00:00Z`)).json()) as { data: Array<{ from: string }> };
+    const raw = (await (await fetch(`${server.url}/intensity/2021-04-19T00:00Z/2021-04-20T00:00Z`)).json()) as {
+      data: Array<{ from: string }>;
+    };
     expect(raw.data.filter((r) => r.from === '2021-04-19T19:00Z')).toHaveLength(2); // the trap is there
     const slots = await client().range('national', T('2021-04-19T00:00:00Z'), T('2021-04-20T00:00:00Z'));
     expect(slots).toHaveLength(48);
@@ -280,13 +348,16 @@ describe('range()', () => {
   it('splits at New Year so no day is lost', async () => {
     const from = T('2023-12-25T00:00:00Z');
     const to = T('2024-01-03T00:00:00Z');
-    const unsplit = (await (await fetch(`${server.url}/intensity/2023-12-25T00:00Z/2024-01-03T00:00Z`)).json()) as { data: unknown[] };
+    const unsplit = (await (await fetch(`${server.url}/intensity/2023-12-25T00:00Z/2024-01-03T00:00Z`)).json()) as {
+      data: unknown[];
+    };
     expect(unsplit.data.length).toBe(9 * 48 + 1 - 48); // the replayed API loses 31 December in one request
     const slots = await client().range('national', from, to);
     expect(slots).toHaveLength(9 * 48);
     slots.forEach((s, i) => expect(s.fromSeconds).toBe(from + i * 1800));
     expect(server.requests.slice(1)).toEqual([
-      '/intensity/2023-12-25T00:00Z/2024-01-01T00:00Z', '/intensity/2024-01-01T00:00Z/2024-01-03T00:00Z',
+      '/intensity/2023-12-25T00:00Z/2024-01-01T00:00Z',
+      '/intensity/2024-01-01T00:00Z/2024-01-03T00:00Z',
     ]);
   });
 
@@ -304,7 +375,9 @@ describe('range()', () => {
 
   it('throws on an outage', async () => {
     server.setMode('down-400');
-    const err = (await client().range('national', clock - 86400, clock).catch((e: unknown) => e)) as CarbonIntensityError;
+    const err = (await client()
+      .range('national', clock - 86400, clock)
+      .catch((e: unknown) => e)) as CarbonIntensityError;
     expect([err.kind, err.status]).toEqual(['http', 400]);
     expect(err.message).toMatch(/Please enter a valid datetime/);
   });

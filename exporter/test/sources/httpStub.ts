@@ -34,7 +34,12 @@ export async function startHttpStub(handler: Handler): Promise<HttpStub> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const rec = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const rec = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(rec);
       Promise.resolve(current(rec, res)).catch((err: Error) => {
         res.statusCode = 599;
@@ -47,11 +52,14 @@ export async function startHttpStub(handler: Handler): Promise<HttpStub> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    setHandler: (h) => { current = h; },
-    close: () => new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
+    setHandler: (h) => {
+      current = h;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 

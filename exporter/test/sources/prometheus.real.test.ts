@@ -32,11 +32,18 @@ describe('PrometheusClient against a real Prometheus', () => {
   });
 
   it('runs a range query with labels, one point per step', async () => {
-    const series = await client.rangeQuery('label_replace(vector(2), "site", "isis", "", "")', 1700000000, 1700000060, 15);
-    expect(series).toEqual([{
-      metric: { site: 'isis' },
-      values: [0, 15, 30, 45, 60].map((d) => [1700000000 + d, 2]),
-    }]);
+    const series = await client.rangeQuery(
+      'label_replace(vector(2), "site", "isis", "", "")',
+      1700000000,
+      1700000060,
+      15
+    );
+    expect(series).toEqual([
+      {
+        metric: { site: 'isis' },
+        values: [0, 15, 30, 45, 60].map((d) => [1700000000 + d, 2]),
+      },
+    ]);
   });
 
   it('refuses a range over the points limit, and splitRange makes it fit', async () => {

@@ -21,8 +21,13 @@ describe('PrometheusClient: successful answers', () => {
     expect(samples).toHaveLength(4);
     expect(samples[0]).toEqual({
       metric: {
-        cloud_project_name: 'CDAaaS', machine_name: 'Artemis (Matlab)', host: '172.16.100.116',
-        instance: 'host-172-16-100-116.nubes.stfc.ac.uk:9100', job: 'node', cpu: '0', mode: 'idle',
+        cloud_project_name: 'CDAaaS',
+        machine_name: 'Artemis (Matlab)',
+        host: '172.16.100.116',
+        instance: 'host-172-16-100-116.nubes.stfc.ac.uk:9100',
+        job: 'node',
+        cpu: '0',
+        mode: 'idle',
       },
       value: 3412.52,
     });
@@ -46,11 +51,16 @@ describe('PrometheusClient: successful answers', () => {
     const samples = await c.instantQuery('up');
     expect(stub.requests[0]!.url).toBe('/prom/api/v1/query');
     expect(new URLSearchParams(stub.requests[0]!.body).has('time')).toBe(false);
-    expect(samples.map((s) => [s.metric.job, s.value])).toEqual([['prometheus', 1], ['node', 1]]);
+    expect(samples.map((s) => [s.metric.job, s.value])).toEqual([
+      ['prometheus', 1],
+      ['node', 1],
+    ]);
   });
 
   it('parses a matrix for range queries', async () => {
-    stub = await startHttpStub((_req, res) => sendJson(res, 200, prom('query_range_rate_node_cpu_idle_1m_step15s.json')));
+    stub = await startHttpStub((_req, res) =>
+      sendJson(res, 200, prom('query_range_rate_node_cpu_idle_1m_step15s.json'))
+    );
     const c = client();
     const series = await c.rangeQuery('rate(node_cpu_seconds_total{mode="idle"}[1m])', 1795844423, 1795844483, 15);
     expect(series).toHaveLength(2);
@@ -66,27 +76,40 @@ describe('PrometheusClient: successful answers', () => {
     const sets = [{ __name__: 'node_cpu_seconds_total', cpu: '0', instance: 'a:9100', job: 'node', mode: 'idle' }];
     stub = await startHttpStub((_req, res) => sendJson(res, 200, JSON.stringify({ status: 'success', data: sets })));
     const c = client();
-    expect(await c.series(['node_cpu_seconds_total{mode="idle"}', 'instance:node_cpus:count_at_30m'], 1795844400, 1795848000)).toEqual(sets);
+    expect(
+      await c.series(['node_cpu_seconds_total{mode="idle"}', 'instance:node_cpus:count_at_30m'], 1795844400, 1795848000)
+    ).toEqual(sets);
     const form = new URLSearchParams(stub.requests[0]!.body);
     expect(stub.requests[0]!.url).toBe('/api/v1/series');
     expect(form.getAll('match[]')).toEqual(['node_cpu_seconds_total{mode="idle"}', 'instance:node_cpus:count_at_30m']);
     expect([form.get('start'), form.get('end')]).toEqual(['1795844400', '1795848000']);
     await stub.close();
-    stub = await startHttpStub((_req, res) => sendJson(res, 200, JSON.stringify({ status: 'success', data: { resultType: 'vector' } })));
-    const err = (await client().series(['up'], 0, 1).catch((e: unknown) => e)) as PrometheusError;
+    stub = await startHttpStub((_req, res) =>
+      sendJson(res, 200, JSON.stringify({ status: 'success', data: { resultType: 'vector' } }))
+    );
+    const err = (await client()
+      .series(['up'], 0, 1)
+      .catch((e: unknown) => e)) as PrometheusError;
     expect([err.kind, err.message]).toEqual(['parse', 'unexpected series result: data is not an array']);
   });
 
   it('turns a scalar into one unlabelled sample and reads NaN and ±Inf', async () => {
     const bodies = [
       { resultType: 'scalar', result: [1795844482.5, '42.5'] },
-      { resultType: 'vector', result: [
-        { metric: { a: 'nan' }, value: [1, 'NaN'] }, { metric: { a: 'pinf' }, value: [1, '+Inf'] },
-        { metric: { a: 'ninf' }, value: [1, '-Inf'] }, { metric: { a: 'exp' }, value: [1, '1e-3'] },
-      ] },
+      {
+        resultType: 'vector',
+        result: [
+          { metric: { a: 'nan' }, value: [1, 'NaN'] },
+          { metric: { a: 'pinf' }, value: [1, '+Inf'] },
+          { metric: { a: 'ninf' }, value: [1, '-Inf'] },
+          { metric: { a: 'exp' }, value: [1, '1e-3'] },
+        ],
+      },
     ];
     let i = 0;
-    stub = await startHttpStub((_req, res) => sendJson(res, 200, JSON.stringify({ status: 'success', data: bodies[i++] })));
+    stub = await startHttpStub((_req, res) =>
+      sendJson(res, 200, JSON.stringify({ status: 'success', data: bodies[i++] }))
+    );
     const c = client();
     expect(await c.instantQuery('scalar(up)')).toEqual([{ metric: {}, value: 42.5 }]);
     const vals = await c.instantQuery('x');
@@ -121,7 +144,9 @@ describe('PrometheusClient: errors', () => {
 
   it('reports the recorded syntax error', async () => {
     stub = await startHttpStub((_req, res) => sendJson(res, 400, prom('query_error_bad_syntax.json')));
-    const err = (await client().instantQuery('rate(x[1])').catch((e: unknown) => e)) as PrometheusError;
+    const err = (await client()
+      .instantQuery('rate(x[1])')
+      .catch((e: unknown) => e)) as PrometheusError;
     expect([err.kind, err.errorType]).toEqual(['api', 'bad_data']);
     expect(err.message).toContain('parse error: missing unit character in duration');
   });
@@ -153,7 +178,10 @@ describe('PrometheusClient: errors', () => {
   });
 
   it('does not retry a 4xx without envelope', async () => {
-    stub = await startHttpStub((_req, res) => { res.writeHead(401); res.end('unauthorized'); });
+    stub = await startHttpStub((_req, res) => {
+      res.writeHead(401);
+      res.end('unauthorized');
+    });
     const c = client({ retries: 3 });
     const err = (await c.instantQuery('up').catch((e: unknown) => e)) as PrometheusError;
     expect([err.kind, err.status, err.retryable]).toEqual(['http', 401, false]);
@@ -164,7 +192,10 @@ describe('PrometheusClient: errors', () => {
     ['non-JSON 200', 'this is not json'],
     ['wrong envelope', '{"data":{"resultType":"vector","result":[]}}'],
     ['matrix for an instant query', prom('query_range_up_1m_step15s.json')],
-    ['unparseable value', '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"abc"]}]}}'],
+    [
+      'unparseable value',
+      '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"abc"]}]}}',
+    ],
     ['numeric value', '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,5]}]}}'],
   ])('%s is kind parse', async (_name, body) => {
     stub = await startHttpStub((_req, res) => sendJson(res, 200, body));
@@ -192,7 +223,12 @@ describe('PrometheusClient: errors', () => {
   it('reports connection refused as kind network', async () => {
     stub = await startHttpStub(() => undefined);
     const port = await closedPort();
-    const c = new PrometheusClient({ url: `http://127.0.0.1:${port}`, timeoutSeconds: 2, retries: 1, retryBaseDelayMs: 5 });
+    const c = new PrometheusClient({
+      url: `http://127.0.0.1:${port}`,
+      timeoutSeconds: 2,
+      retries: 1,
+      retryBaseDelayMs: 5,
+    });
     const err = (await c.instantQuery('up').catch((e: unknown) => e)) as PrometheusError;
     expect(err.kind).toBe('network');
     expect(err.message).toContain('ECONNREFUSED');
@@ -202,7 +238,9 @@ describe('PrometheusClient: errors', () => {
 });
 
 describe('PrometheusClient: headers', () => {
-  beforeEach(async () => { stub = await startHttpStub((_req, res) => sendJson(res, 200, prom('query_up.json'))); });
+  beforeEach(async () => {
+    stub = await startHttpStub((_req, res) => sendJson(res, 200, prom('query_up.json')));
+  });
 
   it('sends a bearer token and the user agent', async () => {
     await client({ bearerToken: 's3cret\n', userAgent: 'ada-carbon-test/1' }).instantQuery('up');
@@ -226,8 +264,20 @@ describe('PrometheusClient: headers', () => {
     await client().instantQuery('up');
     expect(stub.requests[0]!.headers['accept-encoding']).toBe('identity');
     const host = (u: string) => isLoopback(new URL(u));
-    for (const u of ['http://localhost:9090', 'http://127.0.0.1:9090', 'http://127.1.2.3', 'http://[::1]:9090/prom', 'http://prom.localhost']) expect([u, host(u)]).toEqual([u, true]);
-    for (const u of ['http://prometheus:9090', 'https://prom.ada.stfc.ac.uk', 'http://10.0.0.5:9090', 'http://127.0.0.1.nip.io']) {
+    for (const u of [
+      'http://localhost:9090',
+      'http://127.0.0.1:9090',
+      'http://127.1.2.3',
+      'http://[::1]:9090/prom',
+      'http://prom.localhost',
+    ])
+      expect([u, host(u)]).toEqual([u, true]);
+    for (const u of [
+      'http://prometheus:9090',
+      'https://prom.ada.stfc.ac.uk',
+      'http://10.0.0.5:9090',
+      'http://127.0.0.1.nip.io',
+    ]) {
       expect([u, host(u)]).toEqual([u, false]);
     }
   });
@@ -257,8 +307,15 @@ describe('splitRange (points limit)', () => {
     expect(parts[2]![1]).toBe(1000 + 25000 * 60);
   });
   it('honours a custom maxPoints and refuses a bad step', () => {
-    expect(splitRange(0, 9, 1, 5)).toEqual([[0, 4], [5, 9]]);
-    expect(splitRange(0, 10, 1, 5)).toEqual([[0, 4], [5, 9], [10, 10]]);
+    expect(splitRange(0, 9, 1, 5)).toEqual([
+      [0, 4],
+      [5, 9],
+    ]);
+    expect(splitRange(0, 10, 1, 5)).toEqual([
+      [0, 4],
+      [5, 9],
+      [10, 10],
+    ]);
     expect(() => splitRange(0, 10, 0)).toThrow(RangeError);
     expect(splitRange(10, 0, 1)).toEqual([]);
   });

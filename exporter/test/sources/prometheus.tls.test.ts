@@ -16,8 +16,27 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-carbon-tls-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' }
+  );
   caPem = fs.readFileSync(cert, 'utf8');
   server = https.createServer({ key: fs.readFileSync(key), cert: caPem }, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -47,6 +66,8 @@ describe('Prometheus client over TLS', () => {
 
   it('skips verification only when told to', async () => {
     const client = new PrometheusClient({ url, insecureSkipVerify: true, timeoutSeconds: 5, retries: 0 });
-    await expect(client.instantQuery('up')).resolves.toHaveLength((await new PrometheusClient({ url, caCert: caPem, timeoutSeconds: 5, retries: 0 }).instantQuery('up')).length);
+    await expect(client.instantQuery('up')).resolves.toHaveLength(
+      (await new PrometheusClient({ url, caCert: caPem, timeoutSeconds: 5, retries: 0 }).instantQuery('up')).length
+    );
   });
 });

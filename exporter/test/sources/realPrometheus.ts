@@ -22,10 +22,12 @@ export async function startRealPrometheus(readyTimeoutMs = 20000): Promise<RealP
   const child: ChildProcess = spawn(
     PROMETHEUS_BIN,
     [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'] }
   );
   let log = '';
-  child.stderr?.on('data', (c: Buffer) => { log = (log + c.toString()).slice(-4000); });
+  child.stderr?.on('data', (c: Buffer) => {
+    log = (log + c.toString()).slice(-4000);
+  });
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

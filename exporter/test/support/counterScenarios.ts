@@ -3,12 +3,22 @@
  * second by a real Prometheus. Shared by exporter/test/integration/counters.real.test.ts and
  * exporter/bench/counterScenarios.ts; nothing here imports the tracker, so the bench can run an older one.
  */
-import { startFakeNodeExporter, STEAL_SHARE, type FakeNode, type RunningFakeNode } from '../../../tests/harness/fakeNodeExporter';
+import {
+  startFakeNodeExporter,
+  STEAL_SHARE,
+  type FakeNode,
+  type RunningFakeNode,
+} from '../../../tests/harness/fakeNodeExporter';
 import { startPrometheus, type RunningPrometheus } from '../../../tests/harness/prometheus';
 import { startCarbonServer, type CarbonServer } from '../../../tests/harness/carbonServer';
 import { intervalEnergy, type PowerProfile } from '../../src/model/power';
 
-export const PROFILE: PowerProfile = { busyWattsPerCpu: 12, idleWattsPerCpu: 1.44, memoryWattsPerGiB: 0.3725, otherWatts: 2 };
+export const PROFILE: PowerProfile = {
+  busyWattsPerCpu: 12,
+  idleWattsPerCpu: 1.44,
+  memoryWattsPerGiB: 0.3725,
+  otherWatts: 2,
+};
 export const PUE = 1.2;
 export const CPUS = 4;
 /** busy share of every CPU of every stand-in */
@@ -33,33 +43,63 @@ export interface Scenario {
 
 export const SCENARIOS: readonly Scenario[] = [
   {
-    name: 'cpu_offline', title: '4 -> 2 vCPUs and back', host: 'vm-offline', jobs: ['cpu_offline'],
+    name: 'cpu_offline',
+    title: '4 -> 2 vCPUs and back',
+    host: 'vm-offline',
+    jobs: ['cpu_offline'],
     events: [
-      { afterCycle: 2, act: (n) => { n.setOnline(2, false); n.setOnline(3, false); } },
-      { afterCycle: 5, act: (n) => { n.setOnline(2, true); n.setOnline(3, true); } },
+      {
+        afterCycle: 2,
+        act: (n) => {
+          n.setOnline(2, false);
+          n.setOnline(3, false);
+        },
+      },
+      {
+        afterCycle: 5,
+        act: (n) => {
+          n.setOnline(2, true);
+          n.setOnline(3, true);
+        },
+      },
     ],
     // the sum of the CPUs left is lower: a drop, and the count changed
     expectedKinds: ['cpu_set_change', 'counter_drop'],
   },
   {
-    name: 'iowait_back', title: 'iowait -30 cpu-s on one CPU', host: 'vm-iowait', jobs: ['iowait_back'],
+    name: 'iowait_back',
+    title: 'iowait -30 cpu-s on one CPU',
+    host: 'vm-iowait',
+    jobs: ['iowait_back'],
     events: [{ afterCycle: 3, act: (n) => n.stepBack(1, 'iowait', 30) }],
     expectedKinds: ['counter_drop'],
   },
   {
-    name: 'reboot', title: 'a real reboot', host: 'vm-reboot', jobs: ['reboot'],
+    name: 'reboot',
+    title: 'a real reboot',
+    host: 'vm-reboot',
+    jobs: ['reboot'],
     events: [{ afterCycle: 3, act: (n) => n.reboot() }],
     expectedKinds: [],
   },
   {
-    name: 'two_jobs', title: 'one node in two scrape jobs', host: 'vm-twojobs', jobs: ['two_jobs', 'two_jobs_again'],
+    name: 'two_jobs',
+    title: 'one node in two scrape jobs',
+    host: 'vm-twojobs',
+    jobs: ['two_jobs', 'two_jobs_again'],
     events: [],
     expectedKinds: ['duplicate_target'],
   },
   {
-    name: 'duplicate_boot', title: 'duplicated node_boot_time_seconds', host: 'vm-dupboot', jobs: ['duplicate_boot'],
+    name: 'duplicate_boot',
+    title: 'duplicated node_boot_time_seconds',
+    host: 'vm-dupboot',
+    jobs: ['duplicate_boot'],
     events: [
-      { afterCycle: 2, act: (n) => n.duplicate('node_boot_time_seconds', { boot: 'stale' }, n.bootTimeSeconds - 86400) },
+      {
+        afterCycle: 2,
+        act: (n) => n.duplicate('node_boot_time_seconds', { boot: 'stale' }, n.bootTimeSeconds - 86400),
+      },
       { afterCycle: 5, act: (n) => n.clearDuplicates() },
     ],
     expectedKinds: ['duplicate_series'],
@@ -70,7 +110,12 @@ export const SCENARIOS: readonly Scenario[] = [
 export function cleanWatts(cpus: number): number {
   const busy = cpus * LOAD * (1 - STEAL_SHARE);
   const idle = cpus * (1 - STEAL_SHARE) - busy;
-  const e = intervalEnergy(PROFILE, PUE, { busyCpuSeconds: busy, idleCpuSeconds: idle, elapsedSeconds: 1, memoryActiveBytes: MEM_ACTIVE_BYTES });
+  const e = intervalEnergy(PROFILE, PUE, {
+    busyCpuSeconds: busy,
+    idleCpuSeconds: idle,
+    elapsedSeconds: 1,
+    memoryActiveBytes: MEM_ACTIVE_BYTES,
+  });
   return e.busyJoules + e.idleJoules;
 }
 
@@ -99,23 +144,31 @@ export async function startScenarioStack(scenarios: readonly Scenario[] = SCENAR
   for (const s of scenarios) {
     nodes.set(s.name, await startFakeNodeExporter({ cpus: CPUS, load: LOAD, memActiveBytes: MEM_ACTIVE_BYTES }));
   }
-  const scrapeConfigs = scenarios.flatMap((s) => s.jobs.map((job) => ({
-    job_name: job,
-    static_configs: [{
-      targets: [nodes.get(s.name)!.address],
-      labels: { scenario: s.name, host: s.host, cloud_project_name: 'IDAaaS', machine_name: 'Muon' },
-    }],
-  })));
-  const [prom, carbon] = await Promise.all([startPrometheus({ scrapeIntervalSeconds: 1, scrapeConfigs }), startCarbonServer()]);
+  const scrapeConfigs = scenarios.flatMap((s) =>
+    s.jobs.map((job) => ({
+      job_name: job,
+      static_configs: [
+        {
+          targets: [nodes.get(s.name)!.address],
+          labels: { scenario: s.name, host: s.host, cloud_project_name: 'IDAaaS', machine_name: 'Muon' },
+        },
+      ],
+    }))
+  );
+  const [prom, carbon] = await Promise.all([
+    startPrometheus({ scrapeIntervalSeconds: 1, scrapeConfigs }),
+    startCarbonServer(),
+  ]);
   const stop = async () => {
     await Promise.all([prom.stop(), carbon.stop(), ...[...nodes.values()].map((n) => n.stop())]);
   };
   try {
     const deadline = Date.now() + 30000;
     for (;;) {
-      const r = await prom.query<{ metric: { scenario: string }; value: [number, string] }>('count by (scenario) (node_cpu_seconds_total{mode="idle"})');
-      const counted = new Map<string, number>(r.result
-        .map((x) => [x.metric.scenario, Number(x.value[1])]));
+      const r = await prom.query<{ metric: { scenario: string }; value: [number, string] }>(
+        'count by (scenario) (node_cpu_seconds_total{mode="idle"})'
+      );
+      const counted = new Map<string, number>(r.result.map((x) => [x.metric.scenario, Number(x.value[1])]));
       if (scenarios.every((s) => counted.get(s.name) === CPUS * s.jobs.length)) break;
       if (Date.now() > deadline) throw new Error(`stand-ins not scraped in time: ${JSON.stringify([...counted])}`);
       await new Promise((res) => setTimeout(res, 250));
@@ -148,7 +201,14 @@ export interface CycleReading {
 
 interface SnapshotLike {
   lastCycle?: { atSeconds: number };
-  workspaces: ReadonlyArray<{ id: string; host: string; startedAtSeconds: number; busyJoules: number; idleJoules: number; lastSampleSeconds?: number }>;
+  workspaces: ReadonlyArray<{
+    id: string;
+    host: string;
+    startedAtSeconds: number;
+    busyJoules: number;
+    idleJoules: number;
+    lastSampleSeconds?: number;
+  }>;
   anomalies?: Record<string, number>;
 }
 
@@ -157,7 +217,11 @@ export function readingOf(snap: SnapshotLike, node: FakeNode): CycleReading {
     atSeconds: snap.lastCycle?.atSeconds ?? NaN,
     onlineCpus: node.onlineCpus,
     workspaces: snap.workspaces.map((w) => ({
-      id: w.id, host: w.host, startedAtSeconds: w.startedAtSeconds, joules: w.busyJoules + w.idleJoules, lastSampleSeconds: w.lastSampleSeconds,
+      id: w.id,
+      host: w.host,
+      startedAtSeconds: w.startedAtSeconds,
+      joules: w.busyJoules + w.idleJoules,
+      lastSampleSeconds: w.lastSampleSeconds,
     })),
     anomalies: snap.anomalies ? { ...snap.anomalies } : undefined,
   };

@@ -34,7 +34,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return;
         case 'envelope':
           res.writeHead(422, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' }));
+          res.end(
+            JSON.stringify({
+              status: 'error',
+              errorType: 'execution',
+              error: 'query processing would load too many samples into memory',
+            })
+          );
           return;
         case 'http500':
           res.writeHead(500, { 'content-type': 'text/plain' });
@@ -43,13 +49,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         default:
       }
       const upstream = await fetch(new URL(req.url ?? '/', target), {
-        method: req.method, body: req.method === 'POST' ? body : undefined,
+        method: req.method,
+        body: req.method === 'POST' ? body : undefined,
         headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' },
       });
       let text = await upstream.text();
-      if (state.mode === 'nan' && (state.nanMatch === undefined || decodeURIComponent(body.toString().replace(/\+/g, ' ')).includes(state.nanMatch))) {
+      if (
+        state.mode === 'nan' &&
+        (state.nanMatch === undefined ||
+          decodeURIComponent(body.toString().replace(/\+/g, ' ')).includes(state.nanMatch))
+      ) {
         let i = 0;
-        text = text.replace(/"value":\[([0-9.]+),"[^"]*"\]/g, (_m, ts) => `"value":[${ts},"${i++ % 2 ? '+Inf' : 'NaN'}"]`);
+        text = text.replace(
+          /"value":\[([0-9.]+),"[^"]*"\]/g,
+          (_m, ts) => `"value":[${ts},"${i++ % 2 ? '+Inf' : 'NaN'}"]`
+        );
       }
       res.writeHead(upstream.status, { 'content-type': 'application/json' });
       res.end(text);
@@ -65,9 +79,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.stop = () => new Promise<void>((r) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => r());
-  });
+  state.stop = () =>
+    new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    });
   return state;
 }

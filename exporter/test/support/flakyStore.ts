@@ -10,10 +10,27 @@ export class FlakyStore implements WorkspaceStore {
   private guard(): void {
     if (this.down) throw new Error('SQLITE_IOERR: disk I/O error (injected)');
   }
-  async loadOpenWorkspaces() { this.guard(); return this.inner.loadOpenWorkspaces(); }
-  async getWorkspace(id: string) { this.guard(); return this.inner.getWorkspace(id); }
-  async saveWorkspaces(s: Parameters<WorkspaceStore['saveWorkspaces']>[0]) { this.guard(); return this.inner.saveWorkspaces(s); }
-  async listWorkspaces(q?: Parameters<WorkspaceStore['listWorkspaces']>[0]) { this.guard(); return this.inner.listWorkspaces(q); }
-  async ping() { this.guard(); return this.inner.ping(); }
-  async close() { return this.inner.close(); }
+  async loadOpenWorkspaces() {
+    this.guard();
+    return this.inner.loadOpenWorkspaces();
+  }
+  async getWorkspace(id: string) {
+    this.guard();
+    return this.inner.getWorkspace(id);
+  }
+  async saveWorkspaces(s: Parameters<WorkspaceStore['saveWorkspaces']>[0]) {
+    this.guard();
+    return this.inner.saveWorkspaces(s);
+  }
+  async listWorkspaces(q?: Parameters<WorkspaceStore['listWorkspaces']>[0]) {
+    this.guard();
+    return this.inner.listWorkspaces(q);
+  }
+  async ping() {
+    this.guard();
+    return this.inner.ping();
+  }
+  async close() {
+    return this.inner.close();
+  }
 }

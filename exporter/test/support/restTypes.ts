@@ -4,9 +4,21 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { ErrorResponse } from '../../src/schemas/common';
-import type { EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../../src/schemas/green';
+import type {
+  EquivalenciesSchema,
+  ForecastSchema,
+  GreenestWindowSchema,
+  IdleWasteSchema,
+} from '../../src/schemas/green';
 import type { ReadyResponse } from '../../src/schemas/health';
-import type { CellT, DayResponse, HeatmapResponse, MachinesResponse, SummaryResponse, UsageResponse } from '../../src/schemas/usage';
+import type {
+  CellT,
+  DayResponse,
+  HeatmapResponse,
+  MachinesResponse,
+  SummaryResponse,
+  UsageResponse,
+} from '../../src/schemas/usage';
 import type { WorkspacesResponse } from '../../src/schemas/workspaces';
 
 export type ErrorBody = Static<typeof ErrorResponse>;

@@ -4,13 +4,34 @@ import type { TargetObservation, WorkspaceState } from '../../src/tracking/types
 
 const profile = { busyWattsPerCpu: 12, idleWattsPerCpu: 1.5, memoryWattsPerGiB: 0, otherWatts: 6 };
 const ctx = (nowSeconds: number, extra: Partial<CycleContext> = {}): CycleContext => ({
-  nowSeconds, pue: 1, profileFor: () => profile, gramsPerKwh: 200, intensityIsFallback: false, closeAfterSeconds: 600, ...extra,
+  nowSeconds,
+  pue: 1,
+  profileFor: () => profile,
+  gramsPerKwh: 200,
+  intensityIsFallback: false,
+  closeAfterSeconds: 600,
+  ...extra,
 });
-const labels = { site: 'isis', project: 'IDAaaS', machine: 'Muon', host: '172.16.0.1', user: 'unknown', experiment: 'unknown' };
+const labels = {
+  site: 'isis',
+  project: 'IDAaaS',
+  machine: 'Muon',
+  host: '172.16.0.1',
+  user: 'unknown',
+  experiment: 'unknown',
+};
 const BOOT = 1_000_000;
 const obs = (busy: number, idle: number, extra: Partial<TargetObservation> = {}): TargetObservation => ({
-  job: 'node', instance: 'h1:9100', labels, up: true, bootTimeSeconds: BOOT, cpus: 4,
-  busyCpuSeconds: busy, idleCpuSeconds: idle, memoryActiveBytes: 0, ...extra,
+  job: 'node',
+  instance: 'h1:9100',
+  labels,
+  up: true,
+  bootTimeSeconds: BOOT,
+  cpus: 4,
+  busyCpuSeconds: busy,
+  idleCpuSeconds: idle,
+  memoryActiveBytes: 0,
+  ...extra,
 });
 const J = (busy: number, idle: number, seconds: number) => {
   const share = busy + idle > 0 ? busy / (busy + idle) : 0;
@@ -65,7 +86,7 @@ describe('integrateCycle', () => {
 
   it('treats a target that is down or lacks counters as not seen, and catches up when it returns', () => {
     const first = run(new Map(), [obs(10, 10)], BOOT + 100);
-    const down = run(first.open, [obs(20, 20, { up: false }), ], BOOT + 160);
+    const down = run(first.open, [obs(20, 20, { up: false })], BOOT + 160);
     const id = wid(BOOT);
     expect(down.open.get(id)?.status).toBe('missing');
     const noCounters = run(down.open, [obs(0, 0, { busyCpuSeconds: undefined })], BOOT + 220);
@@ -133,14 +154,16 @@ describe('integrateCycle', () => {
     const r = run(first.open, [obs(400 + 600, 3600 + 600)], BOOT + 1060); // 1,200 cpu-s in 60 s on 4 CPUs
     const w = r.open.get(wid(BOOT))!;
     const before = first.open.get(wid(BOOT))!;
-    expect(w.busyCpuSecondsTotal - before.busyCpuSecondsTotal + w.idleCpuSecondsTotal - before.idleCpuSecondsTotal).toBeCloseTo(240, 9);
+    expect(
+      w.busyCpuSecondsTotal - before.busyCpuSecondsTotal + w.idleCpuSecondsTotal - before.idleCpuSecondsTotal
+    ).toBeCloseTo(240, 9);
     expect(w.busyCpuSecondsTotal - before.busyCpuSecondsTotal).toBeCloseTo(120, 9);
     const gained = w.busyJoules + w.idleJoules - before.busyJoules - before.idleJoules;
     expect(gained).toBeLessThanOrEqual(physicalLimitWatts(profile, 4, 0) * 60 + 1e-9);
     expect(r.anomalies.map((a) => a.kind)).toEqual(['over_limit']);
   });
 
-  it('measures intervals between the counters\' scrapes when known, not between cycles', () => {
+  it("measures intervals between the counters' scrapes when known, not between cycles", () => {
     const first = run(new Map(), [obs(100, 300, { scrapeSeconds: BOOT + 98 })], BOOT + 100);
     const second = run(first.open, [obs(100, 300 + 4 * 50, { scrapeSeconds: BOOT + 148 })], BOOT + 160);
     const w = second.open.get(wid(BOOT))!;

@@ -22,7 +22,17 @@ const INSTANCE = 'vm-1:9100';
 const BASE = { instance: INSTANCE, cloud_project_name: 'IDAaaS', machine_name: 'Muon', host: '172.16.0.9' };
 const site = siteLookup(DEFAULTS.sites);
 
-type Event = 'none' | 'reboot' | 'offline' | 'online' | 'dip' | 'gap' | 'second_job' | 'only_second_job' | 'duplicate_boot' | 'restart'
+type Event =
+  | 'none'
+  | 'reboot'
+  | 'offline'
+  | 'online'
+  | 'dip'
+  | 'gap'
+  | 'second_job'
+  | 'only_second_job'
+  | 'duplicate_boot'
+  | 'restart'
   | 'duplicate_cpu';
 const CLEAN_EVENTS: Event[] = ['none', 'gap', 'second_job', 'only_second_job', 'duplicate_boot', 'restart'];
 const HOSTILE_EVENTS: Event[] = [...CLEAN_EVENTS, 'reboot', 'offline', 'online', 'dip', 'duplicate_cpu'];
@@ -46,25 +56,36 @@ interface Scenario {
   steps: Step[];
 }
 
-interface Cpu { online: boolean; user: number; idle: number; iowait: number; dip: number }
+interface Cpu {
+  online: boolean;
+  user: number;
+  idle: number;
+  iowait: number;
+  dip: number;
+}
 type Reading = Map<number, { user: number; idle: number; iowait: number }>;
 
-const stepArb = (events: Event[]) => fc.record({
-  dt: fc.integer({ min: 5, max: 600 }),
-  lag: fc.double({ min: 0, max: 4, noNaN: true }),
-  load: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
-  iowaitShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
-  event: fc.oneof({ arbitrary: fc.constant<Event>('none'), weight: 4 }, { arbitrary: fc.constantFrom(...events), weight: 3 }),
-  cpu: fc.nat(3),
-  dip: fc.double({ min: 0, max: 1, noNaN: true }),
-  detailFails: events === CLEAN_EVENTS ? fc.constant(false) : fc.boolean(),
-});
-const scenarioArb = (events: Event[]) => fc.record({
-  cpus: fc.integer({ min: 1, max: 4 }),
-  bootAgo: fc.integer({ min: 1, max: 200_000 }),
-  initialLoad: fc.double({ min: 0, max: 1, noNaN: true }),
-  steps: fc.array(stepArb(events), { minLength: 1, maxLength: 12 }),
-});
+const stepArb = (events: Event[]) =>
+  fc.record({
+    dt: fc.integer({ min: 5, max: 600 }),
+    lag: fc.double({ min: 0, max: 4, noNaN: true }),
+    load: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+    iowaitShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    event: fc.oneof(
+      { arbitrary: fc.constant<Event>('none'), weight: 4 },
+      { arbitrary: fc.constantFrom(...events), weight: 3 }
+    ),
+    cpu: fc.nat(3),
+    dip: fc.double({ min: 0, max: 1, noNaN: true }),
+    detailFails: events === CLEAN_EVENTS ? fc.constant(false) : fc.boolean(),
+  });
+const scenarioArb = (events: Event[]) =>
+  fc.record({
+    cpus: fc.integer({ min: 1, max: 4 }),
+    bootAgo: fc.integer({ min: 1, max: 200_000 }),
+    initialLoad: fc.double({ min: 0, max: 1, noNaN: true }),
+    steps: fc.array(stepArb(events), { minLength: 1, maxLength: 12 }),
+  });
 
 /** What one run left: per-cycle states, and what the reference model computed for a clean run. */
 interface Outcome {
@@ -82,7 +103,8 @@ function simulate(sc: Scenario, opts: { restarts: boolean }): Outcome {
   const anomalies: AnomalyKind[] = [];
   let t = 1_800_000_000;
   let boot = t - sc.bootAgo;
-  const fresh = (): Cpu[] => Array.from({ length: sc.cpus }, () => ({ online: true, user: 0, idle: 0, iowait: 0, dip: 0 }));
+  const fresh = (): Cpu[] =>
+    Array.from({ length: sc.cpus }, () => ({ online: true, user: 0, idle: 0, iowait: 0, dip: 0 }));
   let cpus = fresh();
   for (const c of cpus) {
     c.user = sc.initialLoad * sc.bootAgo;
@@ -90,7 +112,8 @@ function simulate(sc: Scenario, opts: { restarts: boolean }): Outcome {
   }
   // readings of the node's per-CPU series at each scrape (what Prometheus stores), for the detail stand-in
   const readings: Array<{ at: number; boot: number; values: Reading }> = [];
-  const read = (): Reading => new Map(cpus.flatMap((c, i) => (c.online ? [[i, { user: c.user, idle: c.idle, iowait: c.iowait - c.dip }]] : [])));
+  const read = (): Reading =>
+    new Map(cpus.flatMap((c, i) => (c.online ? [[i, { user: c.user, idle: c.idle, iowait: c.iowait - c.dip }]] : [])));
   let state = new Map<string, WorkspaceState>();
   const exported = new Map<string, number>();
   // reference: the true counters at the last observation of this boot, and the energy they give over all boots
@@ -99,7 +122,10 @@ function simulate(sc: Scenario, opts: { restarts: boolean }): Outcome {
   const charged = new Map<string, { joules: number; busy: number; idle: number }>();
   let trueBusy = 0;
   let trueIdle = 0;
-  const trueSums = () => ({ busy: cpus.reduce((a, c) => a + c.user, 0), idle: cpus.reduce((a, c) => a + c.idle + c.iowait, 0) });
+  const trueSums = () => ({
+    busy: cpus.reduce((a, c) => a + c.user, 0),
+    idle: cpus.reduce((a, c) => a + c.idle + c.iowait, 0),
+  });
 
   for (const step of sc.steps) {
     // the world moves on by dt, then is scraped at t and read by a cycle at t + lag
@@ -124,30 +150,55 @@ function simulate(sc: Scenario, opts: { restarts: boolean }): Outcome {
       c.dip += step.dip * (c.iowait - c.dip); // the kernel's iowait read lower than before
     }
     const values = read();
-    const jobs = step.event === 'gap' ? [] : step.event === 'second_job' ? ['node', 'node-2'] : step.event === 'only_second_job' ? ['node-2'] : ['node'];
+    const jobs =
+      step.event === 'gap'
+        ? []
+        : step.event === 'second_job'
+          ? ['node', 'node-2']
+          : step.event === 'only_second_job'
+            ? ['node-2']
+            : ['node'];
     if (jobs.length > 0) readings.push({ at: t, boot, values });
     const at = t + step.lag;
-    const results = answers(jobs, values, boot, t, step.event === 'duplicate_boot', step.event === 'duplicate_cpu' ? step.cpu : undefined);
+    const results = answers(
+      jobs,
+      values,
+      boot,
+      t,
+      step.event === 'duplicate_boot',
+      step.event === 'duplicate_cpu' ? step.cpu : undefined
+    );
 
-    if (opts.restarts && step.event === 'restart') state = new Map(JSON.parse(JSON.stringify([...state])) as Array<[string, WorkspaceState]>);
+    if (opts.restarts && step.event === 'restart')
+      state = new Map(JSON.parse(JSON.stringify([...state])) as Array<[string, WorkspaceState]>);
     const { observations } = observationsFrom(results, DEFAULTS.labels, site);
     const wanted = needsDetail(state, observations);
     const detail = step.detailFails ? undefined : detailStandIn(wanted, readings, values, t);
     const r = integrateCycle(state, observations, {
-      nowSeconds: at, pue: PUE, profileFor: () => PROFILE, gramsPerKwh: 150, intensityIsFallback: false,
-      closeAfterSeconds: 1e9, detail,
+      nowSeconds: at,
+      pue: PUE,
+      profileFor: () => PROFILE,
+      gramsPerKwh: 150,
+      intensityIsFallback: false,
+      closeAfterSeconds: 1e9,
+      detail,
     });
     anomalies.push(...r.anomalies.map((a) => a.kind));
     for (const x of [...r.changed, ...r.open.values()]) {
-      charged.set(x.id, { joules: x.busyJoules + x.idleJoules, busy: x.busyCpuSecondsTotal, idle: x.idleCpuSecondsTotal });
+      charged.set(x.id, {
+        joules: x.busyJoules + x.idleJoules,
+        busy: x.busyCpuSecondsTotal,
+        idle: x.idleCpuSecondsTotal,
+      });
     }
 
     for (const next of r.open.values()) {
       const before = state.get(next.id);
-      const from = before ? before.lastSampleSeconds ?? before.lastSeenSeconds : next.startedAtSeconds;
+      const from = before ? (before.lastSampleSeconds ?? before.lastSeenSeconds) : next.startedAtSeconds;
       const span = (next.lastSampleSeconds ?? next.lastSeenSeconds) - from;
       const gained = next.busyJoules + next.idleJoules - (before ? before.busyJoules + before.idleJoules : 0);
-      const limit = physicalLimitWatts(PROFILE, Math.max(next.cpus, before?.cpus ?? 0), MEMORY_BYTES) * PUE * Math.max(0, span);
+      const limit =
+        physicalLimitWatts(PROFILE, Math.max(next.cpus, before?.cpus ?? 0), MEMORY_BYTES) * PUE * Math.max(0, span);
       if (gained > limit * (1 + 1e-9) + 1e-9) violations.push(`interval over the limit: ${gained} J > ${limit} J`);
       if (gained < -1e-9) violations.push(`energy went down: ${gained} J`);
     }
@@ -160,7 +211,8 @@ function simulate(sc: Scenario, opts: { restarts: boolean }): Outcome {
       now.set(k, (now.get(k) ?? 0) + s.busyJoules + s.idleJoules);
     }
     for (const [k, v] of now) {
-      if (step.event !== 'reboot' && v < (exported.get(k) ?? 0) - 1e-9) violations.push(`exported counter went down without a reboot: ${exported.get(k)} -> ${v}`);
+      if (step.event !== 'reboot' && v < (exported.get(k) ?? 0) - 1e-9)
+        violations.push(`exported counter went down without a reboot: ${exported.get(k)} -> ${v}`);
     }
     exported.clear();
     for (const [k, v] of now) exported.set(k, v);
@@ -177,31 +229,75 @@ function simulate(sc: Scenario, opts: { restarts: boolean }): Outcome {
       const dIdle = (w?.idleCpuSecondsTotal ?? 0) - (prior?.idleCpuSecondsTotal ?? 0);
       const exactStep = step.event !== 'duplicate_cpu';
       const tol = (x: number) => x * (1 + 1e-9) + 1e-9;
-      if (exactStep && dBusy > tol(sums.busy - ref.busy)) violations.push(`interval charged ${dBusy} busy cpu-s, truth ${sums.busy - ref.busy}`);
-      if (exactStep && dIdle > tol(sums.idle - ref.idle)) violations.push(`interval charged ${dIdle} idle cpu-s, truth ${sums.idle - ref.idle}`);
+      if (exactStep && dBusy > tol(sums.busy - ref.busy))
+        violations.push(`interval charged ${dBusy} busy cpu-s, truth ${sums.busy - ref.busy}`);
+      if (exactStep && dIdle > tol(sums.idle - ref.idle))
+        violations.push(`interval charged ${dIdle} idle cpu-s, truth ${sums.idle - ref.idle}`);
       const e = intervalEnergy(PROFILE, PUE, {
-        busyCpuSeconds: sums.busy - ref.busy, idleCpuSeconds: sums.idle - ref.idle, elapsedSeconds: t - ref.at, memoryActiveBytes: MEMORY_BYTES,
+        busyCpuSeconds: sums.busy - ref.busy,
+        idleCpuSeconds: sums.idle - ref.idle,
+        elapsedSeconds: t - ref.at,
+        memoryActiveBytes: MEMORY_BYTES,
       });
       trueBusy += sums.busy - ref.busy;
       trueIdle += sums.idle - ref.idle;
-      ref = { busy: sums.busy, idle: sums.idle, at: t, busyJoules: ref.busyJoules + e.busyJoules, idleJoules: ref.idleJoules + e.idleJoules, boot };
+      ref = {
+        busy: sums.busy,
+        idle: sums.idle,
+        at: t,
+        busyJoules: ref.busyJoules + e.busyJoules,
+        idleJoules: ref.idleJoules + e.idleJoules,
+        boot,
+      };
     }
   }
-  const sum = (f: (c: { joules: number; busy: number; idle: number }) => number) => [...charged.values()].reduce((a, c) => a + f(c), 0);
+  const sum = (f: (c: { joules: number; busy: number; idle: number }) => number) =>
+    [...charged.values()].reduce((a, c) => a + f(c), 0);
   // a duplicated per-CPU series raises a sum as real use would: only the physical limit bounds what it adds
   const exact = !sc.steps.some((st) => st.event === 'duplicate_cpu');
   const over = (got: number, truth: number) => exact && got > truth * (1 + 1e-9) + 1e-9;
-  if (over(sum((c) => c.joules), ref.busyJoules + ref.idleJoules)) {
-    violations.push(`charged ${sum((c) => c.joules)} J, more than the true counters give (${ref.busyJoules + ref.idleJoules} J)`);
+  if (
+    over(
+      sum((c) => c.joules),
+      ref.busyJoules + ref.idleJoules
+    )
+  ) {
+    violations.push(
+      `charged ${sum((c) => c.joules)} J, more than the true counters give (${ref.busyJoules + ref.idleJoules} J)`
+    );
   }
-  if (over(sum((c) => c.busy), trueBusy)) violations.push(`charged ${sum((c) => c.busy)} busy cpu-s, truth ${trueBusy}`);
-  if (over(sum((c) => c.idle), trueIdle)) violations.push(`charged ${sum((c) => c.idle)} idle cpu-s, truth ${trueIdle}`);
-  return { final: [...state.values()], refBusyJoules: ref.busyJoules, refIdleJoules: ref.idleJoules, anomalies, violations, observed: readings.length > 0 };
+  if (
+    over(
+      sum((c) => c.busy),
+      trueBusy
+    )
+  )
+    violations.push(`charged ${sum((c) => c.busy)} busy cpu-s, truth ${trueBusy}`);
+  if (
+    over(
+      sum((c) => c.idle),
+      trueIdle
+    )
+  )
+    violations.push(`charged ${sum((c) => c.idle)} idle cpu-s, truth ${trueIdle}`);
+  return {
+    final: [...state.values()],
+    refBusyJoules: ref.busyJoules,
+    refIdleJoules: ref.idleJoules,
+    anomalies,
+    violations,
+    observed: readings.length > 0,
+  };
 }
 
 /** The five tracking answers, as Prometheus gives them for the node's per-CPU series scraped by `jobs`. */
 function answers(
-  jobs: string[], values: Reading, boot: number, scrapedAt: number, duplicateBoot: boolean, duplicateCpu?: number,
+  jobs: string[],
+  values: Reading,
+  boot: number,
+  scrapedAt: number,
+  duplicateBoot: boolean,
+  duplicateCpu?: number
 ): Record<TrackingQueryName, Sample[]> {
   const out: Record<TrackingQueryName, Sample[]> = { boot: [], up: [], cpuSeconds: [], cpus: [], memoryActive: [] };
   let busy = 0;
@@ -216,8 +312,14 @@ function answers(
     const target = { job, instance: INSTANCE };
     out.boot.push({ metric: { job, ...BASE }, value: boot });
     if (duplicateBoot) out.boot.push({ metric: { job, ...BASE, relabelled: 'yes' }, value: boot });
-    out.up.push({ metric: { job, ...BASE }, value: 1 }, { metric: { job, ...BASE, [SCRAPE_TIME_TAG]: 'scrape_time' }, value: scrapedAt });
-    out.cpuSeconds.push({ metric: { ...target, state: 'busy' }, value: busy }, { metric: { ...target, state: 'idle' }, value: idle });
+    out.up.push(
+      { metric: { job, ...BASE }, value: 1 },
+      { metric: { job, ...BASE, [SCRAPE_TIME_TAG]: 'scrape_time' }, value: scrapedAt }
+    );
+    out.cpuSeconds.push(
+      { metric: { ...target, state: 'busy' }, value: busy },
+      { metric: { ...target, state: 'idle' }, value: idle }
+    );
     out.cpus.push({ metric: target, value: values.size });
     out.memoryActive.push({ metric: target, value: MEMORY_BYTES });
   }
@@ -226,7 +328,10 @@ function answers(
 
 /** The detail query's answer: per CPU-mode increases since `sinceSeconds` (clamped at 0), over CPUs read at both ends. */
 function detailStandIn(
-  wanted: ReturnType<typeof needsDetail>, readings: ReadonlyArray<{ at: number; boot: number; values: Reading }>, now: Reading, nowAt: number,
+  wanted: ReturnType<typeof needsDetail>,
+  readings: ReadonlyArray<{ at: number; boot: number; values: Reading }>,
+  now: Reading,
+  nowAt: number
 ): Map<string, CpuIncrease> | undefined {
   if (wanted.length === 0) return undefined;
   const out = new Map<string, CpuIncrease>();
@@ -249,28 +354,34 @@ function detailStandIn(
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 describe(`tracking integrator, model-based (fast-check seed ${SEED}, ${RUNS} cases per property)`, () => {
-  it('clean counters give the reference model\'s totals, across restarts, gaps and duplicate series', () => {
-    fc.assert(fc.property(scenarioArb(CLEAN_EVENTS), (sc) => {
-      const out = simulate(sc, { restarts: true });
-      expect(out.violations).toEqual([]);
-      expect(out.final).toHaveLength(out.observed ? 1 : 0);
-      const w = out.final[0] ?? { busyJoules: 0, idleJoules: 0 };
-      expect(close(w.busyJoules, out.refBusyJoules)).toBe(true);
-      expect(close(w.idleJoules, out.refIdleJoules)).toBe(true);
-      expect(out.anomalies.filter((k) => k !== 'duplicate_series' && k !== 'duplicate_target')).toEqual([]);
-    }), { seed: SEED, numRuns: RUNS });
+  it("clean counters give the reference model's totals, across restarts, gaps and duplicate series", () => {
+    fc.assert(
+      fc.property(scenarioArb(CLEAN_EVENTS), (sc) => {
+        const out = simulate(sc, { restarts: true });
+        expect(out.violations).toEqual([]);
+        expect(out.final).toHaveLength(out.observed ? 1 : 0);
+        const w = out.final[0] ?? { busyJoules: 0, idleJoules: 0 };
+        expect(close(w.busyJoules, out.refBusyJoules)).toBe(true);
+        expect(close(w.idleJoules, out.refIdleJoules)).toBe(true);
+        expect(out.anomalies.filter((k) => k !== 'duplicate_series' && k !== 'duplicate_target')).toEqual([]);
+      }),
+      { seed: SEED, numRuns: RUNS }
+    );
   });
 
   it('hostile counters never charge more than the truth or the physical limit, never run an exported counter backwards, and a restart loses nothing', () => {
-    fc.assert(fc.property(scenarioArb(HOSTILE_EVENTS), (sc) => {
-      const withRestarts = simulate(sc, { restarts: true });
-      expect(withRestarts.violations).toEqual([]);
-      const without = simulate(sc, { restarts: false });
-      expect(withRestarts.final.length).toBe(without.final.length);
-      for (const [i, w] of withRestarts.final.entries()) {
-        expect(close(w.busyJoules, without.final[i]!.busyJoules)).toBe(true);
-        expect(close(w.idleJoules, without.final[i]!.idleJoules)).toBe(true);
-      }
-    }), { seed: SEED, numRuns: RUNS });
+    fc.assert(
+      fc.property(scenarioArb(HOSTILE_EVENTS), (sc) => {
+        const withRestarts = simulate(sc, { restarts: true });
+        expect(withRestarts.violations).toEqual([]);
+        const without = simulate(sc, { restarts: false });
+        expect(withRestarts.final.length).toBe(without.final.length);
+        for (const [i, w] of withRestarts.final.entries()) {
+          expect(close(w.busyJoules, without.final[i]!.busyJoules)).toBe(true);
+          expect(close(w.idleJoules, without.final[i]!.idleJoules)).toBe(true);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS }
+    );
   });
 });

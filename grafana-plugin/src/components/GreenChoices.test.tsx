@@ -56,7 +56,9 @@ describe('forecast strip and greener choices', () => {
     const values = forecastValues();
     const chart = screen.getByRole('img', { name: /Grid carbon intensity forecast/ });
     const label = chart.getAttribute('aria-label')!;
-    expect(label).toContain(`(national) for the next 48 h: ${Math.min(...values)} gCO₂/kWh to ${Math.max(...values)} gCO₂/kWh`);
+    expect(label).toContain(
+      `(national) for the next 48 h: ${Math.min(...values)} gCO₂/kWh to ${Math.max(...values)} gCO₂/kWh`
+    );
     expect(label).toContain('greenest 3 h window from 14:00');
     expect(screen.getByRole('region', { name: 'Grid forecast' })).toBe(screen.getByTestId('adacarbon-forecast'));
   });
@@ -64,7 +66,11 @@ describe('forecast strip and greener choices', () => {
   it('gives the advice per job length and the idle-shutdown savings beside the totals', () => {
     renderWith(ALL);
     const advice = screen.getByRole('region', { name: 'Greener choices' });
-    expect(within(advice).getAllByTestId('adacarbon-advice-line').map((l) => [l.dataset.kind, l.textContent])).toEqual([
+    expect(
+      within(advice)
+        .getAllByTestId('adacarbon-advice-line')
+        .map((l) => [l.dataset.kind, l.textContent])
+    ).toEqual([
       ['wait', 'Start a 1 h job tomorrow at 02:30 to cut its carbon by 50%'],
       ['wait', 'Start a 3 h job at 14:00 to cut its carbon by 35%'],
       ['none', 'No advice for an 8 h job: the forecast is too short or has gaps'],
@@ -85,7 +91,12 @@ describe('forecast strip and greener choices', () => {
   });
 
   it('an outage: says plainly there is no advice', () => {
-    renderWith(windowSeries('national', [{ duration: '1h', available: false }, { duration: '3h', available: false }]));
+    renderWith(
+      windowSeries('national', [
+        { duration: '1h', available: false },
+        { duration: '3h', available: false },
+      ])
+    );
     expect(screen.getByTestId('adacarbon-forecast-empty')).toBeInTheDocument();
     expect(screen.getAllByTestId('adacarbon-advice-line').map((l) => l.textContent)).toEqual([
       'No advice: no forecast',

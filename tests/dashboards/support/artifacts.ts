@@ -18,10 +18,14 @@ export interface Dashboard {
 }
 
 export function loadDashboards(): Dashboard[] {
-  return fs.readdirSync(DASHBOARDS_DIR)
+  return fs
+    .readdirSync(DASHBOARDS_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ file: f, json: JSON.parse(fs.readFileSync(path.join(DASHBOARDS_DIR, f), 'utf8')) as DashboardJson }));
+    .map((f) => ({
+      file: f,
+      json: JSON.parse(fs.readFileSync(path.join(DASHBOARDS_DIR, f), 'utf8')) as DashboardJson,
+    }));
 }
 
 /** Parses a YAML file as the shape the caller names (unknown when it names none). */
@@ -30,7 +34,11 @@ export function readYaml<T = unknown>(file: string): T {
 }
 
 export function yamlFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** Panels including those nested in rows. */
@@ -104,7 +112,8 @@ export function grafanaAlertQueries(): PromQuery[] {
     for (const g of readYaml<GrafanaAlertFile>(file).groups ?? []) {
       for (const r of g.rules ?? []) {
         for (const d of r.data ?? []) {
-          if (d.datasourceUid === PROM_UID) out.push({ origin: `grafana alert "${r.title}" ${d.refId}`, expr: d.model.expr!, instant: true });
+          if (d.datasourceUid === PROM_UID)
+            out.push({ origin: `grafana alert "${r.title}" ${d.refId}`, expr: d.model.expr!, instant: true });
         }
       }
     }

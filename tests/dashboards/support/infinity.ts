@@ -3,7 +3,12 @@
  * can be checked against what is documented: query parameters, the root selector's path and each column's field and type.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { EquivalenciesSchema, ForecastSchema, GreenestWindowSchema, IdleWasteSchema } from '../../../exporter/src/schemas/green';
+import {
+  EquivalenciesSchema,
+  ForecastSchema,
+  GreenestWindowSchema,
+  IdleWasteSchema,
+} from '../../../exporter/src/schemas/green';
 import { IDLE_LEVELS } from '../../../exporter/src/schemas/green';
 import type { Target } from './shapes';
 
@@ -59,14 +64,16 @@ function rowSchema(s: JsonSchema): JsonSchema {
 export function rowSchemaAt(url: string, rootSelector: string): ObjectSchema {
   const route = GREEN_ENDPOINTS[url];
   if (!route) throw new Error(`${url} is not a greener-choices endpoint`);
-  if (!/^[a-z_]+(\.[a-z_]+)*$/.test(rootSelector)) throw new Error(`root selector ${rootSelector} is not a plain field path`);
+  if (!/^[a-z_]+(\.[a-z_]+)*$/.test(rootSelector))
+    throw new Error(`root selector ${rootSelector} is not a plain field path`);
   let s = rowSchema(route.response[200]);
   for (const part of rootSelector.split('.')) {
     const next = s.properties?.[part];
     if (!next) throw new Error(`${url}: no documented field ${part} in ${rootSelector}`);
     s = rowSchema(next);
   }
-  if (s.type !== 'object' || !s.properties) throw new Error(`${url}: ${rootSelector} is not an object or array of objects`);
+  if (s.type !== 'object' || !s.properties)
+    throw new Error(`${url}: ${rootSelector} is not an object or array of objects`);
   return { ...s, properties: s.properties };
 }
 

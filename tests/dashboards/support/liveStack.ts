@@ -44,7 +44,12 @@ export interface LiveStack {
   /** the real node_exporter's workspace labels */
   realHost: { project: string; user: string };
   query(expr: string): Promise<PromResponse<PromSample>>;
-  queryRange(expr: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<PromResponse<PromSeries>>;
+  queryRange(
+    expr: string,
+    startSeconds: number,
+    endSeconds: number,
+    stepSeconds: number
+  ): Promise<PromResponse<PromSeries>>;
   stop(): Promise<void>;
 }
 
@@ -54,12 +59,22 @@ export async function startLiveStack(): Promise<LiveStack> {
   const dir = tempDir('ada-carbon-dashboards-');
   const now = Math.floor(Date.now() / 1000);
   // ends now: the exporter, tracking on the real clock, still sees these hosts within Prometheus's 5-minute lookback
-  const fleet = adaFleet({ hosts: 24, startSeconds: now - 2 * 3600, endSeconds: now, stepSeconds: 30, userLabel: true, events: false, seed: 11 });
+  const fleet = adaFleet({
+    hosts: 24,
+    startSeconds: now - 2 * 3600,
+    endSeconds: now,
+    stepSeconds: 30,
+    userLabel: true,
+    events: false,
+    seed: 11,
+  });
   await writeFleetOpenMetrics(fleet, path.join(dir, 'fleet.om'));
   await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
 
   const stopping: Array<() => Promise<unknown>> = [];
-  const stopAll = async () => { for (const s of stopping.reverse()) await s().catch(() => undefined); };
+  const stopAll = async () => {
+    for (const s of stopping.reverse()) await s().catch(() => undefined);
+  };
   try {
     const node: RunningNodeExporter = await startNodeExporter();
     stopping.push(() => node.stop());
@@ -69,49 +84,75 @@ export async function startLiveStack(): Promise<LiveStack> {
 
     const shipped = readYaml<PromConfigFile>(path.join(PROVISIONING_DIR, 'prometheus/prometheus.yml'));
     const scrapeConfigs = shipped.scrape_configs.map((job) => {
-      const target = job.job_name === 'node' ? node.address : job.job_name === 'ada-carbon' ? `127.0.0.1:${exporterPort}` : undefined;
+      const target =
+        job.job_name === 'node'
+          ? node.address
+          : job.job_name === 'ada-carbon'
+            ? `127.0.0.1:${exporterPort}`
+            : undefined;
       if (!target) throw new Error(`unexpected scrape job ${job.job_name} in prometheus.yml`);
       return { ...job, static_configs: job.static_configs.map((s) => ({ ...s, targets: [target] })) };
     });
     const realLabels = shipped.scrape_configs.find((j) => j.job_name === 'node')!.static_configs[0]!.labels!;
     const prom = await startPrometheus({
-      blocksDir: path.join(dir, 'blocks'), scrapeConfigs, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1,
+      blocksDir: path.join(dir, 'blocks'),
+      scrapeConfigs,
+      scrapeIntervalSeconds: 1,
+      evaluationIntervalSeconds: 1,
       ruleFiles: rulesAtGlobalInterval(path.join(dir, 'rules')),
     });
     stopping.push(() => prom.stop());
 
     const compose = readYaml<ExporterConfigFile>(path.join(PROVISIONING_DIR, 'exporter/ada-carbon.yaml'));
-    const app = await testApp(testConfig({
-      ...compose,
-      prometheus: { ...compose.prometheus, url: prom.url, retries: 0, timeoutSeconds: 10 },
-      carbonIntensity: { ...compose.carbonIntensity, url: carbon.url, cacheSeconds: 0 },
-      server: { ...compose.server, host: '127.0.0.1', port: exporterPort },
-      tracking: { intervalSeconds: 5, closeAfterSeconds: 600 },
-    }, dir));
+    const app = await testApp(
+      testConfig(
+        {
+          ...compose,
+          prometheus: { ...compose.prometheus, url: prom.url, retries: 0, timeoutSeconds: 10 },
+          carbonIntensity: { ...compose.carbonIntensity, url: carbon.url, cacheSeconds: 0 },
+          server: { ...compose.server, host: '127.0.0.1', port: exporterPort },
+          tracking: { intervalSeconds: 5, closeAfterSeconds: 600 },
+        },
+        dir
+      )
+    );
     stopping.push(() => app.close());
     await app.listen({ host: '127.0.0.1', port: exporterPort });
     // The forecast plugin is not auto-started in tests: fetch it once from the replay server (48 h from now, national
     // and the postcode's region) so the forecast and greenest-window families exist before Prometheus scrapes them.
     const forecast = await app.green.forecast.refresh();
     for (const a of forecast.areas) {
-      if (!a.up || a.slots.length < 96) throw new Error(`forecast for ${a.area} not ready: up=${a.up} slots=${a.slots.length} ${a.lastError ?? ''}`);
+      if (!a.up || a.slots.length < 96)
+        throw new Error(`forecast for ${a.area} not ready: up=${a.up} slots=${a.slots.length} ${a.lastError ?? ''}`);
     }
-    if (forecast.areas.length !== 2) throw new Error(`expected national and regional forecasts, got ${forecast.areas.map((a) => a.area).join(',')}`);
+    if (forecast.areas.length !== 2)
+      throw new Error(`expected national and regional forecasts, got ${forecast.areas.map((a) => a.area).join(',')}`);
 
     const get = async <R>(p: string, params: Record<string, string>): Promise<PromResponse<R>> => {
       const res = await fetch(`${prom.url}${p}?${new URLSearchParams(params).toString()}`);
       return (await res.json()) as PromResponse<R>;
     };
     const stack: LiveStack = {
-      prom, app, fleet, realHost: { project: realLabels.cloud_project_name!, user: realLabels.user! },
+      prom,
+      app,
+      fleet,
+      realHost: { project: realLabels.cloud_project_name!, user: realLabels.user! },
       query: (expr) => get<PromSample>('/api/v1/query', { query: expr }),
-      queryRange: (expr, start, end, step) => get<PromSeries>('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }),
+      queryRange: (expr, start, end, step) =>
+        get<PromSeries>('/api/v1/query_range', {
+          query: expr,
+          start: String(start),
+          end: String(end),
+          step: String(step),
+        }),
       stop: stopAll,
     };
 
     // Cycles every second for long enough that rate() over 20s windows, the 1 s rule evaluations and the
     // histogram all have several points.
-    const recordNames = prometheusRules().filter((r) => r.kind === 'record').map((r) => r.name);
+    const recordNames = prometheusRules()
+      .filter((r) => r.kind === 'record')
+      .map((r) => r.name);
     const deadline = Date.now() + 90000;
     let cycles = 0;
     for (;;) {
@@ -119,16 +160,22 @@ export async function startLiveStack(): Promise<LiveStack> {
       if (!snap.lastCycle?.ok) throw new Error(`tracking cycle failed: ${snap.lastCycle?.error}`);
       cycles++;
       if (cycles >= 25) {
-        const r = await stack.query('count(count by (site) (site_state:ada_carbon_workspace_energy_joules:increase1h))');
+        const r = await stack.query(
+          'count(count by (site) (site_state:ada_carbon_workspace_energy_joules:increase1h))'
+        );
         if (r.data?.result[0]?.value[1] === '3' && (await unrecorded(stack, recordNames)).length === 0) break;
       }
       if (Date.now() > deadline) {
-        throw new Error(`recording rules did not produce all three sites in time; not yet recorded: ${(await unrecorded(stack, recordNames)).join(', ')}`);
+        throw new Error(
+          `recording rules did not produce all three sites in time; not yet recorded: ${(await unrecorded(stack, recordNames)).join(', ')}`
+        );
       }
       await sleep(1000);
     }
     // keep the exporter's counters moving between scrapes for the rest of the suite
-    const ticker = setInterval(() => { void app.tracker.refresh().catch(() => undefined); }, 1000);
+    const ticker = setInterval(() => {
+      void app.tracker.refresh().catch(() => undefined);
+    }, 1000);
     stopping.push(() => {
       clearInterval(ticker);
       return Promise.resolve();
@@ -162,7 +209,7 @@ async function unrecorded(stack: LiveStack, names: readonly string[]): Promise<s
   const missing: string[] = [];
   for (const name of names) {
     const res = await stack.query(name);
-    if (!(res.data?.result.length)) missing.push(name);
+    if (!res.data?.result.length) missing.push(name);
   }
   return missing;
 }

@@ -75,7 +75,10 @@ export interface PromRuleFile {
 }
 
 export interface PromConfigFile {
-  scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[]; labels?: Record<string, string> }> }>;
+  scrape_configs: Array<{
+    job_name: string;
+    static_configs: Array<{ targets: string[]; labels?: Record<string, string> }>;
+  }>;
 }
 
 /** promtool's unit test file. */

@@ -27,7 +27,9 @@ export function substitute(expr: string, vars: Record<string, string>): string {
 /** Variable names an expression uses (built-ins excluded). */
 export function variablesIn(expr: string): string[] {
   const names = new Set<string>();
-  for (const m of expr.matchAll(/\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)\]\]|\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+  for (const m of expr.matchAll(
+    /\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)\]\]|\$([A-Za-z_][A-Za-z0-9_]*)/g
+  )) {
     const n = m[1] ?? m[2] ?? m[3]!;
     if (!(n in BUILTINS)) names.add(n);
   }

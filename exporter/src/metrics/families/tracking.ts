@@ -7,7 +7,8 @@ import type { Descriptor, Family } from '../table';
 export const BUILD_INFO: Family<string> = {
   name: 'ada_carbon_build_info',
   help: 'Always 1; the version label says which ada-carbon build is running.',
-  type: 'gauge', labels: ['version', 'nodejs_version'],
+  type: 'gauge',
+  labels: ['version', 'nodejs_version'],
   samples: (version) => [[{ version, nodejs_version: process.version }, 1]],
 };
 
@@ -16,16 +17,20 @@ export const CYCLE_FAMILIES = {
   duration: {
     name: 'ada_carbon_tracking_cycle_duration_seconds',
     help: 'Wall time of a tracking cycle in seconds (Prometheus queries, carbon intensity, store write).',
-    type: 'histogram', labels: [],
+    type: 'histogram',
+    labels: [],
   },
   cycles: {
-    name: 'ada_carbon_tracking_cycles_total', help: 'Tracking cycles run, by result (ok or failed).',
-    type: 'counter', labels: ['result'],
+    name: 'ada_carbon_tracking_cycles_total',
+    help: 'Tracking cycles run, by result (ok or failed).',
+    type: 'counter',
+    labels: ['result'],
   },
   queries: {
     name: 'ada_carbon_tracking_cycle_queries',
     help: 'PromQL queries issued by the last tracking cycle: 5, and a 6th for per-CPU detail when some target needs it, whatever the number of hosts.',
-    type: 'gauge', labels: [],
+    type: 'gauge',
+    labels: [],
   },
 } as const satisfies Record<string, Descriptor>;
 
@@ -50,7 +55,8 @@ export function cycleRecorder(registry: Registry): (c: CycleStats) => void {
 export const ANOMALIES: Family<TrackingSnapshot> = {
   name: 'ada_carbon_tracking_anomalies_total',
   help: 'Counter anomalies worked around by tracking since the exporter started, by kind: counter_drop, cpu_set_change, over_limit (clamped to CPUs x elapsed), duplicate_series, duplicate_target.',
-  type: 'counter', labels: ['kind'],
+  type: 'counter',
+  labels: ['kind'],
   samples: (s) => ANOMALY_KINDS.map((kind) => [{ kind }, s.anomalies[kind]]),
 };
 
@@ -58,5 +64,6 @@ export const ANOMALIES: Family<TrackingSnapshot> = {
 export const RENDER_DURATION = {
   name: 'ada_carbon_metrics_render_duration_seconds',
   help: 'Seconds the previous rendering of this exposition took (done once per tracking cycle, not per scrape).',
-  type: 'gauge', labels: [],
+  type: 'gauge',
+  labels: [],
 } as const satisfies Descriptor;

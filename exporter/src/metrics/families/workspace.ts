@@ -8,13 +8,20 @@ const WORKSPACE_LABELS = ['site', 'project', 'machine', 'host', 'user'] as const
 type WorkspaceLabel = (typeof WORKSPACE_LABELS)[number];
 
 const workspaceLabels = (w: WorkspaceState): Record<WorkspaceLabel, string> => ({
-  site: w.site, project: w.project, machine: w.machine, host: w.host, user: w.user,
+  site: w.site,
+  project: w.project,
+  machine: w.machine,
+  host: w.host,
+  user: w.user,
 });
 
 /** A gauge with one series per open workspace. */
 const perWorkspace = (name: string, help: string, value: (w: WorkspaceState) => number | null | undefined) =>
   family({
-    name, help, type: 'gauge', labels: WORKSPACE_LABELS,
+    name,
+    help,
+    type: 'gauge',
+    labels: WORKSPACE_LABELS,
     samples: (s) => s.workspaces.map((w): Sample<WorkspaceLabel> => [workspaceLabels(w), value(w)]),
   });
 
@@ -22,51 +29,96 @@ const perWorkspace = (name: string, help: string, value: (w: WorkspaceState) => 
  * A counter with busy and idle series per open workspace. The values are the workspace's running totals, which only
  * grow while it lives (a new workspace, e.g. after a reboot, starts its own series).
  */
-const perWorkspaceState = (name: string, help: string, busy: (w: WorkspaceState) => number, idle: (w: WorkspaceState) => number) =>
+const perWorkspaceState = (
+  name: string,
+  help: string,
+  busy: (w: WorkspaceState) => number,
+  idle: (w: WorkspaceState) => number
+) =>
   family({
-    name, help, type: 'counter', labels: [...WORKSPACE_LABELS, 'state'],
-    samples: (s) => s.workspaces.flatMap((w) => [
-      [{ ...workspaceLabels(w), state: 'busy' }, Math.max(0, busy(w))] as const,
-      [{ ...workspaceLabels(w), state: 'idle' }, Math.max(0, idle(w))] as const,
-    ]),
+    name,
+    help,
+    type: 'counter',
+    labels: [...WORKSPACE_LABELS, 'state'],
+    samples: (s) =>
+      s.workspaces.flatMap((w) => [
+        [{ ...workspaceLabels(w), state: 'busy' }, Math.max(0, busy(w))] as const,
+        [{ ...workspaceLabels(w), state: 'idle' }, Math.max(0, idle(w))] as const,
+      ]),
   });
 
 /** The families of the open workspaces, in exposition order. */
 export const WORKSPACE_FAMILIES: readonly Family<TrackingSnapshot>[] = [
-  perWorkspaceState('ada_carbon_workspace_energy_joules_total',
+  perWorkspaceState(
+    'ada_carbon_workspace_energy_joules_total',
     'Estimated energy of the workspace since it started, in joules, by CPU state (busy or idle); PUE included. Computed each tracking cycle.',
-    (w) => w.busyJoules, (w) => w.idleJoules),
-  perWorkspaceState('ada_carbon_workspace_emissions_grams_total',
+    (w) => w.busyJoules,
+    (w) => w.idleJoules
+  ),
+  perWorkspaceState(
+    'ada_carbon_workspace_emissions_grams_total',
     'Estimated emissions of the workspace since it started, in grams of CO2e, by CPU state (busy or idle), at the GB grid intensity of each cycle.',
-    (w) => w.busyGrams, (w) => w.idleGrams),
-  perWorkspace('ada_carbon_workspace_power_watts',
-    'Estimated mean power of the workspace over the last tracking interval, in watts; PUE included.', (w) => w.powerWatts),
-  perWorkspace('ada_carbon_workspace_idle_power_watts',
-    'The idle part of ada_carbon_workspace_power_watts, in watts: power drawn while the CPUs were idle.', (w) => w.idlePowerWatts),
-  perWorkspace('ada_carbon_workspace_idle_ratio',
-    'Share of the workspace CPU time spent idle (idle and iowait) over the last tracking interval, ratio 0-1.', (w) => w.idleRatio),
+    (w) => w.busyGrams,
+    (w) => w.idleGrams
+  ),
+  perWorkspace(
+    'ada_carbon_workspace_power_watts',
+    'Estimated mean power of the workspace over the last tracking interval, in watts; PUE included.',
+    (w) => w.powerWatts
+  ),
+  perWorkspace(
+    'ada_carbon_workspace_idle_power_watts',
+    'The idle part of ada_carbon_workspace_power_watts, in watts: power drawn while the CPUs were idle.',
+    (w) => w.idlePowerWatts
+  ),
+  perWorkspace(
+    'ada_carbon_workspace_idle_ratio',
+    'Share of the workspace CPU time spent idle (idle and iowait) over the last tracking interval, ratio 0-1.',
+    (w) => w.idleRatio
+  ),
   perWorkspace('ada_carbon_workspace_cpus', 'Number of vCPUs of the workspace.', (w) => w.cpus),
-  perWorkspace('ada_carbon_workspace_started_timestamp_seconds',
-    'Unix time in seconds at which the workspace VM booted (node_boot_time_seconds).', (w) => w.startedAtSeconds),
+  perWorkspace(
+    'ada_carbon_workspace_started_timestamp_seconds',
+    'Unix time in seconds at which the workspace VM booted (node_boot_time_seconds).',
+    (w) => w.startedAtSeconds
+  ),
   family({
     // `missing` workspaces were not seen in the last cycle but are not closed yet
     name: 'ada_carbon_workspaces',
     help: 'Number of open workspaces by site and status (active: seen in the last cycle; missing: not seen, not yet closed).',
-    type: 'gauge', labels: ['site', 'status'],
-    samples: (s) => sumBy(s.workspaces, (w) => ({ site: w.site, status: w.status }), () => 1),
+    type: 'gauge',
+    labels: ['site', 'status'],
+    samples: (s) =>
+      sumBy(
+        s.workspaces,
+        (w) => ({ site: w.site, status: w.status }),
+        () => 1
+      ),
   }),
   family({
     // marks understated numbers: an input such as memory activity was missing
     name: 'ada_carbon_workspaces_partial',
     help: 'Number of open workspaces of a site whose last observation lacked an input such as memory activity (their watts understate).',
-    type: 'gauge', labels: ['site'],
-    samples: (s) => sumBy(s.workspaces, (w) => ({ site: w.site }), (w) => (w.partial ? 1 : 0)),
+    type: 'gauge',
+    labels: ['site'],
+    samples: (s) =>
+      sumBy(
+        s.workspaces,
+        (w) => ({ site: w.site }),
+        (w) => (w.partial ? 1 : 0)
+      ),
   }),
   family({
     // how much of the emissions rests on the fallback intensity rather than grid data
     name: 'ada_carbon_workspaces_fallback_emissions_grams',
     help: 'Grams of CO2e among the open workspaces of a site that were computed with the fallback intensity, not API data.',
-    type: 'gauge', labels: ['site'],
-    samples: (s) => sumBy(s.workspaces, (w) => ({ site: w.site }), (w) => w.fallbackGrams),
+    type: 'gauge',
+    labels: ['site'],
+    samples: (s) =>
+      sumBy(
+        s.workspaces,
+        (w) => ({ site: w.site }),
+        (w) => w.fallbackGrams
+      ),
   }),
 ];

@@ -2,7 +2,15 @@
 import { dedupeSlots, formatApiTime, slotContaining, slotStart, splitRange } from '../../model/slots';
 import { excerpt, httpRequest, joinUrl, TransportError } from '../http';
 import { CarbonIntensityError } from './errors';
-import { apiErrorText, MAX_PLAUSIBLE_GRAMS_PER_KWH, ParsedResponse, parseJson, parseNational, parseRegional, RegionInfo } from './parse';
+import {
+  apiErrorText,
+  MAX_PLAUSIBLE_GRAMS_PER_KWH,
+  ParsedResponse,
+  parseJson,
+  parseNational,
+  parseRegional,
+  RegionInfo,
+} from './parse';
 import { outwardCode } from './postcode';
 import type { Area, CarbonClientOptions, CarbonClientStats, CarbonSlot, IntensityReading } from './types';
 
@@ -57,7 +65,9 @@ export class CarbonIntensityClient {
     if (!(opts.timeoutSeconds > 0)) throw new RangeError(`timeoutSeconds must be > 0, got ${opts.timeoutSeconds}`);
     if (!(this.cacheSeconds >= 0)) throw new RangeError(`cacheSeconds must be >= 0, got ${this.cacheSeconds}`);
     if (!(opts.fallbackGramsPerKwh >= 0 && opts.fallbackGramsPerKwh <= MAX_PLAUSIBLE_GRAMS_PER_KWH)) {
-      throw new RangeError(`fallbackGramsPerKwh must be within 0..${MAX_PLAUSIBLE_GRAMS_PER_KWH}, got ${opts.fallbackGramsPerKwh}`);
+      throw new RangeError(
+        `fallbackGramsPerKwh must be within 0..${MAX_PLAUSIBLE_GRAMS_PER_KWH}, got ${opts.fallbackGramsPerKwh}`
+      );
     }
     if (opts.regionId !== undefined && !(Number.isInteger(opts.regionId) && opts.regionId >= 1)) {
       throw new RangeError(`regionId must be a positive integer, got ${opts.regionId}`);
@@ -84,9 +94,13 @@ export class CarbonIntensityClient {
         const parsed = await this.get(area, this.forwardPath(area, slotStart(at), 24));
         const slot = slotContaining(parsed.slots, at);
         if (!slot && parsed.valueless.includes(slotStart(at))) {
-          throw new CarbonIntensityError('empty', `half-hour ${formatApiTime(slotStart(at))} has neither actual nor forecast`);
+          throw new CarbonIntensityError(
+            'empty',
+            `half-hour ${formatApiTime(slotStart(at))} has neither actual nor forecast`
+          );
         }
-        if (!slot) throw new CarbonIntensityError('empty', `no half-hour covering ${formatApiTime(at)} in the response`);
+        if (!slot)
+          throw new CarbonIntensityError('empty', `no half-hour covering ${formatApiTime(at)} in the response`);
         backoff.failures = 0;
         backoff.notBeforeSeconds = -Infinity;
         return this.reading(area, slot, parsed.region);
@@ -107,8 +121,13 @@ export class CarbonIntensityClient {
     }
     const from = slotStart(at);
     const out: IntensityReading = {
-      area, gramsPerKwh: this.opts.fallbackGramsPerKwh, fromSeconds: from, toSeconds: from + 1800,
-      source: 'fallback', fallback: true, error: reason,
+      area,
+      gramsPerKwh: this.opts.fallbackGramsPerKwh,
+      fromSeconds: from,
+      toSeconds: from + 1800,
+      source: 'fallback',
+      fallback: true,
+      error: reason,
     };
     if (area === 'regional' && this.lastRegion) out.region = { ...this.lastRegion };
     return out;
@@ -120,7 +139,10 @@ export class CarbonIntensityClient {
     const parsed = await this.get(area, this.forwardPath(area, from, hours));
     const slots = dedupeSlots(parsed.slots.filter((s) => s.fromSeconds >= from && s.fromSeconds < from + hours * 3600));
     if (slots.length === 0) {
-      const err = new CarbonIntensityError('empty', `no half-hours from ${formatApiTime(from)} in the ${hours}h forecast`);
+      const err = new CarbonIntensityError(
+        'empty',
+        `no half-hours from ${formatApiTime(from)} in the ${hours}h forecast`
+      );
       this.noteFailure(err.message);
       throw err;
     }
@@ -131,13 +153,18 @@ export class CarbonIntensityClient {
     const all: CarbonSlot[] = [];
     // sequential on purpose: the API's rate limit is unpublished
     for (const [a, b] of splitRange(fromSeconds, toSeconds, 14)) {
-      const path = area === 'national'
-        ? `/intensity/${formatApiTime(a)}/${formatApiTime(b)}`
-        : `/regional/intensity/${formatApiTime(a)}/${formatApiTime(b)}${this.regionSelector()}`;
+      const path =
+        area === 'national'
+          ? `/intensity/${formatApiTime(a)}/${formatApiTime(b)}`
+          : `/regional/intensity/${formatApiTime(a)}/${formatApiTime(b)}${this.regionSelector()}`;
       const parsed = await this.get(area, path);
       const inWindow = parsed.slots.filter((s) => s.toSeconds > a && s.fromSeconds < b);
       if (inWindow.length === 0) {
-        const err = new CarbonIntensityError('empty', `no half-hours between ${formatApiTime(a)} and ${formatApiTime(b)}`, { path });
+        const err = new CarbonIntensityError(
+          'empty',
+          `no half-hours between ${formatApiTime(a)} and ${formatApiTime(b)}`,
+          { path }
+        );
         this.noteFailure(`${path}: ${err.message}`);
         throw err;
       }
@@ -199,7 +226,7 @@ export class CarbonIntensityClient {
       },
       () => {
         if (this.cache.get(path) === entry) this.cache.delete(path); // never cache a failure
-      },
+      }
     );
     return entry.result;
   }
@@ -210,7 +237,10 @@ export class CarbonIntensityClient {
       let res;
       try {
         res = await httpRequest({
-          method: 'GET', url: joinUrl(this.baseUrl, path), timeoutSeconds: this.opts.timeoutSeconds, maxBytes: 64 * 1024 * 1024,
+          method: 'GET',
+          url: joinUrl(this.baseUrl, path),
+          timeoutSeconds: this.opts.timeoutSeconds,
+          maxBytes: 64 * 1024 * 1024,
           headers: { Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'ada-carbon-exporter' },
           redirects: { max: MAX_REDIRECTS, check: (target, status) => this.checkRedirect(target, status) },
         });
@@ -232,7 +262,11 @@ export class CarbonIntensityClient {
         return area === 'national' ? parseNational(body) : parseRegional(body);
       });
       if (parsed.region && this.opts.regionId !== undefined && parsed.region.id !== this.opts.regionId) {
-        throw new CarbonIntensityError('api', `answer is for region ${parsed.region.id} (${parsed.region.name}), expected ${this.opts.regionId}`, { path });
+        throw new CarbonIntensityError(
+          'api',
+          `answer is for region ${parsed.region.id} (${parsed.region.name}), expected ${this.opts.regionId}`,
+          { path }
+        );
       }
       if (parsed.region) this.lastRegion = parsed.region;
       this.stats.conflictingSlots += parsed.conflictingSlots;
@@ -248,7 +282,10 @@ export class CarbonIntensityClient {
   private checkRedirect(target: string, status: number): void {
     const origin = new URL(target).origin;
     if (origin !== this.origin) {
-      throw new CarbonIntensityError('redirect', `HTTP ${status} redirect to ${origin} refused: only ${this.origin} is trusted`);
+      throw new CarbonIntensityError(
+        'redirect',
+        `HTTP ${status} redirect to ${origin} refused: only ${this.origin} is trusted`
+      );
     }
   }
 
@@ -268,8 +305,12 @@ export class CarbonIntensityClient {
   private reading(area: Area, slot: CarbonSlot, region?: RegionInfo, error?: string): IntensityReading {
     const value = valueOf(slot)!;
     const out: IntensityReading = {
-      area, gramsPerKwh: value, fromSeconds: slot.fromSeconds, toSeconds: slot.toSeconds,
-      source: slot.actual !== null ? 'actual' : 'forecast', fallback: false,
+      area,
+      gramsPerKwh: value,
+      fromSeconds: slot.fromSeconds,
+      toSeconds: slot.toSeconds,
+      source: slot.actual !== null ? 'actual' : 'forecast',
+      fallback: false,
     };
     if (area === 'regional' && region) out.region = { ...region };
     if (slot.conflictingRows !== undefined) out.conflictingRows = slot.conflictingRows;

@@ -31,7 +31,8 @@ function garbage(message: string): never {
 
 function intensityValue(raw: Json, field: string, where: string): number | null {
   if (raw === null || raw === undefined) return null;
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) garbage(`${where}: ${field} is not a number (${JSON.stringify(raw)})`);
+  if (typeof raw !== 'number' || !Number.isFinite(raw))
+    garbage(`${where}: ${field} is not a number (${JSON.stringify(raw)})`);
   if (raw < 0 || raw > MAX_PLAUSIBLE_GRAMS_PER_KWH) {
     garbage(`${where}: ${field} ${raw} g/kWh is outside 0..${MAX_PLAUSIBLE_GRAMS_PER_KWH}`);
   }
@@ -116,7 +117,10 @@ function preferred(a: IntensitySlot, b: IntensitySlot): boolean {
 
 function parseRegion(raw: Record<string, Json>): RegionInfo {
   if (typeof raw.regionid !== 'number' || !Number.isInteger(raw.regionid)) garbage('region has no numeric regionid');
-  const region: RegionInfo = { id: raw.regionid, name: typeof raw.shortname === 'string' ? raw.shortname : `region ${raw.regionid}` };
+  const region: RegionInfo = {
+    id: raw.regionid,
+    name: typeof raw.shortname === 'string' ? raw.shortname : `region ${raw.regionid}`,
+  };
   if (typeof raw.postcode === 'string') region.postcode = raw.postcode;
   return region;
 }

@@ -9,7 +9,12 @@ export function outwardCode(postcode: string): string {
   let outward: string;
   if (parts.length === 2 && INWARD_RE.test(parts[1]!)) {
     outward = parts[0]!;
-  } else if (parts.length === 1 && compact.length >= 5 && INWARD_RE.test(compact.slice(-3)) && OUTWARD_RE.test(compact.slice(0, -3))) {
+  } else if (
+    parts.length === 1 &&
+    compact.length >= 5 &&
+    INWARD_RE.test(compact.slice(-3)) &&
+    OUTWARD_RE.test(compact.slice(0, -3))
+  ) {
     outward = compact.slice(0, -3); // full postcode written without its space
   } else {
     outward = compact;

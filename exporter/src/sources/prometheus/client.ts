@@ -3,7 +3,15 @@ import { Agent as HttpsAgent } from 'node:https';
 import pRetry from 'p-retry';
 import { httpRequest, joinUrl, TransportError } from '../http';
 import { PrometheusError } from './errors';
-import { parseBuildInfoData, parseInstantData, parseRangeData, parseSeriesData, Sample, Series, unwrapEnvelope } from './parse';
+import {
+  parseBuildInfoData,
+  parseInstantData,
+  parseRangeData,
+  parseSeriesData,
+  Sample,
+  Series,
+  unwrapEnvelope,
+} from './parse';
 
 export interface PrometheusClientOptions {
   /** base URL, may include a path prefix (e.g. https://host/prometheus) */
@@ -58,7 +66,8 @@ export class PrometheusClient {
       throw new RangeError(`Prometheus url must be http or https: ${opts.url}`);
     }
     if (!(opts.timeoutSeconds > 0)) throw new RangeError(`timeoutSeconds must be > 0, got ${opts.timeoutSeconds}`);
-    if (!Number.isInteger(opts.retries) || opts.retries < 0) throw new RangeError(`retries must be an integer >= 0, got ${opts.retries}`);
+    if (!Number.isInteger(opts.retries) || opts.retries < 0)
+      throw new RangeError(`retries must be an integer >= 0, got ${opts.retries}`);
     if (opts.bearerToken && opts.basicAuth) throw new RangeError('set bearerToken or basicAuth, not both');
     this.baseUrl = opts.url;
     this.retryBaseDelayMs = opts.retryBaseDelayMs ?? 200;
@@ -70,7 +79,11 @@ export class PrometheusClient {
       this.headers.Authorization = `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
     }
     if (parsed.protocol === 'https:' && (opts.caCert || opts.insecureSkipVerify)) {
-      this.httpsAgent = new HttpsAgent({ keepAlive: true, ca: opts.caCert, rejectUnauthorized: !opts.insecureSkipVerify });
+      this.httpsAgent = new HttpsAgent({
+        keepAlive: true,
+        ca: opts.caCert,
+        rejectUnauthorized: !opts.insecureSkipVerify,
+      });
     }
   }
 
@@ -96,7 +109,11 @@ export class PrometheusClient {
   }
 
   /** /api/v1/series: the label sets of the series matching any of `match` in [start, end], read from the index only. */
-  async series(match: readonly string[], startSeconds: number, endSeconds: number): Promise<Array<Record<string, string>>> {
+  async series(
+    match: readonly string[],
+    startSeconds: number,
+    endSeconds: number
+  ): Promise<Array<Record<string, string>>> {
     const params = new URLSearchParams({ start: String(startSeconds), end: String(endSeconds) });
     for (const m of match) params.append('match[]', m);
     const data = await this.call('POST', '/api/v1/series', params, match.join(' or '));
@@ -107,12 +124,20 @@ export class PrometheusClient {
     return parseBuildInfoData(await this.call('GET', '/api/v1/status/buildinfo'));
   }
 
-  private async call(method: 'GET' | 'POST', path: string, params?: Record<string, string> | URLSearchParams, expr?: string): Promise<unknown> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    params?: Record<string, string> | URLSearchParams,
+    expr?: string
+  ): Promise<unknown> {
     const started = process.hrtime.bigint();
     try {
       // The nth retry waits base * 2^(n-1), drawn from its upper half so retries from many exporters spread out.
       return await pRetry(() => this.once(method, path, params, expr), {
-        retries: this.opts.retries, minTimeout: this.retryBaseDelayMs / 2, factor: 2, randomize: true,
+        retries: this.opts.retries,
+        minTimeout: this.retryBaseDelayMs / 2,
+        factor: 2,
+        randomize: true,
         shouldRetry: ({ error }) => (error as PrometheusError).retryable,
       });
     } finally {
@@ -120,7 +145,12 @@ export class PrometheusClient {
     }
   }
 
-  private async once(method: 'GET' | 'POST', path: string, params?: Record<string, string> | URLSearchParams, expr?: string): Promise<unknown> {
+  private async once(
+    method: 'GET' | 'POST',
+    path: string,
+    params?: Record<string, string> | URLSearchParams,
+    expr?: string
+  ): Promise<unknown> {
     this.stats.requests++;
     try {
       const headers = { ...this.headers };
@@ -133,8 +163,12 @@ export class PrometheusClient {
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
       }
       const res = await httpRequest({
-        method, url: joinUrl(this.baseUrl, path), headers, body,
-        timeoutSeconds: this.opts.timeoutSeconds, httpsAgent: this.httpsAgent,
+        method,
+        url: joinUrl(this.baseUrl, path),
+        headers,
+        body,
+        timeoutSeconds: this.opts.timeoutSeconds,
+        httpsAgent: this.httpsAgent,
       });
       return unwrapEnvelope(res.status, res.text, expr);
     } catch (err) {

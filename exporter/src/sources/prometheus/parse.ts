@@ -68,7 +68,10 @@ export function unwrapEnvelope(httpStatus: number, text: string, expr?: string):
   } catch {
     const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 100);
     if (httpStatus < 200 || httpStatus >= 300) {
-      throw new PrometheusError('http', `HTTP ${httpStatus}: ${snippet || '(empty body)'}`, { status: httpStatus, expr });
+      throw new PrometheusError('http', `HTTP ${httpStatus}: ${snippet || '(empty body)'}`, {
+        status: httpStatus,
+        expr,
+      });
     }
     return fail(`response is not JSON: ${snippet || '(empty body)'}`, expr, httpStatus);
   }
@@ -78,7 +81,10 @@ export function unwrapEnvelope(httpStatus: number, text: string, expr?: string):
     throw new PrometheusError('api', `${errorType}: ${message}`, { status: httpStatus, errorType, expr });
   }
   if (httpStatus < 200 || httpStatus >= 300) {
-    throw new PrometheusError('http', `HTTP ${httpStatus} without a Prometheus error envelope`, { status: httpStatus, expr });
+    throw new PrometheusError('http', `HTTP ${httpStatus} without a Prometheus error envelope`, {
+      status: httpStatus,
+      expr,
+    });
   }
   if (!isObject(body) || body.status !== 'success' || !('data' in body)) {
     return fail('response is not a Prometheus success envelope', expr, httpStatus);

@@ -12,6 +12,12 @@ export function reExact(value: string): string {
 
 /** Joins the configured selector (e.g. `job="node"`) with query-specific matchers into one `{...}`. */
 export function matchers(selector: string, ...extra: string[]): string {
-  const parts = [selector.trim().replace(/^\{|\}$/g, '').trim(), ...extra].filter((p) => p.length > 0);
+  const parts = [
+    selector
+      .trim()
+      .replace(/^\{|\}$/g, '')
+      .trim(),
+    ...extra,
+  ].filter((p) => p.length > 0);
   return `{${parts.join(', ')}}`;
 }

@@ -9,7 +9,7 @@ export function splitRange(
   startSeconds: number,
   endSeconds: number,
   stepSeconds: number,
-  maxPoints = MAX_POINTS_PER_SERIES,
+  maxPoints = MAX_POINTS_PER_SERIES
 ): Array<[number, number]> {
   if (!(stepSeconds > 0) || !Number.isFinite(stepSeconds)) throw new RangeError(`step must be > 0, got ${stepSeconds}`);
   if (!(maxPoints >= 1)) throw new RangeError(`maxPoints must be >= 1, got ${maxPoints}`);

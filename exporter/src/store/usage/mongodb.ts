@@ -1,19 +1,47 @@
 // Usage history in MongoDB (production at Ada): same rows and semantics as the SQLite adapter, bulk writes, indexes.
 import { MongoClient, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
-import { UsageStoreError, type Bucket, type Contributor, type Granularity, type MachineAverage, type UsageFilter, type UsageStore } from './types';
+import {
+  UsageStoreError,
+  type Bucket,
+  type Contributor,
+  type Granularity,
+  type MachineAverage,
+  type UsageFilter,
+  type UsageStore,
+} from './types';
 
 interface RowDoc extends Document {
-  level: string; key: string; project: string; machine: string; hour_s: number;
-  busy_cpu: number; idle_cpu: number; busy_j: number; idle_j: number; busy_g: number; idle_g: number; fallback_g: number;
+  level: string;
+  key: string;
+  project: string;
+  machine: string;
+  hour_s: number;
+  busy_cpu: number;
+  idle_cpu: number;
+  busy_j: number;
+  idle_j: number;
+  busy_g: number;
+  idle_g: number;
+  fallback_g: number;
 }
 interface StatusDoc extends Document {
-  scope: string; hour_s: number; status: string; error: string | null; sum_check_ratio: number | null; estimated_at_s: number;
+  scope: string;
+  hour_s: number;
+  status: string;
+  error: string | null;
+  sum_check_ratio: number | null;
+  estimated_at_s: number;
 }
 
 const SUMS = {
-  busyCpuSeconds: { $sum: '$busy_cpu' }, idleCpuSeconds: { $sum: '$idle_cpu' }, busyJoules: { $sum: '$busy_j' },
-  idleJoules: { $sum: '$idle_j' }, busyGrams: { $sum: '$busy_g' }, idleGrams: { $sum: '$idle_g' }, fallbackGrams: { $sum: '$fallback_g' },
+  busyCpuSeconds: { $sum: '$busy_cpu' },
+  idleCpuSeconds: { $sum: '$idle_cpu' },
+  busyJoules: { $sum: '$busy_j' },
+  idleJoules: { $sum: '$idle_j' },
+  busyGrams: { $sum: '$busy_g' },
+  idleGrams: { $sum: '$idle_g' },
+  fallbackGrams: { $sum: '$fallback_g' },
 };
 
 function bucketExpr(g: Granularity): unknown {
@@ -25,8 +53,11 @@ function bucketExpr(g: Granularity): unknown {
 
 export class MongoUsageStore implements UsageStore {
   readonly kind = 'mongodb' as const;
-  private constructor(private readonly client: MongoClient, private readonly usage: Collection<RowDoc>,
-    private readonly hours: Collection<StatusDoc>) {}
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly usage: Collection<RowDoc>,
+    private readonly hours: Collection<StatusDoc>
+  ) {}
 
   /** Connects and creates the indexes; rejects with UsageStoreError when MongoDB is unreachable. */
   static async connect(url: string, database: string, prefix = 'history'): Promise<MongoUsageStore> {
@@ -62,31 +93,58 @@ export class MongoUsageStore implements UsageStore {
     for (const r of results) {
       if (r.status === 'failed') {
         // never downgrade an estimated hour to failed
-        statusOps.push({ updateOne: {
-          filter: { scope: r.scope, hour_s: r.hourStartSeconds, status: 'failed' },
-          update: { $set: { error: r.error ?? null, estimated_at_s: now } },
-        } });
-        statusOps.push({ updateOne: {
-          filter: { scope: r.scope, hour_s: r.hourStartSeconds },
-          update: { $setOnInsert: { status: 'failed', error: r.error ?? null, sum_check_ratio: null, estimated_at_s: now } },
-          upsert: true,
-        } });
+        statusOps.push({
+          updateOne: {
+            filter: { scope: r.scope, hour_s: r.hourStartSeconds, status: 'failed' },
+            update: { $set: { error: r.error ?? null, estimated_at_s: now } },
+          },
+        });
+        statusOps.push({
+          updateOne: {
+            filter: { scope: r.scope, hour_s: r.hourStartSeconds },
+            update: {
+              $setOnInsert: { status: 'failed', error: r.error ?? null, sum_check_ratio: null, estimated_at_s: now },
+            },
+            upsert: true,
+          },
+        });
         continue;
       }
-      ops.push({ deleteMany: { filter: r.scope === '*' ? { hour_s: r.hourStartSeconds } : { hour_s: r.hourStartSeconds, project: r.scope } } });
+      ops.push({
+        deleteMany: {
+          filter: r.scope === '*' ? { hour_s: r.hourStartSeconds } : { hour_s: r.hourStartSeconds, project: r.scope },
+        },
+      });
       for (const x of r.rows) {
         if (r.scope !== '*' && x.project !== r.scope) continue;
-        ops.push({ insertOne: { document: {
-          level: x.level, key: x.key, project: x.project, machine: x.machine, hour_s: x.hourStartSeconds,
-          busy_cpu: x.busyCpuSeconds, idle_cpu: x.idleCpuSeconds, busy_j: x.busyJoules, idle_j: x.idleJoules,
-          busy_g: x.busyGrams, idle_g: x.idleGrams, fallback_g: x.fallbackGrams,
-        } } });
+        ops.push({
+          insertOne: {
+            document: {
+              level: x.level,
+              key: x.key,
+              project: x.project,
+              machine: x.machine,
+              hour_s: x.hourStartSeconds,
+              busy_cpu: x.busyCpuSeconds,
+              idle_cpu: x.idleCpuSeconds,
+              busy_j: x.busyJoules,
+              idle_j: x.idleJoules,
+              busy_g: x.busyGrams,
+              idle_g: x.idleGrams,
+              fallback_g: x.fallbackGrams,
+            },
+          },
+        });
       }
-      statusOps.push({ updateOne: {
-        filter: { scope: r.scope, hour_s: r.hourStartSeconds },
-        update: { $set: { status: r.status, error: r.error ?? null, sum_check_ratio: r.sumCheckRatio, estimated_at_s: now } },
-        upsert: true,
-      } });
+      statusOps.push({
+        updateOne: {
+          filter: { scope: r.scope, hour_s: r.hourStartSeconds },
+          update: {
+            $set: { status: r.status, error: r.error ?? null, sum_check_ratio: r.sumCheckRatio, estimated_at_s: now },
+          },
+          upsert: true,
+        },
+      });
     }
     // rows first, statuses after: a crash in between leaves the hour unmarked, so the next run redoes it cleanly
     await this.guard('write', async () => {
@@ -96,11 +154,20 @@ export class MongoUsageStore implements UsageStore {
   }
 
   async hourStatuses(scopes: readonly string[], fromSeconds: number, toSeconds: number): Promise<HourStatusRecord[]> {
-    const docs = await this.guard('read', () => this.hours.find({ scope: { $in: [...scopes] }, hour_s: { $gte: fromSeconds, $lt: toSeconds } })
-      .sort({ hour_s: 1 }).toArray());
+    const docs = await this.guard('read', () =>
+      this.hours
+        .find({ scope: { $in: [...scopes] }, hour_s: { $gte: fromSeconds, $lt: toSeconds } })
+        .sort({ hour_s: 1 })
+        .toArray()
+    );
     return docs.map((d) => {
-      const out: HourStatusRecord = { scope: d.scope, hourStartSeconds: d.hour_s, status: d.status as HourStatusRecord['status'],
-        sumCheckRatio: d.sum_check_ratio ?? null, estimatedAtSeconds: d.estimated_at_s };
+      const out: HourStatusRecord = {
+        scope: d.scope,
+        hourStartSeconds: d.hour_s,
+        status: d.status as HourStatusRecord['status'],
+        sumCheckRatio: d.sum_check_ratio ?? null,
+        estimatedAtSeconds: d.estimated_at_s,
+      };
       if (d.error) out.error = d.error;
       return out;
     });
@@ -111,45 +178,89 @@ export class MongoUsageStore implements UsageStore {
   }
 
   async buckets(f: UsageFilter, granularity: Granularity): Promise<Bucket[]> {
-    const docs = await this.guard('read', () => this.usage.aggregate([
-      { $match: this.match(f) }, { $group: { _id: bucketExpr(granularity), ...SUMS } }, { $sort: { _id: 1 } },
-    ]).toArray());
+    const docs = await this.guard('read', () =>
+      this.usage
+        .aggregate([
+          { $match: this.match(f) },
+          { $group: { _id: bucketExpr(granularity), ...SUMS } },
+          { $sort: { _id: 1 } },
+        ])
+        .toArray()
+    );
     return docs.map(({ _id, ...rest }) => ({ startSeconds: Number(_id), ...rest }) as Bucket);
   }
 
   async rows(f: UsageFilter): Promise<UsageRow[]> {
-    const docs = await this.guard('read', () => this.usage.find(this.match(f)).sort({ hour_s: 1, project: 1, machine: 1 }).toArray());
+    const docs = await this.guard('read', () =>
+      this.usage.find(this.match(f)).sort({ hour_s: 1, project: 1, machine: 1 }).toArray()
+    );
     return docs.map((d) => ({
-      level: d.level as Level, key: d.key, project: d.project, machine: d.machine, hourStartSeconds: d.hour_s,
-      busyCpuSeconds: d.busy_cpu, idleCpuSeconds: d.idle_cpu, busyJoules: d.busy_j, idleJoules: d.idle_j,
-      busyGrams: d.busy_g, idleGrams: d.idle_g, fallbackGrams: d.fallback_g,
+      level: d.level as Level,
+      key: d.key,
+      project: d.project,
+      machine: d.machine,
+      hourStartSeconds: d.hour_s,
+      busyCpuSeconds: d.busy_cpu,
+      idleCpuSeconds: d.idle_cpu,
+      busyJoules: d.busy_j,
+      idleJoules: d.idle_j,
+      busyGrams: d.busy_g,
+      idleGrams: d.idle_g,
+      fallbackGrams: d.fallback_g,
     }));
   }
 
   async split(f: UsageFilter, by: 'project' | 'machine'): Promise<Contributor[]> {
-    const docs = await this.guard('read', () => this.usage.aggregate([{ $match: this.match(f) }, { $group: { _id: `$${by}`, ...SUMS } }]).toArray());
+    const docs = await this.guard('read', () =>
+      this.usage.aggregate([{ $match: this.match(f) }, { $group: { _id: `$${by}`, ...SUMS } }]).toArray()
+    );
     return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...rest }) as Contributor);
   }
 
   async keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
     const match: Document = { level, hour_s: { $gte: fromSeconds, $lt: toSeconds } };
     if (project !== undefined) match.project = project;
-    const docs = await this.guard('read', () => this.usage.aggregate([{ $match: match }, { $group: { _id: '$key', ...SUMS } }]).toArray());
+    const docs = await this.guard('read', () =>
+      this.usage.aggregate([{ $match: match }, { $group: { _id: '$key', ...SUMS } }]).toArray()
+    );
     return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...rest }) as Contributor);
   }
 
   async machineAverages(): Promise<MachineAverage[]> {
-    const docs = await this.guard('read', () => this.usage.aggregate<{ _id: unknown; days: number; bj: number; ij: number; bg: number; ig: number }>([
-      { $match: { level: 'host' } },
-      { $group: { _id: { m: '$machine', k: '$key', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] } },
-        bj: { $sum: '$busy_j' }, ij: { $sum: '$idle_j' }, bg: { $sum: '$busy_g' }, ig: { $sum: '$idle_g' } } },
-      { $group: { _id: '$_id.m', days: { $sum: 1 }, bj: { $sum: '$bj' }, ij: { $sum: '$ij' }, bg: { $sum: '$bg' }, ig: { $sum: '$ig' } } },
-      { $sort: { _id: 1 } },
-    ]).toArray());
+    const docs = await this.guard('read', () =>
+      this.usage
+        .aggregate<{ _id: unknown; days: number; bj: number; ij: number; bg: number; ig: number }>([
+          { $match: { level: 'host' } },
+          {
+            $group: {
+              _id: { m: '$machine', k: '$key', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] } },
+              bj: { $sum: '$busy_j' },
+              ij: { $sum: '$idle_j' },
+              bg: { $sum: '$busy_g' },
+              ig: { $sum: '$idle_g' },
+            },
+          },
+          {
+            $group: {
+              _id: '$_id.m',
+              days: { $sum: 1 },
+              bj: { $sum: '$bj' },
+              ij: { $sum: '$ij' },
+              bg: { $sum: '$bg' },
+              ig: { $sum: '$ig' },
+            },
+          },
+          { $sort: { _id: 1 } },
+        ])
+        .toArray()
+    );
     return docs.map((r) => ({
-      machine: String(r._id), workspaceDays: r.days,
-      busyKwhPerWorkspaceDay: r.bj / 3.6e6 / r.days, idleKwhPerWorkspaceDay: r.ij / 3.6e6 / r.days,
-      busyGramsPerWorkspaceDay: r.bg / r.days, idleGramsPerWorkspaceDay: r.ig / r.days,
+      machine: String(r._id),
+      workspaceDays: r.days,
+      busyKwhPerWorkspaceDay: r.bj / 3.6e6 / r.days,
+      idleKwhPerWorkspaceDay: r.ij / 3.6e6 / r.days,
+      busyGramsPerWorkspaceDay: r.bg / r.days,
+      idleGramsPerWorkspaceDay: r.ig / r.days,
     }));
   }
 

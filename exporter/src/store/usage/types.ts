@@ -31,7 +31,10 @@ export interface MachineAverage {
 }
 
 export class UsageStoreError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown
+  ) {
     super(message);
     this.name = 'UsageStoreError';
   }

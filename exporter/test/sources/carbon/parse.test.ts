@@ -31,10 +31,15 @@ describe('recorded fixtures', () => {
     expect(slots[48]).toMatchObject({ forecast: 68, actual: null });
   });
   it('national_current and national_range_24h', () => {
-    expect(parseNational(load('national_current.json')).slots).toEqual([{
-      fromSeconds: Date.parse('2019-08-25T12:30Z') / 1000, toSeconds: Date.parse('2019-08-25T13:00Z') / 1000,
-      forecast: 183, actual: 178, index: 'moderate',
-    }]);
+    expect(parseNational(load('national_current.json')).slots).toEqual([
+      {
+        fromSeconds: Date.parse('2019-08-25T12:30Z') / 1000,
+        toSeconds: Date.parse('2019-08-25T13:00Z') / 1000,
+        forecast: 183,
+        actual: 178,
+        index: 'moderate',
+      },
+    ]);
     const range = parseNational(load('national_range_24h.json')).slots;
     expect(range).toHaveLength(49);
     expect(range.every((s) => s.actual !== null)).toBe(true);
@@ -55,20 +60,30 @@ describe('recorded fixtures', () => {
     expect(slots[0]!.forecast).toBe(272);
   });
   it('error envelopes', () => {
-    expect(apiErrorText(readFileSync(resolve(dir, 'error_500.json'), 'utf8'))).toBe('500 Internal Server Error: Requested resource not found.');
-    expect(apiErrorText(readFileSync(resolve(dir, 'error_400.json'), 'utf8'))).toMatch(/^400 Bad Request: Please enter a valid datetime/);
+    expect(apiErrorText(readFileSync(resolve(dir, 'error_500.json'), 'utf8'))).toBe(
+      '500 Internal Server Error: Requested resource not found.'
+    );
+    expect(apiErrorText(readFileSync(resolve(dir, 'error_400.json'), 'utf8'))).toMatch(
+      /^400 Bad Request: Please enter a valid datetime/
+    );
     expect(apiErrorText('<html>')).toBeUndefined();
   });
 });
 
 describe('validation', () => {
-  const row = (intensity: Record<string, unknown>, from = '2024-03-10T12:00Z', to = '2024-03-10T12:30Z') => ({ data: [{ from, to, intensity }] });
+  const row = (intensity: Record<string, unknown>, from = '2024-03-10T12:00Z', to = '2024-03-10T12:30Z') => ({
+    data: [{ from, to, intensity }],
+  });
   it.each([
     ['a string value', row({ forecast: '183', actual: null }), /forecast is not a number/],
     ['a negative value', row({ forecast: -1, actual: null }), /outside 0..2000/],
     ['an absurd value', row({ forecast: 150, actual: 99999 }), /actual 99999 g\/kWh is outside/],
     ['a bad time', row({ forecast: 150 }, '2024-03-10 12:00'), /row 0: not an API time/],
-    ['a slot that is not 30 minutes', row({ forecast: 150 }, '2024-03-10T12:00Z', '2024-03-10T13:00Z'), /not a half-hour slot/],
+    [
+      'a slot that is not 30 minutes',
+      row({ forecast: 150 }, '2024-03-10T12:00Z', '2024-03-10T13:00Z'),
+      /not a half-hour slot/,
+    ],
     ['no intensity', { data: [{ from: '2024-03-10T12:00Z', to: '2024-03-10T12:30Z' }] }, /no intensity object/],
     ['no data', { error: 'x' }, /no "data"/],
     ['data not an array', { data: { from: 1 } }, /not an array/],
@@ -80,7 +95,9 @@ describe('validation', () => {
   it('calls an empty list empty, not garbage', () => {
     expect(refused(() => parseNational({ data: [] })).kind).toBe('empty');
     expect(refused(() => parseRegional({ data: [] })).kind).toBe('empty');
-    expect(refused(() => parseRegional({ data: { regionid: 12, shortname: 'South England', data: [] } })).kind).toBe('empty');
+    expect(refused(() => parseRegional({ data: { regionid: 12, shortname: 'South England', data: [] } })).kind).toBe(
+      'empty'
+    );
   });
   it('needs a numeric regionid', () => {
     expect(refused(() => parseRegional({ data: { regionid: '12', data: [] } })).message).toMatch(/regionid/);
@@ -93,7 +110,12 @@ describe('validation', () => {
 
 describe('resolveSlots: one value per half-hour, whatever the row order', () => {
   const H = 1_710_064_800; // 2024-03-10T10:00Z
-  const row = (forecast: number | null, actual: number | null, from = H): IntensitySlot => ({ fromSeconds: from, toSeconds: from + 1800, forecast, actual });
+  const row = (forecast: number | null, actual: number | null, from = H): IntensitySlot => ({
+    fromSeconds: from,
+    toSeconds: from + 1800,
+    forecast,
+    actual,
+  });
   const winner = (rows: IntensitySlot[]) => {
     const forward = resolveSlots(rows);
     const backward = resolveSlots([...rows].reverse());
@@ -117,8 +139,18 @@ describe('resolveSlots: one value per half-hour, whatever the row order', () => 
     expect(r.conflictingSlots).toBe(1);
   });
   it('counts each half-hour once, with how many distinct rows it had', () => {
-    const r = winner([row(100, null), row(120, null), row(110, null), row(120, null), row(50, 40, H + 1800), row(60, 45, H + 1800)]);
-    expect(r.slots.map((s) => [s.forecast, s.conflictingRows])).toEqual([[120, 3], [60, 2]]);
+    const r = winner([
+      row(100, null),
+      row(120, null),
+      row(110, null),
+      row(120, null),
+      row(50, 40, H + 1800),
+      row(60, 45, H + 1800),
+    ]);
+    expect(r.slots.map((s) => [s.forecast, s.conflictingRows])).toEqual([
+      [120, 3],
+      [60, 2],
+    ]);
     expect(r.conflictingSlots).toBe(2);
   });
   it('de-duplicates identical rows without calling them a conflict', () => {
@@ -140,9 +172,13 @@ describe('resolveSlots: one value per half-hour, whatever the row order', () => 
       { from: '2024-03-10T10:30Z', to: '2024-03-10T11:00Z', intensity: { forecast: 210, actual: null } },
       { from: '2024-03-10T11:00Z', to: '2024-03-10T11:30Z', intensity: { forecast: null, actual: null } },
     ];
-    for (const parsed of [parseNational({ data: rows }), parseRegional({ data: { regionid: 12, shortname: 'South England', data: rows } })]) {
+    for (const parsed of [
+      parseNational({ data: rows }),
+      parseRegional({ data: { regionid: 12, shortname: 'South England', data: rows } }),
+    ]) {
       expect(parsed.slots.map((s) => [formatApiTime(s.fromSeconds), s.forecast, s.conflictingRows])).toEqual([
-        ['2024-03-10T10:00Z', 180, undefined], ['2024-03-10T10:30Z', 210, 2],
+        ['2024-03-10T10:00Z', 180, undefined],
+        ['2024-03-10T10:30Z', 210, 2],
       ]);
       expect(parsed.conflictingSlots).toBe(1);
       expect(parsed.valueless).toEqual([H + 3600]);
@@ -152,8 +188,15 @@ describe('resolveSlots: one value per half-hour, whatever the row order', () => 
 
 describe('outwardCode', () => {
   it.each([
-    ['OX11', 'OX11'], ['ox11 0qx', 'OX11'], ['OX11 0QX', 'OX11'], ['OX110QX', 'OX11'], [' bs16  1aa ', 'BS16'],
-    ['SW1A 1AA', 'SW1A'], ['M1 1AE', 'M1'], ['M11AE', 'M1'], ['B33 8TH', 'B33'],
+    ['OX11', 'OX11'],
+    ['ox11 0qx', 'OX11'],
+    ['OX11 0QX', 'OX11'],
+    ['OX110QX', 'OX11'],
+    [' bs16  1aa ', 'BS16'],
+    ['SW1A 1AA', 'SW1A'],
+    ['M1 1AE', 'M1'],
+    ['M11AE', 'M1'],
+    ['B33 8TH', 'B33'],
   ])('%s -> %s', (input, out) => expect(outwardCode(input)).toBe(out));
   it.each(['', 'X', '12345', 'OX11 0QX EXTRA', 'ÖX11'])('refuses %j', (bad) => {
     expect(() => outwardCode(bad)).toThrow(RangeError);
