@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's test command (npm test): installs what is missing, builds, type-checks, runs every suite,
+# The README's test command (npm test): installs what is missing, builds, type-checks, lints, runs every suite,
 # then prints one summary line "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,11 @@ step npm run build -w grafana-plugin --silent
 step npx tsc -p exporter/tsconfig.json
 step npx tsc -p tests/tsconfig.json
 step npm run typecheck -w grafana-plugin --silent
+# lint every workspace: type-aware eslint, one Prettier style, no import cycles
+step npx eslint exporter tests
+step npm run lint -w grafana-plugin --silent
+step npx prettier --check "exporter/**/*.ts" "tests/**/*.ts" "grafana-plugin/src/**/*.{ts,tsx}"
+step npx madge --circular --extensions ts exporter/src
 step npx jest --ci -c exporter/jest.config.js --json --outputFile=artifacts/jest/exporter.json
 step npx jest --ci -c tests/jest.config.js --json --outputFile=artifacts/jest/tests.json
 step npx jest --ci -c grafana-plugin/jest.config.js --rootDir grafana-plugin --json --outputFile=artifacts/jest/plugin.json
