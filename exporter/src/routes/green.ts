@@ -174,6 +174,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = (app) =>
               site: w.site,
               project: w.project,
               machine: w.machine,
+              machine_name: w.machine,
               host: w.host,
               user: showUsers ? w.user : null,
               cpus: w.cpus,

@@ -146,7 +146,8 @@ export const IdleWasteSchema = {
         Type.Object({
           site: Type.String(),
           project: Type.String(),
-          machine: Type.String(),
+          machine: Type.String({ deprecated: true, description: 'deprecated alias of machine_name, removed in 0.3.0' }),
+          machine_name: Type.String(),
           host: Type.String(),
           user: Nullable(Type.String()),
           cpus: Type.Number(),

@@ -16,7 +16,8 @@ export const WorkspacesQuery = (sites: readonly string[]) =>
 export const WorkspaceView = Type.Object({
   site: Type.String(),
   project: Type.String(),
-  machine: Type.String(),
+  machine: Type.String({ deprecated: true, description: 'deprecated alias of machine_name, removed in 0.3.0' }),
+  machine_name: Type.String(),
   host: Type.String(),
   user: Type.String(),
   experiment: Type.String(),
@@ -26,6 +27,7 @@ export const WorkspaceView = Type.Object({
   last_seen_at: Type.String({ format: 'date-time' }),
   cpus: Type.Number(),
   ...EnergySplitFields,
+  runtime_seconds: Type.Number({ description: 'busy cpu-seconds / vCPUs: grows only with the busy share' }),
   /** part of the gCO2e computed with the fallback intensity */
   fallback_gCo2eq: Type.Number(),
   power_watts: Type.Number(),

@@ -2,7 +2,7 @@ import { clampCpuSeconds, counterIncrease, sameBoot } from '../model/counters';
 import { intervalEnergy, meanWatts, type PowerProfile } from '../model/power';
 import { gramsFor } from '../model/units';
 import { vmKey } from './observe';
-import type { Anomaly, TargetObservation, WorkspaceState } from './types';
+import { runtimeSecondsOf, type Anomaly, type TargetObservation, type WorkspaceState } from './types';
 
 /** cpu-seconds of one target since its last reading, summed over the CPUs present at both readings. */
 export interface CpuIncrease {
@@ -162,6 +162,7 @@ function begin(id: string, o: Usable, ctx: CycleContext, anomalies: Anomaly[]): 
     lastIdleCpuSeconds: 0,
     busyCpuSecondsTotal: 0,
     idleCpuSecondsTotal: 0,
+    runtimeSeconds: 0,
     busyJoules: 0,
     idleJoules: 0,
     busyGrams: 0,
@@ -261,6 +262,8 @@ function accumulate(
     lastMemoryActiveBytes: o.memoryActiveBytes ?? s.lastMemoryActiveBytes,
     busyCpuSecondsTotal: s.busyCpuSecondsTotal + dBusy,
     idleCpuSecondsTotal: s.idleCpuSecondsTotal + dIdle,
+    // busy cpu-seconds spread over the interval's vCPUs: at most elapsed, growing only with busy time
+    runtimeSeconds: runtimeSecondsOf(s) + (cpus > 0 ? dBusy / cpus : 0),
     busyJoules: s.busyJoules + energy.busyJoules,
     idleJoules: s.idleJoules + energy.idleJoules,
     busyGrams: s.busyGrams + busyGrams,

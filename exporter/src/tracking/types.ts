@@ -67,6 +67,11 @@ export interface WorkspaceState extends WorkspaceLabels {
   lastMemoryActiveBytes?: number;
   busyCpuSecondsTotal: number;
   idleCpuSecondsTotal: number;
+  /**
+   * seconds of busy share (busy cpu-seconds / vCPUs of each interval), the seed's runtime; absent in states saved
+   * before it was kept (see runtimeSecondsOf)
+   */
+  runtimeSeconds?: number;
   busyJoules: number;
   idleJoules: number;
   busyGrams: number;
@@ -82,3 +87,7 @@ export interface WorkspaceState extends WorkspaceLabels {
   partial: boolean;
   closedAtSeconds?: number;
 }
+
+/** A state's runtime seconds; one saved before they were kept starts from its busy cpu-seconds over its vCPUs. */
+export const runtimeSecondsOf = (s: WorkspaceState): number =>
+  s.runtimeSeconds ?? (s.cpus > 0 ? s.busyCpuSecondsTotal / s.cpus : 0);

@@ -1,10 +1,12 @@
 // The public view of one tracked workspace, shared by the REST API and the CLI's `track` output.
 import { joulesToKwh } from '../model/units';
-import type { WorkspaceLabels, WorkspaceState } from './types';
+import { runtimeSecondsOf, type WorkspaceLabels, type WorkspaceState } from './types';
 
 const iso = (s: number): string => new Date(s * 1000).toISOString();
 
 export interface WorkspaceView extends WorkspaceLabels {
+  /** the seed's name for `machine` (which stays, deprecated, for one minor version) */
+  machine_name: string;
   instance: string;
   status: 'active' | 'missing';
   started_at: string;
@@ -12,6 +14,8 @@ export interface WorkspaceView extends WorkspaceLabels {
   cpus: number;
   busy_cpu_seconds: number;
   idle_cpu_seconds: number;
+  /** busy cpu-seconds / vCPUs: grows only with the busy share */
+  runtime_seconds: number;
   busy_kwh: number;
   idle_kwh: number;
   busy_gCo2eq: number;
@@ -29,6 +33,7 @@ export function workspaceView(w: WorkspaceState): WorkspaceView {
     site: w.site,
     project: w.project,
     machine: w.machine,
+    machine_name: w.machine,
     host: w.host,
     user: w.user,
     experiment: w.experiment,
@@ -39,6 +44,7 @@ export function workspaceView(w: WorkspaceState): WorkspaceView {
     cpus: w.cpus,
     busy_cpu_seconds: w.busyCpuSecondsTotal,
     idle_cpu_seconds: w.idleCpuSecondsTotal,
+    runtime_seconds: runtimeSecondsOf(w),
     busy_kwh: joulesToKwh(w.busyJoules),
     idle_kwh: joulesToKwh(w.idleJoules),
     busy_gCo2eq: w.busyGrams,

@@ -181,6 +181,23 @@ describe('integrateCycle', () => {
     expect(otherJob.open.get(wid(BOOT))!.busyCpuSecondsTotal).toBe(120);
   });
 
+  it('counts runtime seconds as busy cpu-seconds over the vCPUs: idle time adds nothing', () => {
+    const first = run(new Map(), [obs(100, 900)], BOOT + 1000);
+    expect(first.open.get(wid(BOOT))!.runtimeSeconds).toBeCloseTo(25, 12);
+    const idle = run(first.open, [obs(100, 900 + 240)], BOOT + 1060);
+    expect(idle.open.get(wid(BOOT))!.runtimeSeconds).toBeCloseTo(25, 12);
+    const busy = run(idle.open, [obs(100 + 240, 1140)], BOOT + 1120); // all 4 CPUs busy for 60 s
+    expect(busy.open.get(wid(BOOT))!.runtimeSeconds).toBeCloseTo(85, 12);
+  });
+
+  it('starts the runtime of a state saved without it from its busy cpu-seconds over its vCPUs', () => {
+    const first = run(new Map(), [obs(100, 900)], BOOT + 1000);
+    const old = { ...first.open.get(wid(BOOT))! };
+    delete old.runtimeSeconds;
+    const next = run(new Map([[old.id, old]]), [obs(160, 1080)], BOOT + 1060);
+    expect(next.open.get(wid(BOOT))!.runtimeSeconds).toBeCloseTo(100 / 4 + 60 / 4, 12);
+  });
+
   it('marks grams computed with the fallback intensity', () => {
     const r = run(new Map(), [obs(100, 100)], BOOT + 100, { intensityIsFallback: true, gramsPerKwh: 129 });
     const w = [...r.open.values()][0]!;

@@ -201,6 +201,12 @@ function simulate(sc: Scenario, opts: { restarts: boolean }): Outcome {
         physicalLimitWatts(PROFILE, Math.max(next.cpus, before?.cpus ?? 0), MEMORY_BYTES) * PUE * Math.max(0, span);
       if (gained > limit * (1 + 1e-9) + 1e-9) violations.push(`interval over the limit: ${gained} J > ${limit} J`);
       if (gained < -1e-9) violations.push(`energy went down: ${gained} J`);
+      // runtime: the busy share of the elapsed time, so never more than it, and only with busy cpu-seconds
+      const ran = (next.runtimeSeconds ?? 0) - (before?.runtimeSeconds ?? 0);
+      const busier = next.busyCpuSecondsTotal - (before?.busyCpuSecondsTotal ?? 0);
+      if (ran > Math.max(0, span) * (1 + 1e-9) + 1e-9) violations.push(`runtime ${ran} s in ${span} s`);
+      if (ran < -1e-9) violations.push(`runtime went down: ${ran} s`);
+      if (busier <= 0 && ran > 1e-12) violations.push(`runtime grew by ${ran} s with no busy cpu-seconds`);
     }
     const hosts = [...r.open.values()].map((s) => s.host);
     if (new Set(hosts).size !== hosts.length) violations.push(`two open workspaces for one VM: ${hosts.join(', ')}`);

@@ -1,5 +1,5 @@
 import type { TrackingSnapshot } from '../../tracking/snapshot';
-import type { WorkspaceState } from '../../tracking/types';
+import { runtimeSecondsOf, type WorkspaceState } from '../../tracking/types';
 import { familiesOf, sumBy, type Family, type Sample } from '../table';
 
 const family = familiesOf<TrackingSnapshot>();
@@ -61,6 +61,14 @@ export const WORKSPACE_FAMILIES: readonly Family<TrackingSnapshot>[] = [
     (w) => w.busyGrams,
     (w) => w.idleGrams
   ),
+  family({
+    name: 'ada_carbon_workspace_runtime_seconds_total',
+    help: 'Runtime of the workspace since it started, in seconds: its busy CPU seconds divided by its vCPUs, so it grows only with the busy share (at most 1 s per second).',
+    type: 'counter',
+    labels: WORKSPACE_LABELS,
+    samples: (s) =>
+      s.workspaces.map((w): Sample<WorkspaceLabel> => [workspaceLabels(w), Math.max(0, runtimeSecondsOf(w))]),
+  }),
   perWorkspace(
     'ada_carbon_workspace_power_watts',
     'Estimated mean power of the workspace over the last tracking interval, in watts; PUE included.',
