@@ -27,7 +27,7 @@ its key path (\`ada-carbon check-config\` prints the effective config with secre
    the variable. \`sites\`, lists and per-machine profiles other than \`default\` are set in the file only.
 
 The file is refused as a whole (naming it) when it nests deeper than ${MAX_NESTING} levels or expands more than ${MAX_ALIAS_COUNT} YAML aliases.
-File and directory paths must not contain a NUL byte; tokens (\`server.apiToken\`, \`prometheus.bearerToken\`) must not
+File and directory paths must not contain a NUL byte; tokens (\`server.auth.adminToken\`, \`server.auth.proxyToken\`, \`server.apiToken\`, \`prometheus.bearerToken\`) must not
 be blank or begin or end with whitespace.
 `;
 

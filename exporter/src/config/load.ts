@@ -15,7 +15,10 @@ export interface Secrets {
   prometheusBearerToken?: string;
   prometheusBasicAuth?: { username: string; password: string };
   prometheusCaCert?: string;
+  /** the admin token: server.auth.adminToken, or its deprecated alias server.apiToken */
   apiToken?: string;
+  /** the trusted front's token (server.auth.proxyToken) */
+  proxyToken?: string;
 }
 
 export interface LoadedConfig {
@@ -61,6 +64,7 @@ function semanticIssues(config: Config, issues: ConfigIssue[], origins: Map<stri
   const p = config.prometheus;
   tokenIssue('prometheus.bearerToken', p.bearerToken, issues, origins);
   tokenIssue('server.apiToken', config.server.apiToken, issues, origins);
+  authIssues(config.server, issues, origins);
   if (p.bearerToken && p.bearerTokenFile) {
     issues.push({ key: 'prometheus.bearerTokenFile', message: 'set either bearerToken or bearerTokenFile, not both' });
   }
@@ -81,6 +85,23 @@ function semanticIssues(config: Config, issues: ConfigIssue[], origins: Map<stri
     if (prof.idleWattsPerCpu > prof.busyWattsPerCpu) {
       issues.push({ key: `machines.${name}.idleWattsPerCpu`, message: 'must not exceed busyWattsPerCpu' });
     }
+  }
+}
+
+/** The admin token and its alias agree, and the proxy token is a different secret (else the proxy would be admin). */
+function authIssues(server: Config['server'], issues: ConfigIssue[], origins: Map<string, string>): void {
+  const { adminToken, proxyToken } = server.auth;
+  tokenIssue('server.auth.adminToken', adminToken, issues, origins);
+  tokenIssue('server.auth.proxyToken', proxyToken, issues, origins);
+  if (adminToken !== undefined && server.apiToken !== undefined && adminToken !== server.apiToken) {
+    issues.push({ key: 'server.apiToken', message: 'set server.auth.adminToken or its deprecated alias, not both' });
+  }
+  const admin = adminToken ?? server.apiToken;
+  if (proxyToken !== undefined && proxyToken === admin) {
+    issues.push({ key: 'server.auth.proxyToken', message: 'must differ from the admin token' });
+  }
+  if (server.auth.userHeader.toLowerCase() === 'authorization') {
+    issues.push({ key: 'server.auth.userHeader', message: 'must not be Authorization (it carries the tokens)' });
   }
 }
 
@@ -182,7 +203,9 @@ function resolveSecrets(config: Config, issues: ConfigIssue[], cwd: string): Sec
     }
     secrets.prometheusCaCert = ca;
   }
-  if (config.server?.apiToken) secrets.apiToken = config.server.apiToken;
+  const admin = config.server?.auth?.adminToken ?? config.server?.apiToken;
+  if (admin) secrets.apiToken = admin;
+  if (config.server?.auth?.proxyToken) secrets.proxyToken = config.server.auth.proxyToken;
   return secrets;
 }
 

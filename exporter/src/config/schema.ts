@@ -102,6 +102,34 @@ const GreenSchema = section({
   ),
 });
 
+const authToken = (description: string) =>
+  Type.Optional(Type.String({ minLength: 8, maxLength: 1024, secret: true, description }));
+
+// Identity and access: who may read which user's data (plugins/auth.ts; docs/deploy.md for the Grafana side).
+const AuthSchema = section({
+  adminToken: authToken(
+    '`Authorization: Bearer <token>` with it sees everything, every user included (secret; at least 8 characters, ' +
+      'not only whitespace, no surrounding whitespace). With neither token set every caller is an admin.'
+  ),
+  proxyToken: authToken(
+    "Held by a trusted front (Grafana's datasource, in its secure settings) as `Authorization: Bearer <token>`: only " +
+      'a request carrying it has its `userHeader` believed (secret; rules as for `adminToken`, and different from it).'
+  ),
+  userHeader: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$',
+    maxLength: 64,
+    default: 'X-Grafana-User',
+    description:
+      'The header naming the signed-in user on a proxy-token request (Grafana sends `X-Grafana-User` with ' +
+      '`[dataproxy] send_user_header`); ignored on any other request.',
+  }),
+  admins: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+    uniqueItems: true,
+    default: [],
+    description: 'User names who, identified through the proxy, see everything as the admin token does.',
+  }),
+});
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const ConfigSchema = Type.Object(
@@ -150,9 +178,19 @@ export const ConfigSchema = Type.Object(
           minLength: 8,
           secret: true,
           description:
-            'Bearer token required for per-user REST data (secret; not only whitespace, no surrounding whitespace).',
+            'Deprecated alias of `server.auth.adminToken` (still accepted, with a warning at start-up); secret.',
         })
       ),
+      auth: AuthSchema,
+    }),
+    metrics: section({
+      userLabel: Type.Boolean({
+        default: false,
+        description:
+          'Put the `user` label on the per-workspace families of `/metrics`. Privacy: anyone who can scrape ' +
+          '`/metrics` (or query the Prometheus that stores it) then sees every user name with their kWh and gCO2e, ' +
+          'and Prometheus keeps them for its whole retention. Off: those families carry no user name.',
+      }),
     }),
     store: section({
       sqlite: section({

@@ -6,7 +6,7 @@ import { FORECAST_FAMILIES, SAVINGS_FAMILIES } from './families/green';
 import { GRID_FAMILIES } from './families/grid';
 import { CONFLICTING_SLOTS, SOURCE_FAMILIES, type ConflictStats } from './families/sources';
 import { ANOMALIES, BUILD_INFO, CYCLE_FAMILIES, cycleRecorder, RENDER_DURATION } from './families/tracking';
-import { WORKSPACE_FAMILIES } from './families/workspace';
+import { WORKSPACE_FAMILIES, workspaceFamilies } from './families/workspace';
 import { registerFamilies, type Descriptor } from './table';
 
 export type SnapshotSource = () => TrackingSnapshot;
@@ -32,15 +32,29 @@ export interface ExporterMetrics {
   addVersionSource: (version: () => number) => void;
 }
 
+export interface MetricsOptions {
+  /** keep the `user` label on the per-workspace families (config `metrics.userLabel`); off by default */
+  userLabel?: boolean;
+}
+
 /**
  * The exporter's own registry (no prom-client default process metrics: they fail `promtool check metrics`).
  * `carbon` gives the carbon client's running counts; without it their family stays at 0.
  */
-export function createMetrics(source: SnapshotSource, version: string, carbon?: ConflictStats): ExporterMetrics {
+export function createMetrics(
+  source: SnapshotSource,
+  version: string,
+  carbon?: ConflictStats,
+  opts: MetricsOptions = {}
+): ExporterMetrics {
   const registry = new Registry();
   const snapshotVersion = (s: TrackingSnapshot): number => s.version;
   const f = EXPORTER_FAMILIES;
-  registerFamilies(registry, f.snapshot, source, snapshotVersion);
+  const snapshotFamilies = [
+    ...workspaceFamilies(opts.userLabel === true),
+    ...f.snapshot.filter((d) => !WORKSPACE_FAMILIES.includes(d)),
+  ];
+  registerFamilies(registry, snapshotFamilies, source, snapshotVersion);
   registerFamilies(registry, f.carbon, () => carbon?.());
   registerFamilies(
     registry,

@@ -26,6 +26,25 @@ export const familiesOf =
   <L extends string = never>(f: Family<S, L>): Family<S> =>
     f;
 
+/**
+ * The family without one label (e.g. `user` when names must not leave the exporter): the label leaves the label
+ * names and every sample. A family without that label is returned as it is.
+ */
+export function withoutLabel<S>(f: Family<S>, label: string): Family<S> {
+  if (!f.labels.includes(label)) return f;
+  return {
+    ...f,
+    labels: f.labels.filter((l) => l !== label),
+    samples: function* (s) {
+      for (const [labels, value] of f.samples(s)) {
+        const rest: Record<string, string> = { ...labels };
+        delete rest[label];
+        yield [rest, value];
+      }
+    },
+  };
+}
+
 /** Sums values per label set, keeping first-seen order (counts and grams per site). */
 export function sumBy<T, L extends string>(
   items: Iterable<T>,

@@ -17,7 +17,8 @@ export default fp<TrackingOptions>(
       const metrics = createMetrics(
         () => tracker.snapshot,
         VERSION,
-        () => app.carbon.stats
+        () => app.carbon.stats,
+        { userLabel: app.settings.config.metrics.userLabel }
       );
       const tracker = new Tracker({
         config: app.settings.config,

@@ -25,7 +25,7 @@ import {
 import type { Area } from '../sources/carbon';
 import type { WorkspaceState } from '../tracking/types';
 import '../plugins/types';
-import '../plugins/auth';
+import { maySee } from '../plugins/auth';
 import '../plugins/forecast';
 import '../plugins/history';
 import { settle } from '../util/settle';
@@ -146,7 +146,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = (app) =>
       { schema: IdleWasteSchema, config: { perUser: 'per-user idle waste' } },
       async (req) => {
         const { level, key } = req.query;
-        const showUsers = req.identity.admin;
+        const showUser = (user: string) => maySee(req.identity, user);
         const snap = app.tracker.snapshot;
         const view = green.savings();
         const at = snap.generatedAtSeconds ?? green.clock();
@@ -176,7 +176,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = (app) =>
               machine: w.machine,
               machine_name: w.machine,
               host: w.host,
-              user: showUsers ? w.user : null,
+              user: showUser(w.user) ? w.user : null,
               cpus: w.cpus,
               idle_ratio: w.idleRatio ?? 0,
               power_watts: w.powerWatts,

@@ -3,6 +3,7 @@ import { WorkspacesSchema } from '../schemas/workspaces';
 import { UNKNOWN } from '../tracking/observe';
 import { workspaceView } from '../tracking/view';
 import '../plugins/types';
+import { HIDDEN_USER, maySee } from '../plugins/auth';
 import { settle } from '../util/settle';
 
 const iso = (s: number): string => new Date(s * 1000).toISOString();
@@ -14,7 +15,13 @@ const workspacesRoutes: FastifyPluginAsyncTypebox = (app) =>
     app.get('/api/v1/workspaces', { schema: WorkspacesSchema(sites) }, (req) => {
       const { site } = req.query;
       const snap = app.tracker.snapshot;
-      const list = snap.workspaces.filter((w) => site === undefined || w.site === site).map(workspaceView);
+      // an admin sees every workspace; a user the proxy vouches for only their own; anyone else all of them without
+      // the owner's name, so site views keep working without handing out who runs what
+      const id = req.identity;
+      const list = snap.workspaces
+        .filter((w) => site === undefined || w.site === site)
+        .filter((w) => id.user === undefined || id.admin || w.user === id.user)
+        .map((w) => ({ ...workspaceView(w), ...(maySee(id, w.user) ? {} : { user: HIDDEN_USER }) }));
       list.sort((a, b) => a.site.localeCompare(b.site) || a.host.localeCompare(b.host));
       return {
         generated_at: snap.generatedAtSeconds === undefined ? null : iso(snap.generatedAtSeconds),

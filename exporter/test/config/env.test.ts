@@ -15,7 +15,11 @@ describe('the schema as the one source of defaults', () => {
       otherWatts: 0,
     });
     expect(DEFAULTS.carbonIntensity.fallbackGramsPerKwh).toBe(129);
-    expect(DEFAULTS.server).toEqual({ host: '127.0.0.1', port: 9877 });
+    expect(DEFAULTS.server).toEqual({
+      host: '127.0.0.1',
+      port: 9877,
+      auth: { userHeader: 'X-Grafana-User', admins: [] },
+    });
     expect(DEFAULTS.prometheus.url).toBeUndefined();
     expect(DEFAULTS.green.windowHours).toEqual([1, 3, 8]);
   });

@@ -74,6 +74,7 @@ beforeAll(async () => {
       machines: profiles,
       pue: PUE,
       tracking: { intervalSeconds: 60, closeAfterSeconds: 600 },
+      metrics: { userLabel: true },
     }),
     { clock: () => clock }
   );

@@ -10,7 +10,9 @@ import { emptySnapshot, type TrackingSnapshot } from '../../src/tracking/snapsho
 import type { WorkspaceState } from '../../src/tracking/types';
 import { promtoolCheckMetrics } from '../support/promtool';
 
+// with metrics.userLabel: true; the default (no user names) has its own file
 const GOLDEN = path.resolve(__dirname, '../fixtures/metrics.golden.prom');
+const GOLDEN_NO_USER = path.resolve(__dirname, '../fixtures/metrics.nouser.golden.prom');
 
 const ws = (over: Partial<WorkspaceState>): WorkspaceState => ({
   id: 'node|h:9100|1000',
@@ -82,9 +84,9 @@ function snapshot(): TrackingSnapshot & { version: number } {
   };
 }
 
-async function render(): Promise<string> {
+async function render(userLabel = true): Promise<string> {
   const snap = snapshot();
-  const m = createMetrics(() => snap, '0.0.0-test');
+  const m = createMetrics(() => snap, '0.0.0-test', undefined, { userLabel });
   m.onCycle({ atSeconds: 1_790_003_600, ok: true, durationSeconds: 0.3, queries: 5 });
   await m.render();
   // a second rendering of the same snapshot is served from cache; the bump makes a fresh one that reports the first's duration
@@ -104,6 +106,24 @@ describe('metric exposition', () => {
     const text = stable(await render());
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN, text);
     expect(text).toBe(fs.readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('matches the second golden file without metrics.userLabel: no user label, no user name', async () => {
+    const text = stable(await render(false));
+    if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN_NO_USER, text);
+    expect(text).toBe(fs.readFileSync(GOLDEN_NO_USER, 'utf8'));
+    expect(text).not.toMatch(/\buser="/);
+    expect(text).not.toContain('zoë');
+    // the same series, one label fewer
+    const series = (t: string) => t.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+    expect(series(text)).toBe(series(stable(await render(true))));
+  });
+
+  it('drops the user label by default (createMetrics without options)', async () => {
+    const snap = snapshot();
+    const text = await createMetrics(() => snap, '0.0.0-test').render();
+    expect(text).not.toMatch(/\buser="/);
+    expect(promtoolCheckMetrics(text)).toBe('');
   });
 
   it('pins exactly the declared families, less the greener choices the forecast plugin adds', () => {
@@ -127,6 +147,7 @@ describe('metric exposition', () => {
 
   it('passes promtool check metrics', async () => {
     expect(promtoolCheckMetrics(await render())).toBe('');
+    expect(promtoolCheckMetrics(await render(false))).toBe('');
   });
 
   it('says the unit in every HELP line and follows the naming rules', async () => {

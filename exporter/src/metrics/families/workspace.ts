@@ -1,6 +1,6 @@
 import type { TrackingSnapshot } from '../../tracking/snapshot';
 import { runtimeSecondsOf, type WorkspaceState } from '../../tracking/types';
-import { familiesOf, sumBy, type Family, type Sample } from '../table';
+import { familiesOf, sumBy, withoutLabel, type Family, type Sample } from '../table';
 
 const family = familiesOf<TrackingSnapshot>();
 
@@ -130,3 +130,7 @@ export const WORKSPACE_FAMILIES: readonly Family<TrackingSnapshot>[] = [
       ),
   }),
 ];
+
+/** The workspace families as exposed: with the `user` label only when the operator chose `metrics.userLabel`. */
+export const workspaceFamilies = (userLabel: boolean): readonly Family<TrackingSnapshot>[] =>
+  userLabel ? WORKSPACE_FAMILIES : WORKSPACE_FAMILIES.map((f) => withoutLabel(f, 'user'));
