@@ -9,6 +9,7 @@ import settings from './plugins/settings';
 import auth from './plugins/auth';
 import sources from './plugins/sources';
 import store from './plugins/store';
+import ownership from './plugins/ownership';
 import tracking from './plugins/tracking';
 import forecast from './plugins/forecast';
 import healthRoutes from './routes/health';
@@ -47,6 +48,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(auth);
   await app.register(sources, { prometheus: opts.prometheus, carbon: opts.carbon, clock: opts.clock });
   await app.register(store, { store: opts.store });
+  await app.register(ownership, { autoStart: opts.autoStart, clock: opts.clock });
   await app.register(tracking, { autoStart: opts.autoStart, clock: opts.clock });
   await app.register(forecast, { autoStart: opts.autoStart, clock: opts.clock });
   await app.register(history, { autoStart: opts.autoStart });

@@ -9,6 +9,7 @@ import { workspaceTable } from './cli/table';
 import { registerReport } from './cli/report';
 import { VERSION } from './version';
 import { registerBackfill } from './cli/backfill';
+import { ownershipSettings } from './ownership/settings';
 
 /** Exit codes: 0 success, 1 a runtime failure (e.g. Prometheus unreachable), 2 invalid configuration or usage. */
 export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
@@ -96,6 +97,8 @@ export function buildCli(io: Io, setExit: (code: number) => void): Command {
       const loaded = load(program.opts<{ config?: string }>().config, io);
       const safe = redactConfig(loaded.config);
       io.out(opts.json ? JSON.stringify(safe, null, 2) : YAML.stringify(safe).trimEnd());
+      const deprecation = ownershipSettings(loaded.config).deprecation;
+      if (deprecation) io.err(`warning: ${deprecation}`);
       io.err(
         `configuration is valid (file: ${loaded.file ?? 'none, defaults'}; env: ${loaded.envKeys.join(', ') || 'none'})`
       );

@@ -54,20 +54,59 @@ const HistorySchema = section({
         minLength: 1,
         filePath: true,
         description:
-          'Workspace-ownership records (JSON array or CSV with hostname, owner, created_time, deleted_time): ' +
-          'the owner of a host at an instant is the record whose [created_time, deleted_time) contains it. Used when ' +
-          '`labels.user` is not set.',
+          'Deprecated alias of `ownership.file` (a warning is logged at start and by `check-config`); ' +
+          '`ownership` wins when both are set.',
       })
     ),
     mongodbUrl: Type.Optional(
       Type.String({
         minLength: 1,
         secret: true,
-        description: 'Read ownership records from MongoDB instead (Ada keeps them there); secret.',
+        description: 'Deprecated alias of `ownership.mongodb.url`; secret.',
+      })
+    ),
+    database: Type.Optional(
+      Type.String({ minLength: 1, description: 'Deprecated alias of `ownership.mongodb.database`.' })
+    ),
+    collection: Type.String({
+      minLength: 1,
+      default: 'workspaces',
+      description: 'Deprecated alias of `ownership.mongodb.collection`.',
+    }),
+  }),
+});
+
+const OwnershipSchema = section({
+  file: Type.Optional(
+    Type.String({
+      minLength: 1,
+      filePath: true,
+      description:
+        'Workspace-ownership records, a JSON array or CSV with hostname, owner, created_time, deleted_time and an ' +
+        'optional experiment (other fields are ignored): the owner and experiment of a host at an instant come from ' +
+        'the record whose [created_time, deleted_time) contains it, for live tracking and history alike; a ' +
+        '`labels.user` / `labels.experiment` value set on the target wins. A bad record is logged with its position ' +
+        'and skipped.',
+    })
+  ),
+  mongodb: section({
+    url: Type.Optional(
+      Type.String({
+        minLength: 1,
+        secret: true,
+        description: 'Read the ownership records from MongoDB instead of a file (Ada keeps them there); secret.',
       })
     ),
     database: Type.Optional(Type.String({ minLength: 1, description: 'Database of the ownership collection.' })),
     collection: Type.String({ minLength: 1, default: 'workspaces', description: 'Collection of ownership records.' }),
+  }),
+  refreshSeconds: Type.Number({
+    minimum: 1,
+    maximum: 86400,
+    default: 300,
+    description:
+      'How often `serve` reads the records again; a failed read keeps the last good records ' +
+      '(`ada_carbon_source_up{source="ownership"} 0`).',
   }),
 });
 
@@ -221,6 +260,7 @@ export const ConfigSchema = Type.Object(
       }),
     }),
     history: HistorySchema,
+    ownership: OwnershipSchema,
     green: GreenSchema,
     localStack: section({
       dataDir: Type.String({

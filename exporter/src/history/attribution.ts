@@ -4,7 +4,7 @@ import { intervalEnergy } from '../model/power';
 import { gramsFor } from '../model/units';
 import { UNKNOWN } from '../tracking/observe';
 import type { HalfHourUsage } from './boundaries';
-import { hostNames, type Ownership } from './ownership';
+import { hostNames, resolveOwner, type Ownership, type UserAndExperiment } from '../ownership';
 import { HALF_HOUR_SECONDS, HOUR_SECONDS, LEVELS, type Level, type UsageRow } from './types';
 
 export interface SlotIntensity {
@@ -35,7 +35,9 @@ interface TargetInfo {
   machine: string;
   profile: ReturnType<typeof resolveMachineProfile>;
   names: string[];
-  /** keys and row ids per level; the user's are set per half-hour when they come from ownership records */
+  /** the target's own user and experiment labels (UNKNOWN where it has none): they win over ownership records */
+  own: UserAndExperiment;
+  /** keys and row ids per level; user and experiment are set per half-hour when they come from ownership records */
   keys: Record<Level, string>;
   ids: Record<Level, string>;
 }
@@ -107,7 +109,8 @@ export function attributeRange(
       Level,
       string
     >;
-    i = { project, machine, profile, names: hostNames(host, l.instance), keys, ids };
+    const own = { user: keys.user, experiment: keys.experiment };
+    i = { project, machine, profile, names: hostNames(host, l.instance), own, keys, ids };
     infos.set(l, i);
     return i;
   };
@@ -124,11 +127,12 @@ export function attributeRange(
     if (!att) continue;
     const rows = rowsOf.get(hourStartSeconds)!;
     const t = info(u.labels);
-    if (!labels.user && ctx.ownership) {
-      const user = clean(ctx.ownership.ownerAt(t.names, u.fromSeconds + HALF_HOUR_SECONDS / 2));
-      if (user !== t.keys.user) {
-        t.keys.user = user;
-        t.ids.user = rowId('user', user, t.project, t.machine);
+    if (ctx.ownership) {
+      const at = resolveOwner(t.own, t.names, u.fromSeconds + HALF_HOUR_SECONDS / 2, ctx.ownership);
+      for (const level of ['user', 'experiment'] as const) {
+        if (at[level] === t.keys[level]) continue;
+        t.keys[level] = at[level];
+        t.ids[level] = rowId(level, at[level], t.project, t.machine);
       }
     }
     const all = u.busyCpuSeconds + u.idleCpuSeconds + u.otherCpuSeconds;

@@ -9,7 +9,7 @@ import type { UsageStore } from '../store/usage/types';
 import { attributeRange } from './attribution';
 import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './boundaries';
 import type { CarbonSlotCache } from './carbonCache';
-import type { Ownership } from './ownership';
+import type { Ownership } from '../ownership';
 import { cpuCountQuery, cpuSeriesMatchers, groupLabels, stateQueries, targetsQuery } from './queries';
 import { chunkHours, completeHours, doneHours } from './plan';
 import {
@@ -26,7 +26,7 @@ export interface BackfillDeps {
   prometheus: PrometheusClient;
   carbon: CarbonSlotCache;
   store: UsageStore;
-  /** workspace-ownership records, loaded at the start of every run (none when a user label is configured) */
+  /** workspace-ownership records, loaded at the start of every run (a user label set on a target wins) */
   loadOwnership?: () => Promise<Ownership | undefined>;
   /** after each run that estimated something (machine averages refresh) */
   afterRun?: (summary: BackfillSummary) => Promise<void>;

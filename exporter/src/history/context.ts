@@ -9,8 +9,7 @@ import type { UsageStore } from '../store/usage/types';
 import { BackfillRunner } from './backfill';
 import { CarbonSlotCache } from './carbonCache';
 import { MachineMetricsTable } from './machineMetrics';
-import { loadOwnershipFile, loadOwnershipMongo, Ownership } from './ownership';
-import { settle } from '../util/settle';
+import { loadOwnership, Ownership, ownershipSettings } from '../ownership';
 
 export interface HistoryContext {
   db: Database.Database;
@@ -30,12 +29,11 @@ export interface OpenHistoryOptions {
   now?: () => number;
 }
 
+/** Reads the records at the start of every run; bad records are skipped (the live refresher reports them). */
 export function ownershipLoader(config: Config): (() => Promise<Ownership | undefined>) | undefined {
-  if (config.labels.user) return undefined; // the label wins where the deployment has one
-  const o = config.history.ownership;
-  if (o.file) return () => settle(() => new Ownership(loadOwnershipFile(o.file!)));
-  if (o.mongodbUrl) return async () => new Ownership(await loadOwnershipMongo(o.mongodbUrl!, o.database, o.collection));
-  return undefined;
+  const { source } = ownershipSettings(config);
+  if (!source) return undefined;
+  return async () => new Ownership((await loadOwnership(source)).records);
 }
 
 export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryContext> {

@@ -20,12 +20,14 @@ export default fp<TrackingOptions>(
         () => app.carbon.stats,
         { userLabel: app.settings.config.metrics.userLabel }
       );
+      const owners = app.hasDecorator('ownership') ? app.ownership.refresher : undefined;
       const tracker = new Tracker({
         config: app.settings.config,
         prometheus: app.prometheus,
         carbon: app.carbon,
         store: app.store,
         clock: opts.clock,
+        ownership: owners && (() => ({ records: owners.current, status: owners.status })),
         onCycle: (c) => {
           metrics.onCycle(c);
           // render the new exposition off the scrape path

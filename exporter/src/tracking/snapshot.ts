@@ -30,6 +30,8 @@ export interface TrackingSnapshot {
   workspaces: readonly WorkspaceState[];
   intensity: Partial<Record<Area, IntensityReading>>;
   sources: Readonly<Record<SourceName, SourceStatus>>;
+  /** the ownership records' source, when one is configured (it never makes the exporter unready) */
+  ownership?: SourceStatus;
   lastCycle?: CycleStats;
   /** anomalies worked around since the process started, by kind */
   anomalies: Readonly<Record<AnomalyKind, number>>;

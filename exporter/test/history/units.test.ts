@@ -2,7 +2,7 @@ import { BoundaryTable, clampToCpus } from '../../src/history/boundaries';
 import { rawIncrease } from '../../src/history/estimate';
 import pLimit from 'p-limit';
 import { chunkHours, completeHours, doneHours } from '../../src/history/plan';
-import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/history/ownership';
+import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/ownership';
 import { historyQueries, rawCpuQuery, targetCpuQuery } from '../../src/history/queries';
 import { promString } from '../../src/sources/prometheus/promql';
 import { InvalidQuery, parseRange, parseWhen } from '../../src/history/report';

@@ -9,7 +9,10 @@ const perSource = (name: string, help: string, value: (st: SourceStatus) => numb
     help,
     type: 'gauge',
     labels: ['source'],
-    samples: (s) => SOURCES.map((source) => [{ source }, value(s.sources[source])]),
+    samples: (s) => [
+      ...SOURCES.map((source) => [{ source }, value(s.sources[source])] as const),
+      ...(s.ownership ? [[{ source: 'ownership' }, value(s.ownership)] as const] : []),
+    ],
   });
 
 /** How each data source fared at its last call. */
