@@ -137,6 +137,7 @@ export function attributeRange(
     }
     const all = u.busyCpuSeconds + u.idleCpuSeconds + u.otherCpuSeconds;
     const elapsed = u.cpus && u.cpus > 0 ? all / u.cpus : 0;
+    const runtime = u.cpus && u.cpus > 0 ? u.busyCpuSeconds / u.cpus : 0;
     if (u.regular && u.cpus) {
       att.allModesCpuSeconds += all;
       att.cpuCapacitySeconds += u.cpus * HALF_HOUR_SECONDS;
@@ -173,6 +174,7 @@ export function attributeRange(
           busyGrams: 0,
           idleGrams: 0,
           fallbackGrams: 0,
+          runtimeSeconds: 0,
         };
         rows.set(id, row);
       }
@@ -183,6 +185,7 @@ export function attributeRange(
       row.busyGrams += busyGrams;
       row.idleGrams += idleGrams;
       if (fallback) row.fallbackGrams += busyGrams + idleGrams;
+      row.runtimeSeconds = (row.runtimeSeconds ?? 0) + runtime;
     }
   }
   for (const [h, att] of out) att.rows = [...rowsOf.get(h)!.values()];

@@ -120,6 +120,8 @@ export function figuresView(f: UsageFigures | undefined) {
     idle_kwh: joulesToKwh(f?.idleJoules ?? 0),
     busy_gCo2eq: f?.busyGrams ?? 0,
     idle_gCo2eq: f?.idleGrams ?? 0,
+    // no rows: nothing ran; rows stored before runtime was kept: unknown
+    runtime_seconds: f === undefined ? 0 : (f.runtimeSeconds ?? null),
   };
 }
 
@@ -151,6 +153,7 @@ export async function usageSeries(
     hours_failed: 0,
     hours_fallback: 0,
   };
+  let runtime: number | null = 0;
   for (let t = bucketOf(range.fromSeconds, granularity)[0]; t < range.toSeconds; t = bucketOf(t, granularity)[1]) {
     const [a, b] = bucketOf(t, granularity);
     const row = {
@@ -159,9 +162,18 @@ export async function usageSeries(
       ...countHours(best, Math.max(a, range.fromSeconds), Math.min(b, range.toSeconds), now),
     };
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += row[k];
+    runtime = runtime !== null && row.runtime_seconds !== null ? runtime + row.runtime_seconds : null;
     series.push(row);
   }
-  return { level, key, granularity, from: iso(range.fromSeconds), to: iso(range.toSeconds), series, totals };
+  return {
+    level,
+    key,
+    granularity,
+    from: iso(range.fromSeconds),
+    to: iso(range.toSeconds),
+    series,
+    totals: { ...totals, runtime_seconds: runtime },
+  };
 }
 
 /**

@@ -14,6 +14,11 @@ export interface UsageFigures {
   idleGrams: number;
   /** part of busyGrams + idleGrams computed with the fallback intensity */
   fallbackGrams: number;
+  /**
+   * the seed's runtime: busy cpu-seconds / vCPUs per target-half-hour, summed; null where some hour was stored
+   * before it was kept (its vCPUs are gone, so it cannot be recomputed); absent counts as unknown too
+   */
+  runtimeSeconds?: number | null;
 }
 
 export const zeroFigures = (): UsageFigures => ({
@@ -24,6 +29,7 @@ export const zeroFigures = (): UsageFigures => ({
   busyGrams: 0,
   idleGrams: 0,
   fallbackGrams: 0,
+  runtimeSeconds: 0,
 });
 
 export function addFigures(into: UsageFigures, x: UsageFigures): UsageFigures {
@@ -34,6 +40,8 @@ export function addFigures(into: UsageFigures, x: UsageFigures): UsageFigures {
   into.busyGrams += x.busyGrams;
   into.idleGrams += x.idleGrams;
   into.fallbackGrams += x.fallbackGrams;
+  into.runtimeSeconds =
+    into.runtimeSeconds != null && x.runtimeSeconds != null ? into.runtimeSeconds + x.runtimeSeconds : null;
   return into;
 }
 

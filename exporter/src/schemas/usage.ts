@@ -6,6 +6,9 @@ const Errors = { 400: ErrorResponse, 401: ErrorResponse, 500: ErrorResponse };
 
 export const Figures = Type.Object({
   ...EnergySplitFields,
+  runtime_seconds: Type.Union([Type.Number(), Type.Null()], {
+    description: 'busy cpu-seconds / vCPUs, summed; null when some hour was estimated before runtime was kept',
+  }),
   hours_expected: Type.Integer(),
   hours_estimated: Type.Integer(),
   hours_failed: Type.Integer(),

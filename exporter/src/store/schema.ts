@@ -24,4 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   `),
   // 2: the version lives in user_version; the meta table's schema_version row was written and never read
   (db) => db.exec('DROP TABLE IF EXISTS meta'),
+  // 3: runtime seconds per row; older rows stay NULL (unknown): their vCPUs were not kept, so it cannot be recomputed
+  (db) => db.exec('ALTER TABLE history_usage ADD COLUMN runtime_s REAL'),
 ];

@@ -39,6 +39,7 @@ const FIELDS = [
   'hours_estimated',
   'hours_failed',
   'hours_fallback',
+  'runtime_seconds',
 ];
 
 describe('usage REST API', () => {
@@ -57,6 +58,10 @@ describe('usage REST API', () => {
     body.series.forEach((p, i) => {
       const want = hosts.reduce((a, h) => a + hourTruth(h, START + i * 3600, NOW).joules, 0) / 3.6e6;
       expect(within(p.busy_kwh + p.idle_kwh, want)).toBe(true);
+      // runtime: each host's busy cpu-seconds over its vCPUs
+      const runtime = hosts.reduce((a, h) => a + hourTruth(h, START + i * 3600, NOW).busy / h.cpus, 0);
+      expect(within(p.runtime_seconds ?? NaN, runtime)).toBe(true);
+      expect(p.runtime_seconds!).toBeLessThanOrEqual(3600 * hosts.length);
       expect(p).toMatchObject({ hours_expected: 1, hours_estimated: 1, hours_failed: 0, hours_fallback: 0 });
     });
   });
@@ -72,6 +77,7 @@ describe('usage REST API', () => {
     expect(m.series[0]?.time).toBe('2026-11-01T00:00:00.000Z');
     expect(y.series[0]?.time).toBe('2026-01-01T00:00:00.000Z');
     for (const x of [d, m, y]) expect(x.totals.busy_kwh).toBeCloseTo(h.totals.busy_kwh, 9);
+    for (const x of [d, m, y]) expect(x.totals.runtime_seconds).toBeCloseTo(h.totals.runtime_seconds!, 6);
     expect(d.totals.hours_estimated).toBe(6);
     expect(d.totals.hours_expected).toBe(24);
   });

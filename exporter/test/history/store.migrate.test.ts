@@ -142,6 +142,8 @@ async function expectRowsKept(file: string): Promise<void> {
       busyGrams: 4,
       idleGrams: 6,
       fallbackGrams: 0,
+      // rows from before runtime was kept: unknown, not zero
+      runtimeSeconds: null,
     },
   ]);
   expect(
@@ -178,6 +180,39 @@ describe('SQLite schema versions (PRAGMA user_version)', () => {
     await ws.saveWorkspaces([{ ...workspace, id: 'host-b|1', host: 'host-b' }]);
     expect((await ws.listWorkspaces()).map((w) => w.id)).toEqual(['host-a|1767225000', 'host-b|1']);
     await ws.close();
+  });
+
+  it('an hour written after the runtime column came carries its runtime; a day mixing it with older hours has none', async () => {
+    const file = path.join(tempDir(), 'store.sqlite');
+    writeVersion0(file);
+    const usage = SqliteUsageStore.open(file);
+    const f = { level: 'user' as const, key: 'alice', fromSeconds: HOUR, toSeconds: HOUR + 86400 };
+    const figures = { busyCpuSeconds: 360, idleCpuSeconds: 3240, busyJoules: 1, idleJoules: 1, busyGrams: 1 };
+    await usage.writeHours([
+      {
+        scope: '*',
+        hourStartSeconds: HOUR + 3 * 3600,
+        status: 'ok',
+        sumCheckRatio: 1,
+        rows: [
+          {
+            level: 'user',
+            key: 'alice',
+            project: 'IDAaaS',
+            machine: 'Muon',
+            hourStartSeconds: HOUR + 3 * 3600,
+            ...figures,
+            idleGrams: 1,
+            fallbackGrams: 0,
+            runtimeSeconds: 90,
+          },
+        ],
+      },
+    ]);
+    expect((await usage.rows(f)).map((r) => r.runtimeSeconds)).toEqual([null, null, 90]);
+    expect((await usage.buckets(f, 'hour')).map((b) => b.runtimeSeconds)).toEqual([null, null, 90]);
+    expect((await usage.buckets(f, 'day')).map((b) => b.runtimeSeconds)).toEqual([null]);
+    await usage.close();
   });
 
   it('a new file is created at the current version', () => {

@@ -23,6 +23,7 @@ const row = (
   busyGrams: 150 * scale,
   idleGrams: 75 * scale,
   fallbackGrams: 0,
+  runtimeSeconds: 25 * scale,
 });
 const hour = (h: number, scope = '*', scale = 1, status: HourResult['status'] = 'ok'): HourResult => ({
   scope,
@@ -70,6 +71,18 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
         '2025-12',
         '2026-01',
       ]);
+    });
+
+    it('keeps runtime seconds per row and sums them in every rollup', async () => {
+      await store.writeHours([0, 1, 2].map((i) => hour(H0 + i * 3600)));
+      const f = { level: 'user' as const, key: 'alice', fromSeconds: H0, toSeconds: H0 + 3 * 3600 };
+      expect((await store.rows(f)).map((r) => r.runtimeSeconds)).toEqual([25, 25, 25, 25, 25, 25]);
+      expect((await store.buckets(f, 'day')).map((b) => b.runtimeSeconds)).toEqual([100, 50]);
+      expect((await store.split(f, 'machine')).map((c) => [c.name, c.runtimeSeconds]).sort()).toEqual([
+        ['Artemis', 75],
+        ['Muon', 75],
+      ]);
+      expect((await store.keys('user', H0, H0 + 3 * 3600)).map((c) => c.runtimeSeconds)).toEqual([150]);
     });
 
     it('replaces an hour on re-write: a re-run never double counts', async () => {

@@ -24,6 +24,8 @@ interface RowDoc extends Document {
   busy_g: number;
   idle_g: number;
   fallback_g: number;
+  /** absent on rows written before runtime was kept */
+  runtime_s?: number | null;
 }
 interface StatusDoc extends Document {
   scope: string;
@@ -42,7 +44,14 @@ const SUMS = {
   busyGrams: { $sum: '$busy_g' },
   idleGrams: { $sum: '$idle_g' },
   fallbackGrams: { $sum: '$fallback_g' },
+  runtimeSeconds: { $sum: '$runtime_s' },
+  runtimeUnknown: { $sum: { $cond: [{ $isNumber: '$runtime_s' }, 0, 1] } },
 };
+
+/** As SQLite answers: the runtime of a group is unknown (null) when any of its rows lacks it. */
+function withRuntime<T extends Document>({ runtimeUnknown, ...rest }: T): Omit<T, 'runtimeUnknown'> {
+  return { ...rest, runtimeSeconds: runtimeUnknown === 0 ? rest.runtimeSeconds : null };
+}
 
 function bucketExpr(g: Granularity): unknown {
   if (g === 'hour') return '$hour_s';
@@ -132,6 +141,7 @@ export class MongoUsageStore implements UsageStore {
               busy_g: x.busyGrams,
               idle_g: x.idleGrams,
               fallback_g: x.fallbackGrams,
+              runtime_s: x.runtimeSeconds ?? null,
             },
           },
         });
@@ -187,7 +197,7 @@ export class MongoUsageStore implements UsageStore {
         ])
         .toArray()
     );
-    return docs.map(({ _id, ...rest }) => ({ startSeconds: Number(_id), ...rest }) as Bucket);
+    return docs.map(({ _id, ...rest }) => ({ startSeconds: Number(_id), ...withRuntime(rest) }) as Bucket);
   }
 
   async rows(f: UsageFilter): Promise<UsageRow[]> {
@@ -207,6 +217,7 @@ export class MongoUsageStore implements UsageStore {
       busyGrams: d.busy_g,
       idleGrams: d.idle_g,
       fallbackGrams: d.fallback_g,
+      runtimeSeconds: d.runtime_s ?? null,
     }));
   }
 
@@ -214,7 +225,7 @@ export class MongoUsageStore implements UsageStore {
     const docs = await this.guard('read', () =>
       this.usage.aggregate([{ $match: this.match(f) }, { $group: { _id: `$${by}`, ...SUMS } }]).toArray()
     );
-    return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...rest }) as Contributor);
+    return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
   }
 
   async keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
@@ -223,7 +234,7 @@ export class MongoUsageStore implements UsageStore {
     const docs = await this.guard('read', () =>
       this.usage.aggregate([{ $match: match }, { $group: { _id: '$key', ...SUMS } }]).toArray()
     );
-    return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...rest }) as Contributor);
+    return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
   }
 
   async machineAverages(): Promise<MachineAverage[]> {

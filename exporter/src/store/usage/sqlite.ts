@@ -15,7 +15,8 @@ import {
 } from './types';
 
 const SUMS = `SUM(busy_cpu) AS busyCpuSeconds, SUM(idle_cpu) AS idleCpuSeconds, SUM(busy_j) AS busyJoules,
-  SUM(idle_j) AS idleJoules, SUM(busy_g) AS busyGrams, SUM(idle_g) AS idleGrams, SUM(fallback_g) AS fallbackGrams`;
+  SUM(idle_j) AS idleJoules, SUM(busy_g) AS busyGrams, SUM(idle_g) AS idleGrams, SUM(fallback_g) AS fallbackGrams,
+  CASE WHEN COUNT(runtime_s) = COUNT(*) THEN SUM(runtime_s) END AS runtimeSeconds`;
 
 const BUCKET: Record<Granularity, string> = {
   hour: 'hour_s',
@@ -41,8 +42,8 @@ export class SqliteUsageStore implements UsageStore {
     const delAll = db.prepare('DELETE FROM history_usage WHERE hour_s = ?');
     const delProject = db.prepare('DELETE FROM history_usage WHERE hour_s = ? AND project = ?');
     const ins =
-      db.prepare(`INSERT INTO history_usage (level, key, project, machine, hour_s, busy_cpu, idle_cpu, busy_j, idle_j, busy_g, idle_g, fallback_g)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      db.prepare(`INSERT INTO history_usage (level, key, project, machine, hour_s, busy_cpu, idle_cpu, busy_j, idle_j, busy_g, idle_g, fallback_g, runtime_s)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const status =
       db.prepare(`INSERT INTO history_hours (scope, hour_s, status, error, sum_check_ratio, estimated_at_s) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (scope, hour_s) DO UPDATE SET status = excluded.status, error = excluded.error,
@@ -73,7 +74,8 @@ export class SqliteUsageStore implements UsageStore {
             x.idleJoules,
             x.busyGrams,
             x.idleGrams,
-            x.fallbackGrams
+            x.fallbackGrams,
+            x.runtimeSeconds ?? null
           );
         }
         status.run(r.scope, r.hourStartSeconds, r.status, r.error ?? null, r.sumCheckRatio, now);
@@ -145,7 +147,7 @@ export class SqliteUsageStore implements UsageStore {
           .prepare(
             `SELECT level, key, project, machine, hour_s AS hourStartSeconds,
       busy_cpu AS busyCpuSeconds, idle_cpu AS idleCpuSeconds, busy_j AS busyJoules, idle_j AS idleJoules, busy_g AS busyGrams,
-      idle_g AS idleGrams, fallback_g AS fallbackGrams FROM history_usage
+      idle_g AS idleGrams, fallback_g AS fallbackGrams, runtime_s AS runtimeSeconds FROM history_usage
       WHERE level = ? AND key = ? AND hour_s >= ? AND hour_s < ? ORDER BY hour_s, project, machine`
           )
           .all(f.level, f.key, f.fromSeconds, f.toSeconds) as UsageRow[]
