@@ -162,6 +162,26 @@ describe('GET /api/v1/workspaces', () => {
   );
 });
 
+describe('GET /metrics', () => {
+  it('carries no user name by default, to any caller', async () => {
+    for (const cred of ['none', 'admin'] as const) {
+      const text = (await get('/metrics', CREDENTIALS[cred])).body;
+      expect(text).toContain('ada_carbon_workspace_cpus{site="isis",project="IDAaaS",machine="Muon",host="h-alice"} 4');
+      expect(text).not.toMatch(/\buser="/);
+      for (const name of ['alice', 'bob', 'carol', 'zoë']) expect(text).not.toContain(`"${name}"`);
+    }
+  });
+
+  it('names users with metrics.userLabel: true', async () => {
+    const named = await appWith({}, { metrics: { userLabel: true } });
+    try {
+      expect((await named.inject({ url: '/metrics' })).body).toContain('host="h-alice",user="alice"}');
+    } finally {
+      await named.close();
+    }
+  });
+});
+
 describe('idle waste at a site level', () => {
   it('names only the rows the caller may see', async () => {
     const users = async (cred: Credential) =>
