@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { resolveMachineProfile } from '../config';
+import { machineKeys } from '../model/machineKey';
 import { joulesToKwh } from '../model/units';
 import { bestStatuses, countHours, figuresView, parseRange, scopesFor, sumCheck, usageSeries } from '../history/report';
 import type { UsageFigures } from '../history/types';
@@ -68,6 +69,9 @@ const usageRoutes: FastifyPluginAsyncTypebox = (app) =>
         store.hourStatuses(scopesFor(app.settings.config, level, key), range.fromSeconds, range.toSeconds),
       ]);
       const best = bestStatuses(statuses);
+      // the seed's ARTEMIS_MATLAB keys; machine_keys=names keeps the display names for one minor version
+      const keys = machineKeys(rows.map((r) => r.machine));
+      const keyOf = (m: string): string => (req.query.machine_keys === 'names' ? m : keys.get(m)!);
       const timeseries: Record<string, Record<string, CellT> | 'failed'> = {};
       const totals: Record<string, CellT> = {};
       const projects = new Set<string>();
@@ -92,9 +96,10 @@ const usageRoutes: FastifyPluginAsyncTypebox = (app) =>
         let hour = timeseries[hhmm(r.hourStartSeconds)];
         if (hour === undefined || hour === 'failed') hour = timeseries[hhmm(r.hourStartSeconds)] = {};
         hour.all = addCell(hour.all, c);
-        hour[r.machine] = addCell(hour[r.machine], c);
+        const k = keyOf(r.machine);
+        hour[k] = addCell(hour[k], c);
         totals.all = addCell(totals.all, c);
-        totals[r.machine] = addCell(totals[r.machine], c);
+        totals[k] = addCell(totals[k], c);
       }
       totals.all ??= cell({
         busyCpuSeconds: 0,
@@ -114,6 +119,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = (app) =>
         day: req.params.date,
         ...countHours(best, range.fromSeconds, range.toSeconds, now()),
         fallback_hours: [...best.values()].filter((s) => s.status === 'fallback').map((s) => hhmm(s.hourStartSeconds)),
+        machine_names: Object.fromEntries([...keys.keys()].map((m) => [keyOf(m), m])),
         timeseries: { totals, ...timeseries },
       };
     });

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorResponse, EnergySplitFields } from './common';
-import { Day, Granularity, Key, Level, When } from './query';
+import { Day, Granularity, Key, Level, OneOf, When } from './query';
 
 const Errors = { 400: ErrorResponse, 401: ErrorResponse, 500: ErrorResponse };
 
@@ -44,6 +44,15 @@ const Cell = Type.Object({
 export type CellT = Static<typeof Cell>;
 
 export const DayParams = Type.Object({ level: Level, key: Key(), date: Day('date') });
+export const DayQuery = Type.Object({
+  machine_keys: Type.Optional(
+    OneOf(
+      ['seed', 'names'],
+      'unknown machine_keys {value}; one of: seed, names',
+      'seed (default): ARTEMIS_MATLAB; names: the display names (deprecated, removed in 0.3.0)'
+    )
+  ),
+});
 export const DayResponse = Type.Object({
   cloud_project_name: Type.String(),
   level: Type.String(),
@@ -56,9 +65,11 @@ export const DayResponse = Type.Object({
   hours_fallback: Type.Integer(),
   /** "HH:MM" of hours whose gCO2e used the fallback intensity */
   fallback_hours: Type.Array(Type.String()),
+  /** the machine keys of `timeseries` and their display names, e.g. ARTEMIS_MATLAB: "Artemis (Matlab)" */
+  machine_names: Type.Record(Type.String(), Type.String()),
   timeseries: Type.Record(Type.String(), Type.Union([Type.Record(Type.String(), Cell), Type.Literal('failed')])),
 });
-export const DaySchema = { params: DayParams, response: { 200: DayResponse, ...Errors } };
+export const DaySchema = { params: DayParams, querystring: DayQuery, response: { 200: DayResponse, ...Errors } };
 
 export const SummaryQuery = Type.Object(
   { level: Level, key: Key(), from: When('from'), to: When('to') },

@@ -83,7 +83,8 @@ describe('usage REST API', () => {
   });
 
   it('serves the day entry in the seed shape', async () => {
-    const res = await app.inject('/api/v1/usage/project/CDAaaS/days/2026-11-01');
+    // the display-name keys this test was written for, kept (deprecated) by machine_keys=names
+    const res = await app.inject('/api/v1/usage/project/CDAaaS/days/2026-11-01?machine_keys=names');
     expect(res.statusCode).toBe(200);
     const e = res.json<EstimatedDayBody>();
     expect(e).toMatchObject({ cloud_project_name: 'CDAaaS', date: '01_11_2026', hours_estimated: 6, hours_failed: 0 });
@@ -102,6 +103,21 @@ describe('usage REST API', () => {
       0
     );
     expect(hourSum).toBeCloseTo(e.timeseries.totals!.all!.idle_kwh, 9);
+  });
+
+  it("keys the day entry's machines the seed's way, with a map back to their display names", async () => {
+    const e = (await app.inject('/api/v1/usage/project/CDAaaS/days/2026-11-01')).json<EstimatedDayBody>();
+    const old = (
+      await app.inject('/api/v1/usage/project/CDAaaS/days/2026-11-01?machine_keys=names')
+    ).json<EstimatedDayBody>();
+    expect(e.machine_names).toEqual({ ARTEMIS_MATLAB: 'Artemis (Matlab)' });
+    expect(old.machine_names).toEqual({ 'Artemis (Matlab)': 'Artemis (Matlab)' });
+    expect(Object.keys(e.timeseries.totals!).sort()).toEqual(['ARTEMIS_MATLAB', 'all']);
+    expect(e.timeseries.totals!.ARTEMIS_MATLAB).toEqual(old.timeseries.totals!['Artemis (Matlab)']);
+    expect(e.timeseries['03:00']!.ARTEMIS_MATLAB).toEqual(old.timeseries['03:00']!['Artemis (Matlab)']);
+    const bad = await app.inject('/api/v1/usage/project/CDAaaS/days/2026-11-01?machine_keys=raw');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<ErrorBody>().message).toMatch(/machine_keys/);
   });
 
   it('summary: totals, split, top contributors and the data-quality view', async () => {

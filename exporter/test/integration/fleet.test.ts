@@ -193,4 +193,20 @@ describe('tracking a synthetic fleet in a real Prometheus', () => {
     expect(typo.statusCode).toBe(400);
     expect(typo.json<ErrorBody>().message).toMatch(/sit|additional/);
   });
+
+  it("gives each workspace the seed's ActiveWorkspace fields, machine_name beside the deprecated machine, and runtime seconds", async () => {
+    const body = (await app.inject('/api/v1/workspaces')).json<WorkspacesBody>();
+    const samples = parseExposition((await app.inject('/metrics')).body);
+    expect(body.workspaces.length).toBeGreaterThan(0);
+    for (const w of body.workspaces) {
+      for (const k of ['instance', 'machine_name', 'busy_kwh', 'idle_kwh', 'busy_gCo2eq', 'idle_gCo2eq', 'started_at'])
+        expect(w).toHaveProperty(k);
+      expect(w.machine_name).toBe(w.machine);
+      // the fleet's vCPU counts do not change, so runtime is the busy cpu-seconds over them
+      expect(w.runtime_seconds).toBeCloseTo(w.busy_cpu_seconds / w.cpus, 6);
+      expect(w.runtime_seconds).toBeLessThanOrEqual((Date.parse(w.last_seen_at) - Date.parse(w.started_at)) / 1000);
+      const metric = sumOf(samples, 'ada_carbon_workspace_runtime_seconds_total', `host="${w.host}"`);
+      expect(metric).toBeCloseTo(w.runtime_seconds, 3);
+    }
+  });
 });
