@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { ConfigError } from '../../src/config';
+import { ConfigError, redactConfig } from '../../src/config';
 import { emptySnapshot, type TrackingSnapshot } from '../../src/tracking/snapshot';
 import type { WorkspaceState } from '../../src/tracking/types';
 import { testApp, testConfig } from '../support/app';
@@ -309,16 +309,28 @@ describe('the admin list', () => {
 });
 
 describe('configuration', () => {
-  it('server.apiToken still works as the admin token', async () => {
+  it('server.apiToken still works as the admin token, with a deprecation warning at start', async () => {
+    const lines: string[] = [];
+    const stream = { write: (line: string) => void lines.push(line) };
     const old = await testApp(
-      testConfig({ prometheus: { url: 'http://127.0.0.1:9', retries: 0 }, server: { apiToken: ADMIN } })
+      testConfig({ prometheus: { url: 'http://127.0.0.1:9', retries: 0 }, server: { apiToken: ADMIN } }),
+      { logger: { level: 'warn', stream } }
     );
+    expect(lines.join('')).toContain('server.apiToken is deprecated: set server.auth.adminToken');
     try {
       expect((await old.inject({ url: DAY, headers: CREDENTIALS.admin })).statusCode).toBe(200);
       expect((await old.inject({ url: DAY })).statusCode).toBe(401);
     } finally {
       await old.close();
     }
+  });
+
+  it('redacts both tokens when the config is printed', () => {
+    const loaded = testConfig({ server: { auth: { adminToken: ADMIN, proxyToken: PROXY } } });
+    const printed = JSON.stringify(redactConfig(loaded.config));
+    expect(printed).not.toContain(ADMIN);
+    expect(printed).not.toContain(PROXY);
+    expect(loaded.secrets).toMatchObject({ apiToken: ADMIN, proxyToken: PROXY });
   });
 
   it.each([
