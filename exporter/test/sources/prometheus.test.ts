@@ -1,15 +1,13 @@
-// PrometheusClient against recorded Prometheus 2.42 responses served over real HTTP.
+// PrometheusClient against recorded Prometheus 2.42 responses served over real HTTP: answers and range splitting.
 import { PrometheusClient, PrometheusError, splitRange, MAX_POINTS_PER_SERIES } from '../../src/sources/prometheus';
-import { isLoopback } from '../../src/sources/prometheus/client';
-import { closedPort, fixture, HttpStub, sendJson, startHttpStub } from './httpStub';
-
-const prom = (rel: string): string => fixture(`prometheus/${rel}`);
+import { HttpStub, sendJson, startHttpStub } from './httpStub';
+import { prom, promClient, PromOptions } from './promSupport';
 
 let stub: HttpStub;
 afterEach(async () => stub?.close());
 
-function client(extra: Partial<ConstructorParameters<typeof PrometheusClient>[0]> = {}): PrometheusClient {
-  return new PrometheusClient({ url: stub.url, timeoutSeconds: 2, retries: 0, retryBaseDelayMs: 5, ...extra });
+function client(extra: Partial<PromOptions> = {}): PrometheusClient {
+  return promClient(stub.url, extra);
 }
 
 describe('PrometheusClient: successful answers', () => {
@@ -122,170 +120,6 @@ describe('PrometheusClient: successful answers', () => {
     expect(await client().buildInfo()).toEqual({ version: '2.42.0+ds' });
     expect(stub.requests[0]!.method).toBe('GET');
     expect(stub.requests[0]!.url).toBe('/api/v1/status/buildinfo');
-  });
-});
-
-describe('PrometheusClient: errors', () => {
-  it('surfaces the bad_data envelope and does not retry it', async () => {
-    stub = await startHttpStub((_req, res) => sendJson(res, 400, prom('error_bad_data.json')));
-    const c = client({ retries: 3 });
-    const err = (await c.rangeQuery('up', 0, 1e6, 1).catch((e: unknown) => e)) as PrometheusError;
-    expect(err).toBeInstanceOf(PrometheusError);
-    expect(err.kind).toBe('api');
-    expect(err.status).toBe(400);
-    expect(err.errorType).toBe('bad_data');
-    expect(err.retryable).toBe(false);
-    expect(err.expr).toBe('up');
-    expect(err.message).toContain('bad_data');
-    expect(err.message).toContain('exceeded maximum resolution of 11,000 points');
-    expect(c.stats.requests).toBe(1);
-    expect(c.stats.failures).toBe(1);
-  });
-
-  it('reports the recorded syntax error', async () => {
-    stub = await startHttpStub((_req, res) => sendJson(res, 400, prom('query_error_bad_syntax.json')));
-    const err = (await client()
-      .instantQuery('rate(x[1])')
-      .catch((e: unknown) => e)) as PrometheusError;
-    expect([err.kind, err.errorType]).toEqual(['api', 'bad_data']);
-    expect(err.message).toContain('parse error: missing unit character in duration');
-  });
-
-  it('retries a 5xx and counts every request', async () => {
-    let n = 0;
-    stub = await startHttpStub((_req, res) => {
-      n++;
-      if (n <= 2) sendJson(res, 503, '{"status":"error","errorType":"unavailable","error":"overloaded"}');
-      else sendJson(res, 200, prom('query_up.json'));
-    });
-    const c = client({ retries: 2 });
-    const samples = await c.instantQuery('up');
-    expect(samples).toHaveLength(2);
-    expect(c.stats.requests).toBe(3);
-    expect(c.stats.failures).toBe(2);
-  });
-
-  it('gives up after the configured retries with the last error', async () => {
-    stub = await startHttpStub((_req, res) => {
-      res.writeHead(502, { 'Content-Type': 'text/html' });
-      res.end('<html>Bad Gateway</html>');
-    });
-    const c = client({ retries: 1 });
-    const err = (await c.instantQuery('up').catch((e: unknown) => e)) as PrometheusError;
-    expect([err.kind, err.status, err.retryable]).toEqual(['http', 502, true]);
-    expect(err.message).toContain('Bad Gateway');
-    expect(c.stats.requests).toBe(2);
-  });
-
-  it('does not retry a 4xx without envelope', async () => {
-    stub = await startHttpStub((_req, res) => {
-      res.writeHead(401);
-      res.end('unauthorized');
-    });
-    const c = client({ retries: 3 });
-    const err = (await c.instantQuery('up').catch((e: unknown) => e)) as PrometheusError;
-    expect([err.kind, err.status, err.retryable]).toEqual(['http', 401, false]);
-    expect(c.stats.requests).toBe(1);
-  });
-
-  it.each([
-    ['non-JSON 200', 'this is not json'],
-    ['wrong envelope', '{"data":{"resultType":"vector","result":[]}}'],
-    ['matrix for an instant query', prom('query_range_up_1m_step15s.json')],
-    [
-      'unparseable value',
-      '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"abc"]}]}}',
-    ],
-    ['numeric value', '{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,5]}]}}'],
-  ])('%s is kind parse', async (_name, body) => {
-    stub = await startHttpStub((_req, res) => sendJson(res, 200, body));
-    const c = client({ retries: 2 });
-    const err = (await c.instantQuery('up').catch((e: unknown) => e)) as PrometheusError;
-    expect(err).toBeInstanceOf(PrometheusError);
-    expect(err.kind).toBe('parse');
-    expect(err.retryable).toBe(false);
-    expect(c.stats.requests).toBe(1);
-  });
-
-  it('times out against a slow server (kind timeout, retried)', async () => {
-    stub = await startHttpStub((_req, res) => {
-      setTimeout(() => sendJson(res, 200, prom('query_up.json')), 1500).unref();
-    });
-    const c = client({ timeoutSeconds: 0.2, retries: 1 });
-    const t0 = Date.now();
-    const err = (await c.instantQuery('up').catch((e: unknown) => e)) as PrometheusError;
-    expect(err.kind).toBe('timeout');
-    expect(err.retryable).toBe(true);
-    expect(c.stats.requests).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(1400);
-  });
-
-  it('reports connection refused as kind network', async () => {
-    stub = await startHttpStub(() => undefined);
-    const port = await closedPort();
-    const c = new PrometheusClient({
-      url: `http://127.0.0.1:${port}`,
-      timeoutSeconds: 2,
-      retries: 1,
-      retryBaseDelayMs: 5,
-    });
-    const err = (await c.instantQuery('up').catch((e: unknown) => e)) as PrometheusError;
-    expect(err.kind).toBe('network');
-    expect(err.message).toContain('ECONNREFUSED');
-    expect(c.stats.requests).toBe(2);
-    expect(c.stats.failures).toBe(2);
-  });
-});
-
-describe('PrometheusClient: headers', () => {
-  beforeEach(async () => {
-    stub = await startHttpStub((_req, res) => sendJson(res, 200, prom('query_up.json')));
-  });
-
-  it('sends a bearer token and the user agent', async () => {
-    await client({ bearerToken: 's3cret\n', userAgent: 'ada-carbon-test/1' }).instantQuery('up');
-    expect(stub.requests[0]!.headers.authorization).toBe('Bearer s3cret');
-    expect(stub.requests[0]!.headers['user-agent']).toBe('ada-carbon-test/1');
-  });
-
-  it('sends basic auth', async () => {
-    await client({ basicAuth: { username: 'ada', password: 'p:ss wörd' } }).instantQuery('up');
-    const header = stub.requests[0]!.headers.authorization!;
-    expect(header.startsWith('Basic ')).toBe(true);
-    expect(Buffer.from(header.slice(6), 'base64').toString('utf8')).toBe('ada:p:ss wörd');
-  });
-
-  it('sends no Authorization header by default', async () => {
-    await client().instantQuery('up');
-    expect(stub.requests[0]!.headers.authorization).toBeUndefined();
-  });
-
-  it('asks a Prometheus on this machine for an uncompressed answer, and says nothing of encoding to others', async () => {
-    await client().instantQuery('up');
-    expect(stub.requests[0]!.headers['accept-encoding']).toBe('identity');
-    const host = (u: string) => isLoopback(new URL(u));
-    for (const u of [
-      'http://localhost:9090',
-      'http://127.0.0.1:9090',
-      'http://127.1.2.3',
-      'http://[::1]:9090/prom',
-      'http://prom.localhost',
-    ])
-      expect([u, host(u)]).toEqual([u, true]);
-    for (const u of [
-      'http://prometheus:9090',
-      'https://prom.ada.stfc.ac.uk',
-      'http://10.0.0.5:9090',
-      'http://127.0.0.1.nip.io',
-    ]) {
-      expect([u, host(u)]).toEqual([u, false]);
-    }
-  });
-
-  it('refuses contradictory or invalid options', () => {
-    expect(() => client({ bearerToken: 'a', basicAuth: { username: 'u', password: 'p' } })).toThrow(/not both/);
-    expect(() => new PrometheusClient({ url: 'not a url', timeoutSeconds: 1, retries: 0 })).toThrow(RangeError);
-    expect(() => client({ retries: -1 })).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,7 @@
 // GB Carbon Intensity API client. current() never throws: real data, else cached real data, else a flagged fallback.
 import { dedupeSlots, formatApiTime, slotContaining, slotStart, splitRange } from '../../model/slots';
 import { excerpt, httpRequest, joinUrl, TransportError } from '../http';
+import { ResponseCache } from './cache';
 import { CarbonIntensityError } from './errors';
 import {
   apiErrorText,
@@ -11,7 +12,9 @@ import {
   parseRegional,
   RegionInfo,
 } from './parse';
+import { forwardPath, rangePath, RegionTarget } from './paths';
 import { outwardCode } from './postcode';
+import { errorText, fallbackReading, slotReading, withPath } from './reading';
 import type { Area, CarbonClientOptions, CarbonClientStats, CarbonSlot, IntensityReading } from './types';
 
 export const DEFAULT_CARBON_BASE_URL = 'https://api.carbonintensity.org.uk';
@@ -20,22 +23,6 @@ export const DEFAULT_CARBON_CACHE_SECONDS = 300;
 const FAILURE_BACKOFF_SECONDS = 15;
 /** Same-origin hops followed before giving up; the API itself never redirects, so a few is plenty. */
 const MAX_REDIRECTS = 3;
-/** Cached half-hours older than this are forgotten. */
-const KEEP_SLOTS_SECONDS = 2 * 86400;
-
-interface CacheEntry {
-  fetchedAtSeconds: number;
-  area: Area;
-  result: Promise<ParsedResponse>;
-  settled?: ParsedResponse;
-}
-
-interface KnownSlot {
-  slot: CarbonSlot;
-  region?: RegionInfo;
-  fetchedAtSeconds: number;
-}
-
 export class CarbonIntensityClient {
   readonly stats: CarbonClientStats = { requests: 0, failures: 0, lastDurationSeconds: 0, conflictingSlots: 0 };
   private readonly baseUrl: string;
@@ -44,8 +31,8 @@ export class CarbonIntensityClient {
   private readonly cacheSeconds: number;
   private readonly postcode?: string;
   private readonly now: () => number;
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly known: Record<Area, Map<number, KnownSlot>> = { national: new Map(), regional: new Map() };
+  private readonly cache: ResponseCache;
+  private readonly target: RegionTarget;
   private readonly backoff: Record<Area, { failures: number; notBeforeSeconds: number; error?: string }> = {
     national: { failures: 0, notBeforeSeconds: -Infinity },
     regional: { failures: 0, notBeforeSeconds: -Infinity },
@@ -72,6 +59,8 @@ export class CarbonIntensityClient {
     if (opts.regionId !== undefined && !(Number.isInteger(opts.regionId) && opts.regionId >= 1)) {
       throw new RangeError(`regionId must be a positive integer, got ${opts.regionId}`);
     }
+    this.cache = new ResponseCache(this.cacheSeconds, this.now);
+    this.target = { postcode: this.postcode, regionId: opts.regionId };
   }
 
   /** The outward code used for regional requests, if any. */
@@ -82,8 +71,8 @@ export class CarbonIntensityClient {
   async current(area: Area, atSeconds?: number): Promise<IntensityReading> {
     const now = this.now();
     const at = atSeconds ?? now;
-    const fresh = this.freshSlot(area, at, now);
-    if (fresh) return this.reading(area, fresh.slot, fresh.region);
+    const fresh = this.cache.freshSlot(area, at, now);
+    if (fresh) return slotReading(area, fresh.slot, fresh.region);
 
     const backoff = this.backoff[area];
     let reason: string;
@@ -91,7 +80,7 @@ export class CarbonIntensityClient {
       reason = `${backoff.error ?? 'earlier failure'} (next attempt after ${formatApiTime(backoff.notBeforeSeconds)})`;
     } else {
       try {
-        const parsed = await this.get(area, this.forwardPath(area, slotStart(at), 24));
+        const parsed = await this.get(area, forwardPath(area, slotStart(at), 24, this.target));
         const slot = slotContaining(parsed.slots, at);
         if (!slot && parsed.valueless.includes(slotStart(at))) {
           throw new CarbonIntensityError(
@@ -103,7 +92,7 @@ export class CarbonIntensityClient {
           throw new CarbonIntensityError('empty', `no half-hour covering ${formatApiTime(at)} in the response`);
         backoff.failures = 0;
         backoff.notBeforeSeconds = -Infinity;
-        return this.reading(area, slot, parsed.region);
+        return slotReading(area, slot, parsed.region);
       } catch (err) {
         reason = errorText(err);
         // fetch() has already counted failures of the request itself (those carry the path)
@@ -114,29 +103,18 @@ export class CarbonIntensityClient {
         backoff.notBeforeSeconds = now + pause;
       }
     }
-    const stale = this.knownSlot(area, at);
+    const stale = this.cache.knownSlot(area, at);
     if (stale) {
       const age = Math.round(now - stale.fetchedAtSeconds);
-      return this.reading(area, stale.slot, stale.region, `API unavailable, using data fetched ${age}s ago: ${reason}`);
+      return slotReading(area, stale.slot, stale.region, `API unavailable, using data fetched ${age}s ago: ${reason}`);
     }
-    const from = slotStart(at);
-    const out: IntensityReading = {
-      area,
-      gramsPerKwh: this.opts.fallbackGramsPerKwh,
-      fromSeconds: from,
-      toSeconds: from + 1800,
-      source: 'fallback',
-      fallback: true,
-      error: reason,
-    };
-    if (area === 'regional' && this.lastRegion) out.region = { ...this.lastRegion };
-    return out;
+    return fallbackReading(area, at, this.opts.fallbackGramsPerKwh, reason, this.lastRegion);
   }
 
   async forecast(area: Area, fromSeconds: number, hours: 24 | 48): Promise<CarbonSlot[]> {
     if (hours !== 24 && hours !== 48) throw new RangeError(`hours must be 24 or 48, got ${String(hours)}`);
     const from = slotStart(fromSeconds);
-    const parsed = await this.get(area, this.forwardPath(area, from, hours));
+    const parsed = await this.get(area, forwardPath(area, from, hours, this.target));
     const slots = dedupeSlots(parsed.slots.filter((s) => s.fromSeconds >= from && s.fromSeconds < from + hours * 3600));
     if (slots.length === 0) {
       const err = new CarbonIntensityError(
@@ -153,10 +131,7 @@ export class CarbonIntensityClient {
     const all: CarbonSlot[] = [];
     // sequential on purpose: the API's rate limit is unpublished
     for (const [a, b] of splitRange(fromSeconds, toSeconds, 14)) {
-      const path =
-        area === 'national'
-          ? `/intensity/${formatApiTime(a)}/${formatApiTime(b)}`
-          : `/regional/intensity/${formatApiTime(a)}/${formatApiTime(b)}${this.regionSelector()}`;
+      const path = rangePath(area, a, b, this.target);
       const parsed = await this.get(area, path);
       const inWindow = parsed.slots.filter((s) => s.toSeconds > a && s.fromSeconds < b);
       if (inWindow.length === 0) {
@@ -175,60 +150,9 @@ export class CarbonIntensityClient {
 
   // --- internals -------------------------------------------------------------------------------------------------
 
-  /** Path of the forward window starting in the slot `from`; +1 minute so the API does not lead with the slot ending at `from`. */
-  private forwardPath(area: Area, from: number, hours: 24 | 48): string {
-    const start = formatApiTime(from + 60);
-    return area === 'national'
-      ? `/intensity/${start}/fw${hours}h`
-      : `/regional/intensity/${start}/fw${hours}h${this.regionSelector()}`;
-  }
-
-  private regionSelector(): string {
-    if (this.postcode) return `/postcode/${encodeURIComponent(this.postcode)}`;
-    if (this.opts.regionId !== undefined) return `/regionid/${this.opts.regionId}`;
-    throw new CarbonIntensityError('api', 'regional intensity needs a postcode or regionId in the configuration');
-  }
-
-  /** A successful response younger than cacheSeconds whose slots cover `at`. */
-  private freshSlot(area: Area, at: number, now: number): { slot: CarbonSlot; region?: RegionInfo } | undefined {
-    this.pruneCache(now);
-    for (const entry of this.cache.values()) {
-      if (entry.area !== area || !entry.settled) continue;
-      const slot = slotContaining(entry.settled.slots, at);
-      if (slot && valueOf(slot) !== null) return { slot, region: entry.settled.region };
-    }
-    return undefined;
-  }
-
-  private pruneCache(now: number): void {
-    for (const [path, entry] of this.cache) {
-      if (now - entry.fetchedAtSeconds >= this.cacheSeconds) this.cache.delete(path);
-    }
-  }
-
-  private knownSlot(area: Area, at: number): KnownSlot | undefined {
-    const hit = this.known[area].get(slotStart(at));
-    return hit && valueOf(hit.slot) !== null ? hit : undefined;
-  }
-
   /** Cached GET of one API path; concurrent callers share one request. */
   private get(area: Area, path: string): Promise<ParsedResponse> {
-    const now = this.now();
-    this.pruneCache(now);
-    const hit = this.cache.get(path);
-    if (hit && now - hit.fetchedAtSeconds < this.cacheSeconds) return hit.result;
-    const entry: CacheEntry = { fetchedAtSeconds: now, area, result: this.fetch(area, path) };
-    this.cache.set(path, entry);
-    entry.result.then(
-      (parsed) => {
-        entry.settled = parsed;
-        this.remember(area, parsed, now);
-      },
-      () => {
-        if (this.cache.get(path) === entry) this.cache.delete(path); // never cache a failure
-      }
-    );
-    return entry.result;
+    return this.cache.get(area, path, () => this.fetch(area, path));
   }
 
   private async fetch(area: Area, path: string): Promise<ParsedResponse> {
@@ -292,49 +216,5 @@ export class CarbonIntensityClient {
   private noteFailure(text: string): void {
     this.stats.failures++;
     this.stats.lastError = text;
-  }
-
-  private remember(area: Area, parsed: ParsedResponse, fetchedAtSeconds: number): void {
-    const store = this.known[area];
-    // parsed.slots all have a value: a valueless row never reaches here, so it cannot displace a known one
-    for (const slot of parsed.slots) store.set(slot.fromSeconds, { slot, region: parsed.region, fetchedAtSeconds });
-    const horizon = this.now() - KEEP_SLOTS_SECONDS;
-    for (const [from, k] of store) if (k.slot.toSeconds < horizon) store.delete(from);
-  }
-
-  private reading(area: Area, slot: CarbonSlot, region?: RegionInfo, error?: string): IntensityReading {
-    const value = valueOf(slot)!;
-    const out: IntensityReading = {
-      area,
-      gramsPerKwh: value,
-      fromSeconds: slot.fromSeconds,
-      toSeconds: slot.toSeconds,
-      source: slot.actual !== null ? 'actual' : 'forecast',
-      fallback: false,
-    };
-    if (area === 'regional' && region) out.region = { ...region };
-    if (slot.conflictingRows !== undefined) out.conflictingRows = slot.conflictingRows;
-    if (error !== undefined) out.error = error;
-    return out;
-  }
-}
-
-function valueOf(slot: CarbonSlot): number | null {
-  return slot.actual ?? slot.forecast;
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof CarbonIntensityError) return `${err.kind}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function withPath<T>(path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof CarbonIntensityError && !err.path) {
-      throw new CarbonIntensityError(err.kind, err.message, { status: err.status, path });
-    }
-    throw err;
   }
 }
