@@ -25,6 +25,12 @@ export interface OwnershipStatus {
   lastError?: string;
 }
 
+/** What tracking reads each cycle: the last good records (undefined before the first) and the source's status. */
+export interface OwnershipFeed {
+  records?: Ownership;
+  status: OwnershipStatus;
+}
+
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class OwnershipRefresher {

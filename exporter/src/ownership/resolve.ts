@@ -79,3 +79,16 @@ export function resolveOwner(
     experiment: labels.experiment !== UNKNOWN ? labels.experiment : (r.experiment ?? UNKNOWN),
   };
 }
+
+/** A target's labels with user and experiment resolved at t; the same objects when there are no records. */
+export function ownedTargets<T extends { instance: string; labels: UserAndExperiment & { host: string } }>(
+  targets: readonly T[],
+  tSeconds: number,
+  ownership: Ownership | undefined
+): readonly T[] {
+  if (!ownership) return targets;
+  return targets.map((o) => ({
+    ...o,
+    labels: { ...o.labels, ...resolveOwner(o.labels, hostNames(o.labels.host, o.instance), tSeconds, ownership) },
+  }));
+}

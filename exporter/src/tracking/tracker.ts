@@ -6,7 +6,7 @@ import type { WorkspaceStore } from '../store/types';
 import type { PowerProfile } from '../model/power';
 import { integrateCycle, needsDetail, targetKey, workspaceId, type CpuIncrease } from './integrate';
 import { observationsFrom, siteLookup } from './observe';
-import { hostNames, resolveOwner, type Ownership } from '../ownership/resolve';
+import { ownedTargets, type OwnershipFeed } from '../ownership';
 import { detailQuery, trackingQueries, type DetailGroup, type TrackingQueryName } from './queries';
 import { emptySnapshot, type CycleStats, type SourceName, type SourceStatus, type TrackingSnapshot } from './snapshot';
 import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TargetObservation, type WorkspaceState } from './types';
@@ -23,8 +23,7 @@ export interface TrackerDeps {
   store: WorkspaceStore;
   /** unix seconds; injectable so tests can run cycles at past instants */
   clock?: () => number;
-  /** the ownership records now (the last good read) and how their source fared; none when not configured */
-  ownership?: () => { records?: Ownership; status: SourceStatus };
+  ownership?: () => OwnershipFeed;
   /** called as each cycle ends, e.g. to observe the cycle-duration histogram */
   onCycle?: (c: CycleStats) => void;
   logger?: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -102,13 +101,12 @@ export class Tracker {
     const sources: Record<SourceName, SourceStatus> = { ...this.snap.sources };
     let queries = 0;
     const finish = (ok: boolean, error?: string, extra: Partial<TrackingSnapshot> = {}): TrackingSnapshot => {
-      const owners = this.deps.ownership?.();
       this.snap = {
         ...this.snap,
         ...extra,
         version: this.snap.version + 1,
         sources,
-        ...(owners && { ownership: owners.status }),
+        ...(this.deps.ownership && { ownership: this.deps.ownership().status }),
         lastCycle: {
           atSeconds: at,
           ok,
@@ -173,14 +171,7 @@ export class Tracker {
     }
 
     const observed = observationsFrom(results, this.deps.config.labels, this.site);
-    const owners = this.deps.ownership?.().records;
-    // user and experiment at the cycle instant: a label on the target wins, else the record covering the instant
-    const observations = owners
-      ? observed.observations.map((o) => ({
-          ...o,
-          labels: { ...o.labels, ...resolveOwner(o.labels, hostNames(o.labels.host, o.instance), at, owners) },
-        }))
-      : observed.observations;
+    const observations = ownedTargets(observed.observations, at, this.deps.ownership?.().records);
     const previous = new Map(this.open);
     // a workspace closed earlier that shows up again (same boot) is reopened, never started again from zero
     for (const o of observations) {
