@@ -207,11 +207,16 @@ export const LabelsSchema = Type.Object(
       Type.String({
         minLength: 1,
         description:
-          'Source label naming the user, where the deployment has one (Ada does not: see ownership records in ' +
-          'the history docs).',
+          'Source label naming the user, where the deployment has one (Ada does not: see `ownership`); where a ' +
+          'target has it, it wins over the ownership records.',
       })
     ),
-    experiment: Type.Optional(Type.String({ minLength: 1, description: 'Source label naming the experiment.' })),
+    experiment: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Source label naming the experiment; where a target has it, it wins over the ownership records.',
+      })
+    ),
   },
   { additionalProperties: false, default: {} }
 );
