@@ -114,6 +114,8 @@ export function countHours(
 
 export function figuresView(f: UsageFigures | undefined) {
   return {
+    busy_cpu_seconds_total: f?.busyCpuSeconds ?? 0,
+    idle_cpu_seconds_total: f?.idleCpuSeconds ?? 0,
     busy_cpu_seconds: f?.busyCpuSeconds ?? 0,
     idle_cpu_seconds: f?.idleCpuSeconds ?? 0,
     busy_kwh: joulesToKwh(f?.busyJoules ?? 0),
@@ -142,6 +144,8 @@ export async function usageSeries(
   const byStart = new Map(buckets.map((b) => [b.startSeconds, b]));
   const series = [];
   const totals = {
+    busy_cpu_seconds_total: 0,
+    idle_cpu_seconds_total: 0,
     busy_cpu_seconds: 0,
     idle_cpu_seconds: 0,
     busy_kwh: 0,

@@ -10,8 +10,16 @@ export const ErrorResponse = Type.Object({
 
 /** The busy/idle split every usage figure carries (cpu-seconds, kWh, gCO2e), shared by live and history responses. */
 export const EnergySplitFields = {
-  busy_cpu_seconds: Type.Number(),
-  idle_cpu_seconds: Type.Number(),
+  busy_cpu_seconds_total: Type.Number(),
+  idle_cpu_seconds_total: Type.Number(),
+  busy_cpu_seconds: Type.Number({
+    deprecated: true,
+    description: 'deprecated alias of busy_cpu_seconds_total, removed in 0.3.0',
+  }),
+  idle_cpu_seconds: Type.Number({
+    deprecated: true,
+    description: 'deprecated alias of idle_cpu_seconds_total, removed in 0.3.0',
+  }),
   busy_kwh: Type.Number(),
   idle_kwh: Type.Number(),
   busy_gCo2eq: Type.Number(),

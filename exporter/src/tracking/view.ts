@@ -12,6 +12,9 @@ export interface WorkspaceView extends WorkspaceLabels {
   started_at: string;
   last_seen_at: string;
   cpus: number;
+  /** spelled as in the seed's day entries; busy_cpu_seconds and idle_cpu_seconds are their deprecated aliases */
+  busy_cpu_seconds_total: number;
+  idle_cpu_seconds_total: number;
   busy_cpu_seconds: number;
   idle_cpu_seconds: number;
   /** busy cpu-seconds / vCPUs: grows only with the busy share */
@@ -42,6 +45,8 @@ export function workspaceView(w: WorkspaceState): WorkspaceView {
     started_at: iso(w.startedAtSeconds),
     last_seen_at: iso(w.lastSeenSeconds),
     cpus: w.cpus,
+    busy_cpu_seconds_total: w.busyCpuSecondsTotal,
+    idle_cpu_seconds_total: w.idleCpuSecondsTotal,
     busy_cpu_seconds: w.busyCpuSecondsTotal,
     idle_cpu_seconds: w.idleCpuSecondsTotal,
     runtime_seconds: runtimeSecondsOf(w),

@@ -29,6 +29,9 @@ afterAll(async () => {
 });
 
 const FIELDS = [
+  'busy_cpu_seconds_total',
+  'idle_cpu_seconds_total',
+  // deprecated aliases of the two above, kept for one minor version
   'busy_cpu_seconds',
   'idle_cpu_seconds',
   'busy_kwh',
@@ -58,6 +61,7 @@ describe('usage REST API', () => {
     body.series.forEach((p, i) => {
       const want = hosts.reduce((a, h) => a + hourTruth(h, START + i * 3600, NOW).joules, 0) / 3.6e6;
       expect(within(p.busy_kwh + p.idle_kwh, want)).toBe(true);
+      expect(p.busy_cpu_seconds_total).toBe(p.busy_cpu_seconds);
       // runtime: each host's busy cpu-seconds over its vCPUs
       const runtime = hosts.reduce((a, h) => a + hourTruth(h, START + i * 3600, NOW).busy / h.cpus, 0);
       expect(within(p.runtime_seconds ?? NaN, runtime)).toBe(true);

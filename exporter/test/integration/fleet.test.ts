@@ -202,6 +202,7 @@ describe('tracking a synthetic fleet in a real Prometheus', () => {
       for (const k of ['instance', 'machine_name', 'busy_kwh', 'idle_kwh', 'busy_gCo2eq', 'idle_gCo2eq', 'started_at'])
         expect(w).toHaveProperty(k);
       expect(w.machine_name).toBe(w.machine);
+      expect([w.busy_cpu_seconds_total, w.idle_cpu_seconds_total]).toEqual([w.busy_cpu_seconds, w.idle_cpu_seconds]);
       // the fleet's vCPU counts do not change, so runtime is the busy cpu-seconds over them
       expect(w.runtime_seconds).toBeCloseTo(w.busy_cpu_seconds / w.cpus, 6);
       expect(w.runtime_seconds).toBeLessThanOrEqual((Date.parse(w.last_seen_at) - Date.parse(w.started_at)) / 1000);
