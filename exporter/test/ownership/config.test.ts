@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, redactConfig } from '../../src/config';
 import { runCli } from '../../src/cli';
 import { buildApp } from '../../src/app';
 import { tempDir, testConfig } from '../support/app';
@@ -16,6 +16,13 @@ describe('ownership config', () => {
       refreshSeconds: 300,
     });
     expect(() => loadConfig({ cwd: dir, env: { ADA_CARBON_OWNERSHIP_REFRESH_SECONDS: '0' } })).toThrow(ConfigError);
+  });
+
+  it('the Mongo URL is a secret: its password is redacted when printed', () => {
+    const env = { ADA_CARBON_OWNERSHIP_MONGODB_URL: 'mongodb://reader:s3cret@ada-mongo:27017/ada' };
+    const { config } = loadConfig({ cwd: tempDir(), env });
+    expect(JSON.stringify(redactConfig(config))).not.toContain('s3cret');
+    expect(redactConfig(config).ownership.mongodb.url).toBe('mongodb://reader:%3Credacted%3E@ada-mongo:27017/ada');
   });
 
   it('check-config warns about the deprecated history.ownership and still accepts it', async () => {
