@@ -46,6 +46,8 @@ export function adviceView(a: WindowAdvice): AdviceViewT {
       start: null,
       end: null,
       starts_now: false,
+      mean_gCo2eq_per_kwh: null,
+      now_mean_gCo2eq_per_kwh: null,
       mean_gco2_per_kwh: null,
       now_mean_gco2_per_kwh: null,
       saving_ratio: null,
@@ -58,6 +60,8 @@ export function adviceView(a: WindowAdvice): AdviceViewT {
     start: iso(a.startSeconds),
     end: iso(a.endSeconds),
     starts_now: a.startsNow,
+    mean_gCo2eq_per_kwh: a.meanGramsPerKwh,
+    now_mean_gCo2eq_per_kwh: a.nowMeanGramsPerKwh,
     mean_gco2_per_kwh: a.meanGramsPerKwh,
     now_mean_gco2_per_kwh: a.nowMeanGramsPerKwh,
     saving_ratio: a.savingRatio,
@@ -93,6 +97,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = (app) =>
             from: iso(s.fromSeconds),
             to: iso(s.toSeconds),
             offset_minutes: (s.fromSeconds - first) / 60,
+            forecast_gCo2eq_per_kwh: s.forecast,
             forecast_gco2_per_kwh: s.forecast,
             index: s.index ?? null,
           })),
@@ -128,6 +133,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = (app) =>
       const gramsPerKwh = given ?? config.carbonIntensity.fallbackGramsPerKwh;
       return {
         grams,
+        gCo2eq_per_kwh: gramsPerKwh,
         grams_per_kwh: gramsPerKwh,
         intensity_basis: given === undefined ? ('reference' as const) : ('given' as const),
         equivalents: equivalentsOf(grams, gramsPerKwh, green.equivalencies).map((e) => ({
@@ -191,7 +197,7 @@ const greenRoutes: FastifyPluginAsyncTypebox = (app) =>
           key,
           generated_at: isoOrNull(snap.generatedAtSeconds),
           idle_ratio_threshold: config.green.idleRatioThreshold,
-          intensity: { area: view.area, grams_per_kwh: gramsPerKwh, basis },
+          intensity: { area: view.area, gCo2eq_per_kwh: gramsPerKwh, grams_per_kwh: gramsPerKwh, basis },
           now: {
             workspaces: totals.workspaces,
             idle_workspaces: totals.idleWorkspaces,

@@ -34,8 +34,14 @@ export const AdviceView = Type.Object({
   start: Nullable(Iso),
   end: Nullable(Iso),
   starts_now: Type.Boolean(),
-  mean_gco2_per_kwh: Nullable(Type.Number()),
-  now_mean_gco2_per_kwh: Nullable(Type.Number()),
+  mean_gCo2eq_per_kwh: Nullable(Type.Number()),
+  now_mean_gCo2eq_per_kwh: Nullable(Type.Number()),
+  mean_gco2_per_kwh: Nullable(
+    Type.Number({ deprecated: true, description: 'deprecated alias of mean_gCo2eq_per_kwh, removed in 0.3.0' })
+  ),
+  now_mean_gco2_per_kwh: Nullable(
+    Type.Number({ deprecated: true, description: 'deprecated alias of now_mean_gCo2eq_per_kwh, removed in 0.3.0' })
+  ),
   saving_ratio: Nullable(Type.Number()),
   /** why there is no advice: no_forecast, longer_than_forecast or gaps */
   reason: Nullable(Type.String()),
@@ -47,7 +53,10 @@ const SlotView = Type.Object({
   from: Iso,
   to: Iso,
   offset_minutes: Type.Integer(),
-  forecast_gco2_per_kwh: Nullable(Type.Number()),
+  forecast_gCo2eq_per_kwh: Nullable(Type.Number()),
+  forecast_gco2_per_kwh: Nullable(
+    Type.Number({ deprecated: true, description: 'deprecated alias of forecast_gCo2eq_per_kwh, removed in 0.3.0' })
+  ),
   index: Nullable(Type.String()),
 });
 
@@ -87,7 +96,11 @@ export const EquivalenciesSchema = {
   response: {
     200: Type.Object({
       grams: Type.Number(),
-      grams_per_kwh: Type.Number(),
+      gCo2eq_per_kwh: Type.Number(),
+      grams_per_kwh: Type.Number({
+        deprecated: true,
+        description: 'deprecated alias of gCo2eq_per_kwh, removed in 0.3.0',
+      }),
       /** given: the request's gramsPerKwh; reference: the configured GB average (carbonIntensity.fallbackGramsPerKwh) */
       intensity_basis: Type.Union([Type.Literal('given'), Type.Literal('reference')]),
       equivalents: Type.Array(
@@ -140,7 +153,15 @@ export const IdleWasteSchema = {
       key: Type.String(),
       generated_at: Nullable(Iso),
       idle_ratio_threshold: Type.Number(),
-      intensity: Type.Object({ area: Type.String(), grams_per_kwh: Type.Number(), basis: Type.String() }),
+      intensity: Type.Object({
+        area: Type.String(),
+        gCo2eq_per_kwh: Type.Number(),
+        grams_per_kwh: Type.Number({
+          deprecated: true,
+          description: 'deprecated alias of gCo2eq_per_kwh, removed in 0.3.0',
+        }),
+        basis: Type.String(),
+      }),
       now: IdleFigures,
       idle_workspaces: Type.Array(
         Type.Object({

@@ -78,6 +78,8 @@ it('idle-waste per project: the idle host is a shutdown candidate saving its ful
   expect(b.now).toMatchObject({ workspaces: 2, idle_workspaces: 1 });
   expect(b.now.shutdown_saving_kwh_per_day).toBeCloseTo(IDLE_DAY_JOULES / 3.6e6, 9);
   expect(b.now.shutdown_saving_gCo2eq_per_day).toBeCloseTo((IDLE_DAY_JOULES / 3.6e6) * b.intensity.grams_per_kwh, 9);
+  expect(b.intensity.gCo2eq_per_kwh).toBe(b.intensity.grams_per_kwh);
+  for (const w of b.idle_workspaces) expect(w.machine_name).toBe(w.machine);
   expect(b.idle_workspaces).toEqual([expect.objectContaining({ host: '172.16.0.1', user: 'alice', cpus: 4 })]);
   expect(b.now.idle_kwh_since_start).toBeGreaterThan(0);
   expect(b.history.available).toBe(true);

@@ -188,6 +188,17 @@ describe('GET /api/v1/idle-waste', () => {
 });
 
 describe('forecast metrics and the outage path', () => {
+  it('spells intensities gCo2eq_per_kwh everywhere, the old names kept as equal deprecated aliases', async () => {
+    const f = await get<ForecastBody>('/api/v1/intensity/forecast');
+    const slot = f.body.areas[0]!.slots[0]!;
+    expect(slot.forecast_gCo2eq_per_kwh).toBe(slot.forecast_gco2_per_kwh);
+    const w = (await get<GreenestWindowBody>('/api/v1/greenest-window?hours=3')).body.windows[0]!;
+    expect(w.mean_gCo2eq_per_kwh).toBe(w.mean_gco2_per_kwh);
+    expect(w.now_mean_gCo2eq_per_kwh).toBe(w.now_mean_gco2_per_kwh);
+    const e = (await get<EquivalenciesBody>('/api/v1/equivalencies?grams=100')).body;
+    expect(e.gCo2eq_per_kwh).toBe(e.grams_per_kwh);
+  });
+
   it('exposes bounded forecast and window families that pass promtool', async () => {
     await app.green.forecast.refresh();
     const text = (await app.inject({ url: '/metrics' })).body;
