@@ -15,10 +15,10 @@ import {
 } from './support/artifacts';
 import { variablesIn } from './support/substitute';
 import {
-  GREEN_ENDPOINTS,
   PARAM_VALUES,
+  REST_ENDPOINTS,
   infinityTypeOf,
-  isGreenEndpoint,
+  isRestEndpoint,
   paramsOf,
   rowSchemaAt,
   type JsonSchema,
@@ -195,7 +195,7 @@ describe('dashboards', () => {
     for (const { json } of dashboards) {
       for (const p of allPanels(json)) {
         for (const t of p.targets ?? []) {
-          if (uidOf(t.datasource) !== HISTORY_UID || isGreenEndpoint(t.url)) continue;
+          if (uidOf(t.datasource) !== HISTORY_UID || isRestEndpoint(t.url)) continue;
           count++;
           expect(t).toMatchObject({
             type: 'json',
@@ -219,18 +219,18 @@ describe('dashboards', () => {
     expect(count).toBeGreaterThanOrEqual(9);
   });
 
-  it('greener-choices panels read the REST API through Infinity with only documented parameters, fields and types', () => {
+  it('greener-choices and per-user panels read the REST API through Infinity with only documented parameters, fields and types', () => {
     const seen = new Set<string>();
     for (const { file, json } of dashboards) {
       for (const p of allPanels(json)) {
         for (const t of p.targets ?? []) {
           if (uidOf(t.datasource) !== HISTORY_UID || t.url === '/api/v1/usage') continue;
           const where = `${file} "${p.title}" ${t.refId}`;
-          expect([where, isGreenEndpoint(t.url)]).toEqual([where, true]);
+          expect([where, isRestEndpoint(t.url)]).toEqual([where, true]);
           const url = t.url!;
           seen.add(url);
           expect(t).toMatchObject({ type: 'json', source: 'url', parser: 'backend' });
-          const route = GREEN_ENDPOINTS[url]!;
+          const route = REST_ENDPOINTS[url]!;
           const query: JsonSchema = route.querystring;
           const params = paramsOf(t);
           for (const k of Object.keys(params)) expect([where, k, k in query.properties!]).toEqual([where, k, true]);
@@ -242,16 +242,20 @@ describe('dashboards', () => {
           expect(t.columns!.length).toBeGreaterThan(0);
           for (const c of t.columns!) {
             expect([where, c.selector, c.selector in row.properties]).toEqual([where, c.selector, true]);
-            expect([where, c.selector, c.type]).toEqual([
-              where,
-              c.selector,
-              infinityTypeOf(row.properties[c.selector]!),
-            ]);
+            const documented = infinityTypeOf(row.properties[c.selector]!);
+            // a plain-text date may be read as a time when the column says how to parse it
+            const type = documented === 'string' && c.timestampFormat ? 'timestamp' : documented;
+            expect([where, c.selector, c.type]).toEqual([where, c.selector, type]);
           }
         }
       }
     }
-    expect([...seen].sort()).toEqual(['/api/v1/idle-waste']);
+    expect([...seen].sort()).toEqual([
+      '/api/v1/greenest-window',
+      '/api/v1/heatmap',
+      '/api/v1/idle-waste',
+      '/api/v1/workspaces',
+    ]);
   });
 
   it('the site and user views show the greenest-window advice and idle-shutdown savings; grid shows the forecast', () => {
@@ -265,7 +269,7 @@ describe('dashboards', () => {
       /^table .*greenest_window_mean_grams_per_kilowatt_hour/,
       /^table .*greenest_window_saving_ratio/,
     ];
-    for (const uid of ['ada-carbon-site', 'ada-carbon-user', 'ada-carbon-grid']) {
+    for (const uid of ['ada-carbon-site', 'ada-carbon-grid']) {
       const exprs = exprsOf(uid);
       for (const re of advice) expect([uid, re.source, exprs.some((e) => re.test(e))]).toEqual([uid, re.source, true]);
     }
@@ -279,8 +283,13 @@ describe('dashboards', () => {
         'stat sum(ada_carbon_idle_shutdown_projected_daily_saving_grams{site="$site"})',
       ])
     );
+    // the user view reads the same advice from the REST API, as all its panels
     expect(exprsOf('ada-carbon-user')).toEqual(
-      expect.arrayContaining(['stat /api/v1/idle-waste now', 'table /api/v1/idle-waste idle_workspaces'])
+      expect.arrayContaining([
+        'table /api/v1/greenest-window windows',
+        'stat /api/v1/idle-waste now',
+        'table /api/v1/idle-waste idle_workspaces',
+      ])
     );
     for (const uid of ['ada-carbon-grid', 'ada-carbon-exporter-health']) {
       const exprs = exprsOf(uid);
@@ -303,6 +312,60 @@ describe('dashboards', () => {
         expect(String(prop('starts at', 'unit'))).toMatch(/^dateTime/);
       }
     }
+  });
+});
+
+describe('the user view ("my workspaces")', () => {
+  const user = dashboards.find((d) => d.json.uid === 'ada-carbon-user')!.json;
+  const targets = allPanels(user).flatMap((p) => (p.targets ?? []).map((t) => ({ p, t })));
+
+  it('reads every panel from the REST API through the Infinity (proxy) datasource', () => {
+    expect(targets.length).toBeGreaterThan(0);
+    for (const { p, t } of targets)
+      expect([p.title, uidOf(t.datasource ?? p.datasource)]).toEqual([p.title, HISTORY_UID]);
+  });
+
+  it("asks for the signed-in user's own rows: every key is ${__user.login}, no user variable", () => {
+    expect((user.templating?.list ?? []).map((v) => v.name)).not.toContain('user');
+    let keyed = 0;
+    for (const { p, t } of targets) {
+      const params = paramsOf(t);
+      if ('key' in params) {
+        keyed++;
+        expect([p.title, params.level, params.key]).toEqual([p.title, 'user', '${__user.login}']);
+      }
+    }
+    expect(keyed).toBeGreaterThanOrEqual(6);
+  });
+
+  it('has workspace cards with the idle ticker, busy/idle history per day, the year heatmap, idle waste and advice', () => {
+    const read = targets.map(
+      ({ p, t }) => `${p.type} ${t.url} ${t.root_selector} ${t.columns!.map((c) => c.selector).join(',')}`
+    );
+    const has = (re: RegExp) => expect([re.source, read.some((r) => re.test(r))]).toEqual([re.source, true]);
+    for (const field of ['idle_kwh', 'idle_gCo2eq', 'idle_power_watts'])
+      has(new RegExp(`^stat /api/v1/workspaces workspaces host,machine_name,${field}$`));
+    has(/^table \/api\/v1\/workspaces workspaces .*started_at.*idle_kwh.*idle_gCo2eq/);
+    has(/^timeseries \/api\/v1\/usage series time,busy_kwh,idle_kwh$/);
+    has(/^timeseries \/api\/v1\/usage series time,busy_gCo2eq,idle_gCo2eq$/);
+    has(/^status-history \/api\/v1\/heatmap days date,/);
+    has(/^stat \/api\/v1\/idle-waste now .*shutdown_saving_kwh_per_day/);
+    has(/^table \/api\/v1\/idle-waste idle_workspaces .*shutdown_saving_gCo2eq_per_day/);
+    has(/^stat \/api\/v1\/idle-waste history\.last_day /);
+    has(/^table \/api\/v1\/greenest-window windows .*available.*start.*saving_ratio/);
+    // the cards refresh on their own so the idle figures tick
+    expect((user as { refresh?: string }).refresh).toMatch(/^\d+s$/);
+  });
+
+  it('the REST advice table says "no advice" when a window is unavailable and shows the saving as a percentage', () => {
+    const p = allPanels(user).find((x) => (x.targets ?? []).some((t) => t.url === '/api/v1/greenest-window'))!;
+    const prop = (name: string, id: string) =>
+      p.fieldConfig!.overrides.find((o) => o.matcher.options === name)?.properties.find((x) => x.id === id)?.value;
+    const cols = Object.fromEntries(p.targets![0]!.columns!.map((c) => [c.selector, (c as { text?: string }).text]));
+    const mappings = prop(cols.available!, 'mappings') as ValueMapping[] | undefined;
+    expect(mappings?.[0]?.options?.false?.text).toBe('no advice');
+    expect(prop(cols.saving_ratio!, 'unit')).toBe('percentunit');
+    expect(String(prop(cols.start!, 'unit'))).toMatch(/^dateTime/);
   });
 });
 

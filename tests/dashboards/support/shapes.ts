@@ -9,6 +9,8 @@ export type DatasourceRef = string | { type?: string; uid?: string };
 export interface InfinityColumn {
   selector: string;
   type?: string;
+  /** how a text column is parsed as a timestamp (a Go layout, as Infinity's backend parser takes it) */
+  timestampFormat?: string;
 }
 
 /** A panel target: PromQL ones have expr, Infinity ones url, url_options, root_selector and columns. */

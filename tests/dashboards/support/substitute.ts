@@ -1,6 +1,7 @@
 /**
  * Grafana-style variable interpolation for the tests: $name, ${name}, ${name:format} and [[name]], with the built-in
- * interval variables given values that suit a Prometheus scraping every second.
+ * interval variables given values that suit a Prometheus scraping every second. Grafana's dotted globals such as
+ * ${__user.login} (the signed-in user) take their value from the caller's variables under the dotted name.
  */
 export const BUILTINS: Record<string, string> = {
   __range: '10m',
@@ -19,19 +20,22 @@ export function substitute(expr: string, vars: Record<string, string>): string {
     return v;
   };
   return expr
-    .replace(/\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}/g, (whole, name: string) => value(name, whole))
+    .replace(/\$\{([A-Za-z0-9_.]+)(?::[^}]*)?\}/g, (whole, name: string) => value(name, whole))
     .replace(/\[\[([A-Za-z0-9_]+)\]\]/g, (whole, name: string) => value(name, whole))
     .replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => value(name, whole));
 }
 
-/** Variable names an expression uses (built-ins excluded). */
+/** Globals Grafana defines on every dashboard (no templating entry needed). */
+const isGlobal = (name: string): boolean => name in BUILTINS || /^__(user|org|dashboard)\./.test(name);
+
+/** Variable names an expression uses (built-ins and Grafana's globals excluded). */
 export function variablesIn(expr: string): string[] {
   const names = new Set<string>();
   for (const m of expr.matchAll(
-    /\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)\]\]|\$([A-Za-z_][A-Za-z0-9_]*)/g
+    /\$\{([A-Za-z0-9_.]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)\]\]|\$([A-Za-z_][A-Za-z0-9_]*)/g
   )) {
     const n = m[1] ?? m[2] ?? m[3]!;
-    if (!(n in BUILTINS)) names.add(n);
+    if (!isGlobal(n)) names.add(n);
   }
   return [...names].sort();
 }
