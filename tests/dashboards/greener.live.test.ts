@@ -7,7 +7,7 @@ import { allPanels, HISTORY_UID, loadDashboards, uidOf } from './support/artifac
 import { isGreenEndpoint, paramsOf } from './support/infinity';
 import type { Target } from './support/shapes';
 import { substitute } from './support/substitute';
-import { startLiveStack, type LiveStack } from './support/liveStack';
+import { asUser, startLiveStack, type LiveStack } from './support/liveStack';
 
 let stack: LiveStack;
 beforeAll(async () => {
@@ -79,9 +79,17 @@ describe('greener-choices Infinity targets against the real exporter', () => {
       .sort()[0]!;
     expect(user).toBeDefined();
     const params = Object.fromEntries(
-      Object.entries(paramsOf(t)).map(([k, v]) => [k, substitute(v, { user, site: 'isis', area: 'regional' })])
+      Object.entries(paramsOf(t)).map(([k, v]) => [
+        k,
+        substitute(v, { user, '__user.login': user, site: 'isis', area: 'regional' }),
+      ])
     );
-    const res = await stack.app.inject({ method: 'GET', url: `${t.url!}?${new URLSearchParams(params).toString()}` });
+    // as Grafana's Infinity datasource asks: the proxy token and the signed-in user
+    const res = await stack.app.inject({
+      method: 'GET',
+      url: `${t.url!}?${new URLSearchParams(params).toString()}`,
+      headers: asUser(user),
+    });
     expect([res.statusCode, res.body.slice(0, 200)]).toEqual([200, expect.any(String)]);
     let root = res.json<unknown>();
     for (const part of String(t.root_selector).split('.')) {

@@ -2,6 +2,8 @@
  * The real stack for query tests: a Prometheus holding a synthetic Ada fleet (TSDB blocks) that also scrapes a real
  * node_exporter and the real exporter, with the shipped rule files loaded; the exporter tracks that Prometheus.
  * Scrape jobs and the exporter config come from the shipped provisioning files, targets swapped for loopback ones.
+ * As at Ada, the exporter reads no user label: owners come from an ownership file, and the exporter has an admin and
+ * a proxy token, so REST calls are made as Grafana's Infinity datasource makes them (see `asUser`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,12 +39,30 @@ export interface PromResponse<R> {
   data?: { resultType: string; result: R[] };
 }
 
+/** The exporter's tokens in the stack. */
+export const ADMIN_TOKEN = 'live-stack-admin-token';
+export const PROXY_TOKEN = 'live-stack-proxy-token';
+
+/** The headers Grafana's Infinity datasource sends for a signed-in user (docs/deploy.md, provisioned datasource). */
+export function asUser(login: string): Record<string, string> {
+  return { authorization: `Bearer ${PROXY_TOKEN}`, 'x-grafana-user': login };
+}
+
+export interface LiveStackOptions {
+  /** wait until every shipped recording rule has a sample (the PromQL tests need it; REST-only tests do not) */
+  waitForRules?: boolean;
+  /** estimate the complete hours of the fleet into the usage history before returning */
+  backfill?: boolean;
+}
+
 export interface LiveStack {
   prom: RunningPrometheus;
   app: FastifyInstance;
   fleet: FleetSpec;
   /** the real node_exporter's workspace labels */
   realHost: { project: string; user: string };
+  /** host -> owner, as written to the ownership file */
+  owners: Map<string, string>;
   query(expr: string): Promise<PromResponse<PromSample>>;
   queryRange(
     expr: string,
@@ -55,7 +75,8 @@ export interface LiveStack {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startLiveStack(): Promise<LiveStack> {
+export async function startLiveStack(opts: LiveStackOptions = {}): Promise<LiveStack> {
+  const { waitForRules = true, backfill = false } = opts;
   const dir = tempDir('ada-carbon-dashboards-');
   const now = Math.floor(Date.now() / 1000);
   // ends now: the exporter, tracking on the real clock, still sees these hosts within Prometheus's 5-minute lookback
@@ -104,13 +125,32 @@ export async function startLiveStack(): Promise<LiveStack> {
     stopping.push(() => prom.stop());
 
     const compose = readYaml<ExporterConfigFile>(path.join(PROVISIONING_DIR, 'exporter/ada-carbon.yaml'));
+    // Ada's targets carry no user: the fleet's user labels (and the real host's) become ownership records instead
+    const owners = new Map<string, string>();
+    for (const h of fleet.hosts) owners.set(h.labels.host!, h.labels.user!);
+    owners.set(realLabels.host!, realLabels.user!);
+    const ownershipFile = path.join(dir, 'owners.json');
+    fs.writeFileSync(
+      ownershipFile,
+      JSON.stringify(
+        [...owners].map(([hostname, owner]) => ({ hostname, owner, created_time: '2020-01-01T00:00:00Z' }))
+      )
+    );
+    const { user: _userLabel, ...labels } = compose.labels as Record<string, string>;
     const app = await testApp(
       testConfig(
         {
           ...compose,
+          labels,
+          ownership: { file: ownershipFile },
           prometheus: { ...compose.prometheus, url: prom.url, retries: 0, timeoutSeconds: 10 },
           carbonIntensity: { ...compose.carbonIntensity, url: carbon.url, cacheSeconds: 0 },
-          server: { ...compose.server, host: '127.0.0.1', port: exporterPort },
+          server: {
+            ...compose.server,
+            host: '127.0.0.1',
+            port: exporterPort,
+            auth: { adminToken: ADMIN_TOKEN, proxyToken: PROXY_TOKEN },
+          },
           tracking: { intervalSeconds: 5, closeAfterSeconds: 600 },
         },
         dir
@@ -137,6 +177,7 @@ export async function startLiveStack(): Promise<LiveStack> {
       app,
       fleet,
       realHost: { project: realLabels.cloud_project_name!, user: realLabels.user! },
+      owners,
       query: (expr) => get<PromSample>('/api/v1/query', { query: expr }),
       queryRange: (expr, start, end, step) =>
         get<PromSeries>('/api/v1/query_range', {
@@ -159,6 +200,7 @@ export async function startLiveStack(): Promise<LiveStack> {
       const snap = await app.tracker.refresh();
       if (!snap.lastCycle?.ok) throw new Error(`tracking cycle failed: ${snap.lastCycle?.error}`);
       cycles++;
+      if (!waitForRules && cycles >= 3) break;
       if (cycles >= 25) {
         const r = await stack.query(
           'count(count by (site) (site_state:ada_carbon_workspace_energy_joules:increase1h))'
@@ -171,6 +213,13 @@ export async function startLiveStack(): Promise<LiveStack> {
         );
       }
       await sleep(1000);
+    }
+    if (backfill) {
+      const summary = await app.history.runner.run({
+        fromSeconds: Math.floor(fleet.startSeconds / 3600) * 3600,
+        toSeconds: Math.floor(Date.now() / 1000 / 3600) * 3600,
+      });
+      if (summary.hoursEstimated === 0) throw new Error(`backfill estimated no hour: ${JSON.stringify(summary)}`);
     }
     // keep the exporter's counters moving between scrapes for the rest of the suite
     const ticker = setInterval(() => {
