@@ -143,6 +143,8 @@ export async function startLiveStack(opts: LiveStackOptions = {}): Promise<LiveS
           ...compose,
           labels,
           ownership: { file: ownershipFile },
+          // the compose file's store is /var/lib/ada-carbon: each stack keeps its own, so runs never share hours
+          store: { sqlite: { path: path.join(dir, 'store.sqlite') } },
           prometheus: { ...compose.prometheus, url: prom.url, retries: 0, timeoutSeconds: 10 },
           carbonIntensity: { ...compose.carbonIntensity, url: carbon.url, cacheSeconds: 0 },
           server: {
