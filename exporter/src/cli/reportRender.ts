@@ -59,6 +59,8 @@ export function dataQualityLine(s: SummaryT): string {
   ];
   if (q.sum_check.hours_without_samples > 0)
     parts.push(`${q.sum_check.hours_without_samples} had no node_exporter CPU samples (counted as no use)`);
+  if (q.hours_from_machine_averages > 0)
+    parts.push(`${q.hours_from_machine_averages} estimated from machine averages (Prometheus could not give them)`);
   return `${parts.join('; ')}.`;
 }
 
@@ -166,6 +168,8 @@ export function renderCsv(d: ReportData): string {
     ['data_quality', 'hours_without_samples', q.sum_check.hours_without_samples, 'hours'],
     ['data_quality', 'sum_check_held', q.sum_check.held === null ? '' : String(q.sum_check.held), '']
   );
+  if (q.hours_from_machine_averages > 0)
+    rows.push(['data_quality', 'hours_from_machine_averages', q.hours_from_machine_averages, 'hours']);
   return stringifyCsv(rows, { header: true, columns: ['section', 'name', 'value', 'unit'] });
 }
 

@@ -48,6 +48,12 @@ const HistorySchema = section({
     default: 300,
     description: 'How often `serve` looks for newly completed hours.',
   }),
+  fillFromAverages: Type.Boolean({
+    default: false,
+    description:
+      "Fill an hour Prometheus cannot give (failed) from the machine types' averages per workspace-hour, for the " +
+      'hosts of the nearest measured hour; flagged `machine_averages` and replaced by a later successful run.',
+  }),
   ownership: section({
     file: Type.Optional(
       Type.String({

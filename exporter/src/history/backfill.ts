@@ -12,6 +12,7 @@ import type { CarbonSlotCache } from './carbonCache';
 import type { Ownership } from '../ownership';
 import { cpuCountQuery, cpuSeriesMatchers, groupLabels, stateQueries, targetsQuery } from './queries';
 import { chunkHours, completeHours, doneHours } from './plan';
+import { fillFromStore } from './fillFromAverages';
 import {
   betweenBoundaries,
   noAnomalies,
@@ -63,6 +64,8 @@ export interface BackfillSummary {
   prometheusRequests: number;
   /** hours read from the node-cpu recording rules' series instead of the raw counters */
   hoursFromRecordingRules: number;
+  /** failed hours stored as `machine_averages` estimates (history.fillFromAverages), within hoursFailed */
+  hoursFromMachineAverages: number;
   /** raw recounts: counter drops within one boot that re-baselined, and target-half-hours clamped to CPUs x 1,800 s */
   counterDrops: number;
   halfHoursClamped: number;
@@ -122,6 +125,7 @@ export class BackfillRunner {
       idleGrams: 0,
       prometheusRequests: 0,
       hoursFromRecordingRules: 0,
+      hoursFromMachineAverages: 0,
       counterDrops: 0,
       halfHoursClamped: 0,
       carbonRequests: 0,
@@ -149,7 +153,8 @@ export class BackfillRunner {
     const runSeries =
       chunks.length > 0 ? this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
     const one = async ([a, b]: [number, number]): Promise<void> => {
-      const { results, recordedHours, anomalies } = await this.estimateRange(a, b, opts.project, runSeries);
+      const { results: got, recordedHours, anomalies } = await this.estimateRange(a, b, opts.project, runSeries);
+      const results = await fillFromStore(store, got, config.history.fillFromAverages);
       sum.counterDrops += anomalies.counterDrops;
       sum.halfHoursClamped += anomalies.halfHoursClamped;
       await store.writeHours(results); // throws UsageStoreError: the run stops, chunks already written are kept
@@ -181,8 +186,9 @@ export class BackfillRunner {
 
   private tally(sum: BackfillSummary, results: readonly HourResult[]): void {
     for (const r of results) {
-      if (r.status === 'failed') {
+      if (r.status === 'failed' || r.status === 'machine_averages') {
         sum.hoursFailed++;
+        if (r.status === 'machine_averages') sum.hoursFromMachineAverages++;
         if (r.error && sum.errors.length < 10 && !sum.errors.includes(r.error)) sum.errors.push(r.error);
         continue;
       }

@@ -75,9 +75,9 @@ export function scopesFor(config: Pick<Config, 'sites'>, level: Level, key: stri
   return ['*'];
 }
 
-const RANK: Record<HourStatus, number> = { failed: 0, fallback: 1, ok: 2 };
+const RANK: Record<HourStatus, number> = { failed: 0, machine_averages: 1, fallback: 2, ok: 3 };
 
-/** Best status per hour over the scopes (an estimate beats a failure; real intensity beats fallback). */
+/** Best status per hour over the scopes (measured beats machine averages beats a failure; real intensity beats fallback). */
 export function bestStatuses(records: readonly HourStatusRecord[]): Map<number, HourStatusRecord> {
   const out = new Map<number, HourStatusRecord>();
   for (const r of records) {
@@ -92,6 +92,8 @@ export interface HourCounts {
   hours_estimated: number;
   hours_failed: number;
   hours_fallback: number;
+  /** estimated hours filled from machine averages (Prometheus could not give them), within hours_estimated */
+  hours_from_machine_averages: number;
 }
 
 /** Hour counts over [from, to): expected = complete hours (ended by now). */
@@ -101,12 +103,19 @@ export function countHours(
   toSeconds: number,
   nowSeconds: number
 ): HourCounts {
-  const c: HourCounts = { hours_expected: 0, hours_estimated: 0, hours_failed: 0, hours_fallback: 0 };
+  const c: HourCounts = {
+    hours_expected: 0,
+    hours_estimated: 0,
+    hours_failed: 0,
+    hours_fallback: 0,
+    hours_from_machine_averages: 0,
+  };
   for (let h = fromSeconds; h < toSeconds && h + HOUR_SECONDS <= nowSeconds; h += HOUR_SECONDS) {
     c.hours_expected++;
     const s = statuses.get(h)?.status;
-    if (s === 'ok' || s === 'fallback') c.hours_estimated++;
+    if (s === 'ok' || s === 'fallback' || s === 'machine_averages') c.hours_estimated++;
     if (s === 'fallback') c.hours_fallback++;
+    if (s === 'machine_averages') c.hours_from_machine_averages++;
     if (s === 'failed') c.hours_failed++;
   }
   return c;
@@ -158,12 +167,22 @@ export async function usageSeries(
     hours_fallback: 0,
   };
   let runtime: number | null = 0;
+  let fromAverages = 0;
   for (let t = bucketOf(range.fromSeconds, granularity)[0]; t < range.toSeconds; t = bucketOf(t, granularity)[1]) {
     const [a, b] = bucketOf(t, granularity);
+    const { hours_from_machine_averages: n, ...counts } = countHours(
+      best,
+      Math.max(a, range.fromSeconds),
+      Math.min(b, range.toSeconds),
+      now
+    );
+    fromAverages += n;
     const row = {
       time: iso(a),
+      // never mixed silently: a bucket with an hour from machine averages says so (the fields only then)
+      ...(n > 0 ? { estimated_from: 'machine_averages' as const, hours_from_machine_averages: n } : {}),
       ...figuresView(byStart.get(a)),
-      ...countHours(best, Math.max(a, range.fromSeconds), Math.min(b, range.toSeconds), now),
+      ...counts,
     };
     for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += row[k];
     runtime = runtime !== null && row.runtime_seconds !== null ? runtime + row.runtime_seconds : null;
@@ -176,7 +195,11 @@ export async function usageSeries(
     from: iso(range.fromSeconds),
     to: iso(range.toSeconds),
     series,
-    totals: { ...totals, runtime_seconds: runtime },
+    totals: {
+      ...totals,
+      runtime_seconds: runtime,
+      ...(fromAverages > 0 ? { hours_from_machine_averages: fromAverages } : {}),
+    },
   };
 }
 
@@ -190,7 +213,7 @@ export function sumCheck(best: Map<number, HourStatusRecord>) {
   let off = 0;
   let withoutSamples = 0;
   for (const r of best.values()) {
-    if (r.status === 'failed') continue;
+    if (r.status === 'failed' || r.status === 'machine_averages') continue; // nothing measured to check
     if (r.sumCheckRatio === null) {
       withoutSamples++;
       continue;

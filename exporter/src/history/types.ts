@@ -54,8 +54,11 @@ export interface UsageRow extends UsageFigures {
   hourStartSeconds: number;
 }
 
-/** ok: estimated with real intensity; fallback: estimated, some grams from the fallback intensity; failed: no data. */
-export type HourStatus = 'ok' | 'fallback' | 'failed';
+/**
+ * ok: estimated with real intensity; fallback: estimated, some grams from the fallback intensity; failed: no data;
+ * machine_averages: Prometheus failed, filled from the machine types' averages per workspace-hour (retried like failed).
+ */
+export type HourStatus = 'ok' | 'fallback' | 'failed' | 'machine_averages';
 
 /** What a run learned about one hour, for one scope ('*' = every project, else one cloud_project_name). */
 export interface HourResult {

@@ -177,6 +177,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = (app) =>
           hours_estimated: t.hours_estimated,
           hours_failed: t.hours_failed,
           hours_fallback: t.hours_fallback,
+          hours_from_machine_averages: t.hours_from_machine_averages ?? 0,
           hours_missing: t.hours_expected - t.hours_estimated - t.hours_failed,
           sum_check: sumCheck(best),
         },

@@ -13,6 +13,12 @@ export const Figures = Type.Object({
   hours_estimated: Type.Integer(),
   hours_failed: Type.Integer(),
   hours_fallback: Type.Integer(),
+  hours_from_machine_averages: Type.Optional(
+    Type.Integer({
+      description:
+        'hours Prometheus could not give, filled from machine averages (within hours_estimated); only when > 0',
+    })
+  ),
 });
 export type FiguresT = Static<typeof Figures>;
 
@@ -27,7 +33,17 @@ export const UsageResponse = Type.Object({
   granularity: Type.String(),
   from: Type.String({ format: 'date-time' }),
   to: Type.String({ format: 'date-time' }),
-  series: Type.Array(Type.Intersect([Type.Object({ time: Type.String({ format: 'date-time' }) }), Figures])),
+  series: Type.Array(
+    Type.Intersect([
+      Type.Object({
+        time: Type.String({ format: 'date-time' }),
+        estimated_from: Type.Optional(
+          Type.Literal('machine_averages', { description: 'set when some hour of the bucket is such an estimate' })
+        ),
+      }),
+      Figures,
+    ])
+  ),
   totals: Figures,
 });
 
@@ -63,6 +79,7 @@ export const DayResponse = Type.Object({
   hours_estimated: Type.Integer(),
   hours_failed: Type.Integer(),
   hours_fallback: Type.Integer(),
+  hours_from_machine_averages: Type.Integer(),
   /** "HH:MM" of hours whose gCO2e used the fallback intensity */
   fallback_hours: Type.Array(Type.String()),
   /** the machine keys of `timeseries` and their display names, e.g. ARTEMIS_MATLAB: "Artemis (Matlab)" */
@@ -100,6 +117,7 @@ export const SummaryResponse = Type.Object({
     hours_estimated: Type.Integer(),
     hours_failed: Type.Integer(),
     hours_fallback: Type.Integer(),
+    hours_from_machine_averages: Type.Integer(),
     hours_missing: Type.Integer(),
     sum_check: Type.Object({
       hours_checked: Type.Integer(),

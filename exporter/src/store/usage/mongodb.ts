@@ -2,7 +2,9 @@
 import { MongoClient, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
 import {
+  perHour,
   UsageStoreError,
+  type AverageSums,
   type Bucket,
   type Contributor,
   type Granularity,
@@ -240,11 +242,14 @@ export class MongoUsageStore implements UsageStore {
   async machineAverages(): Promise<MachineAverage[]> {
     const docs = await this.guard('read', () =>
       this.usage
-        .aggregate<{ _id: unknown; days: number; bj: number; ij: number; bg: number; ig: number }>([
+        .aggregate<AverageSums & { _id: unknown }>([
           { $match: { level: 'host' } },
           {
             $group: {
               _id: { m: '$machine', k: '$key', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] } },
+              n: { $sum: 1 },
+              bc: { $sum: '$busy_cpu' },
+              ic: { $sum: '$idle_cpu' },
               bj: { $sum: '$busy_j' },
               ij: { $sum: '$idle_j' },
               bg: { $sum: '$busy_g' },
@@ -255,6 +260,9 @@ export class MongoUsageStore implements UsageStore {
             $group: {
               _id: '$_id.m',
               days: { $sum: 1 },
+              hours: { $sum: '$n' },
+              bc: { $sum: '$bc' },
+              ic: { $sum: '$ic' },
               bj: { $sum: '$bj' },
               ij: { $sum: '$ij' },
               bg: { $sum: '$bg' },
@@ -272,6 +280,7 @@ export class MongoUsageStore implements UsageStore {
       idleKwhPerWorkspaceDay: r.ij / 3.6e6 / r.days,
       busyGramsPerWorkspaceDay: r.bg / r.days,
       idleGramsPerWorkspaceDay: r.ig / r.days,
+      ...perHour(r),
     }));
   }
 

@@ -5,7 +5,9 @@ import { openSqlite, StoreOpenError } from '../sqlite';
 import { settle } from '../../util/settle';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
 import {
+  perHour,
   UsageStoreError,
+  type AverageSums,
   type Bucket,
   type Contributor,
   type Granularity,
@@ -198,11 +200,13 @@ export class SqliteUsageStore implements UsageStore {
       (
         this.db
           .prepare(
-            `SELECT machine, COUNT(*) AS days, SUM(bj) AS bj, SUM(ij) AS ij, SUM(bg) AS bg, SUM(ig) AS ig FROM (
-        SELECT machine, key, hour_s - (hour_s % 86400) AS day, SUM(busy_j) AS bj, SUM(idle_j) AS ij, SUM(busy_g) AS bg, SUM(idle_g) AS ig
+            `SELECT machine, COUNT(*) AS days, SUM(n) AS hours, SUM(bc) AS bc, SUM(ic) AS ic, SUM(bj) AS bj, SUM(ij) AS ij,
+        SUM(bg) AS bg, SUM(ig) AS ig FROM (
+        SELECT machine, key, hour_s - (hour_s % 86400) AS day, COUNT(*) AS n, SUM(busy_cpu) AS bc, SUM(idle_cpu) AS ic,
+          SUM(busy_j) AS bj, SUM(idle_j) AS ij, SUM(busy_g) AS bg, SUM(idle_g) AS ig
         FROM history_usage WHERE level = 'host' GROUP BY machine, key, day) GROUP BY machine ORDER BY machine`
           )
-          .all() as Array<{ machine: string; days: number; bj: number; ij: number; bg: number; ig: number }>
+          .all() as Array<AverageSums & { machine: string }>
       ).map((r) => ({
         machine: r.machine,
         workspaceDays: r.days,
@@ -210,6 +214,7 @@ export class SqliteUsageStore implements UsageStore {
         idleKwhPerWorkspaceDay: r.ij / 3.6e6 / r.days,
         busyGramsPerWorkspaceDay: r.bg / r.days,
         idleGramsPerWorkspaceDay: r.ig / r.days,
+        ...perHour(r),
       }))
     );
   }

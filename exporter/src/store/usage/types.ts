@@ -28,7 +28,34 @@ export interface MachineAverage {
   idleKwhPerWorkspaceDay: number;
   busyGramsPerWorkspaceDay: number;
   idleGramsPerWorkspaceDay: number;
+  /** host-level rows (one per host, project and hour) */
+  workspaceHours: number;
+  perWorkspaceHour: Omit<UsageFigures, 'fallbackGrams' | 'runtimeSeconds'>;
 }
+
+/** Host-level sums of one machine type, as both stores aggregate them: days, hours (rows), cpu-s, joules, grams. */
+export interface AverageSums {
+  days: number;
+  hours: number;
+  bc: number;
+  ic: number;
+  bj: number;
+  ij: number;
+  bg: number;
+  ig: number;
+}
+
+export const perHour = (r: AverageSums): Pick<MachineAverage, 'workspaceHours' | 'perWorkspaceHour'> => ({
+  workspaceHours: r.hours,
+  perWorkspaceHour: {
+    busyCpuSeconds: r.bc / r.hours,
+    idleCpuSeconds: r.ic / r.hours,
+    busyJoules: r.bj / r.hours,
+    idleJoules: r.ij / r.hours,
+    busyGrams: r.bg / r.hours,
+    idleGrams: r.ig / r.hours,
+  },
+});
 
 export class UsageStoreError extends Error {
   constructor(
@@ -62,7 +89,7 @@ export interface UsageStore {
   split(filter: UsageFilter, by: 'project' | 'machine'): Promise<Contributor[]>;
   /** totals per key of `level` over a range, optionally within one project */
   keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]>;
-  /** per machine type: averages per workspace-day, from the host-level rows */
+  /** per machine type: averages per workspace-day and per workspace-hour, from the host-level rows */
   machineAverages(): Promise<MachineAverage[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
