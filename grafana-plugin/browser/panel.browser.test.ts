@@ -230,3 +230,19 @@ it('compact layout for a few hundred workspaces', async () => {
   expect(errors).toEqual([]);
   await page.close();
 });
+
+it('"my workspaces" mode: cards from the REST workspace rows, the idle ticker running', async () => {
+  const { page, errors } = await open('theme=dark&mode=user');
+  await expect(page.getByTestId('adacarbon-card').count()).resolves.toBe(2);
+  const card = page.getByRole('listitem', { name: 'Artemis (Matlab) on host-1, user alice' });
+  await expect(card.getByTestId('adacarbon-card-busyEnergy').textContent()).resolves.toBe('0.50 kWh');
+  await expect(page.getByTestId('adacarbon-total-workspaces').textContent()).resolves.toBe('2');
+  const ticker = card.getByTestId('adacarbon-card-ticker');
+  const before = numberIn(await ticker.textContent());
+  expect(before).toBeCloseTo(1.5, 2);
+  await page.waitForTimeout(2200);
+  expect(numberIn(await ticker.textContent())).toBeGreaterThan(before);
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'panel-user-dark.png') });
+  expect(errors).toEqual([]);
+  await page.close();
+});

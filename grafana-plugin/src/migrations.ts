@@ -12,6 +12,7 @@ const ENUMS = {
   carbonUnit: ['kg', 'g', 'auto'],
   sortBy: ['idleWaste', 'power', 'uptime', 'name'],
   layout: ['auto', 'cards', 'compact'],
+  mode: ['site', 'user'],
 } as const;
 
 function pick<K extends keyof typeof ENUMS>(raw: Record<string, unknown>, key: K): SiteAnalysisOptions[K] {
@@ -42,6 +43,7 @@ export function migrateOptions(rawOptions: unknown): SiteAnalysisOptions {
     : [...DEFAULT_OPTIONS.cardFields];
   const count = raw.compactAboveCount;
   return {
+    mode: pick(raw, 'mode'),
     energyUnit: pick(raw, 'energyUnit'),
     carbonUnit: pick(raw, 'carbonUnit'),
     idleWarningRatio: warning,

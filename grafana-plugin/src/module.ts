@@ -22,6 +22,20 @@ export const plugin = new PanelPlugin<SiteAnalysisOptions>(SiteAnalysisPanel)
   .setPanelOptions((builder) =>
     builder
       .addRadio({
+        path: 'mode',
+        name: 'Workspaces',
+        description:
+          'Site: from the Prometheus queries. My workspaces: rows of GET /api/v1/workspaces through the Infinity ' +
+          'datasource with the proxy token, which answers with the signed-in user’s workspaces only.',
+        defaultValue: DEFAULT_OPTIONS.mode,
+        settings: {
+          options: [
+            { value: 'site', label: 'Site' },
+            { value: 'user', label: 'My workspaces' },
+          ],
+        },
+      })
+      .addRadio({
         category: ['Units'],
         path: 'energyUnit',
         name: 'Energy unit',

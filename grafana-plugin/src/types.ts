@@ -4,6 +4,8 @@ export type EnergyUnit = 'kWh' | 'Wh' | 'auto';
 export type CarbonUnit = 'kg' | 'g' | 'auto';
 export type SortKey = 'idleWaste' | 'power' | 'uptime' | 'name';
 export type LayoutMode = 'auto' | 'cards' | 'compact';
+/** site: workspaces from the Prometheus queries; user: the signed-in user's, from GET /api/v1/workspaces rows. */
+export type PanelMode = 'site' | 'user';
 
 /** Fields a workspace card can show; machine type is always shown as the card title. */
 export type CardField =
@@ -23,6 +25,7 @@ export const ALL_CARD_FIELDS: readonly CardField[] = [
 ];
 
 export interface SiteAnalysisOptions {
+  mode: PanelMode;
   energyUnit: EnergyUnit;
   carbonUnit: CarbonUnit;
   /** Idle ratio (0-1) at or above which a workspace is flagged as a warning. */
@@ -47,6 +50,7 @@ export interface SiteAnalysisOptions {
 }
 
 export const DEFAULT_OPTIONS: SiteAnalysisOptions = {
+  mode: 'site',
   energyUnit: 'kWh',
   carbonUnit: 'kg',
   idleWarningRatio: 0.5,

@@ -1,7 +1,8 @@
 /**
  * Browser harness: the real panel component with real @grafana/ui and @grafana/data, themed like Grafana, fed with
  * frames built from recorded exporter output. Query string: theme=light|dark, workspaces=<n> (generated fleet instead of
- * the recorded fixture), layout=auto|cards|compact, area=<forecast area option>.
+ * the recorded fixture), layout=auto|cards|compact, area=<forecast area option>, mode=user (the per-user mode, fed with
+ * rows of GET /api/v1/workspaces as the Infinity datasource frames them).
  * With the recorded fixture, "now" is the instant it was recorded (the forecast's last success), as in Grafana where
  * the instant queries run at the end of the time range.
  */
@@ -25,6 +26,7 @@ import { fleet, fleetSeries, tableFrames } from '../../src/test-utils/factory';
 import { GREEN_METRIC_BY_NAME, METRIC_BY_NAME } from '../../src/data/metrics';
 import { parseExposition, PromSeries } from '../../src/test-utils/exposition';
 import { panelProps } from '../../src/test-utils/panelProps';
+import { workspaceRowsFrame } from '../../src/test-utils/rest';
 import { DEFAULT_OPTIONS, LayoutMode, SiteAnalysisOptions } from '../../src/types';
 import recorded from '../fixtures/exporter-metrics.prom';
 
@@ -91,9 +93,15 @@ function renderNow(count: number | null, layout: LayoutMode): number {
   root = createRoot(container);
   // Frames as Grafana hands them over, stamped with the real clock; built before timing starts.
   const timeRange = timeRangeFor(count);
-  const frames = tableFrames(seriesFor(count), timeRange.to.valueOf());
+  const perUser = params.get('mode') === 'user';
+  const frames = perUser ? [workspaceRowsFrame()] : tableFrames(seriesFor(count), timeRange.to.valueOf());
   const data = { state: LoadingState.Done, series: frames, timeRange };
-  const props = panelProps(data, { ...DEFAULT_OPTIONS, layout, forecastArea: params.get('area') ?? '' });
+  const props = panelProps(data, {
+    ...DEFAULT_OPTIONS,
+    mode: perUser ? 'user' : 'site',
+    layout,
+    forecastArea: params.get('area') ?? '',
+  });
   const t0 = performance.now();
   flushSync(() => root!.render(<App props={props} />));
   void document.body.offsetHeight; // include style and layout, not just React's commit

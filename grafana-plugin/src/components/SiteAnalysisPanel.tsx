@@ -8,6 +8,7 @@ import { dataIssues } from '../data/diagnostics';
 import { buildForecastModel } from '../data/forecast';
 import { extractSamples } from '../data/frames';
 import { filterWorkspaces, sortWorkspaces } from '../data/sortFilter';
+import { buildUserModel } from '../data/restWorkspaces';
 import { buildSiteModelFromSamples } from '../data/viewModel';
 import { SiteAnalysisOptions, SortKey } from '../types';
 import { DataIssuesNotice } from './DataIssuesNotice';
@@ -32,7 +33,11 @@ export function SiteAnalysisPanel({ data, options, width, height, id, fieldConfi
   const styles = useStyles2(getStyles);
   const greenStyles = useStyles2(getGreenStyles);
   const extracted = useMemo(() => extractSamples(data.series), [data.series]);
-  const model = useMemo(() => buildSiteModelFromSamples(extracted), [extracted]);
+  const perUser = options.mode === 'user';
+  const model = useMemo(
+    () => (perUser ? buildUserModel(data.series) : buildSiteModelFromSamples(extracted)),
+    [perUser, data.series, extracted]
+  );
   // Uptimes are as of the end of the queried range (now, for a live dashboard); they move with each refresh.
   const nowMs = data.timeRange.to.valueOf();
   const forecast = useMemo(
@@ -72,7 +77,9 @@ export function SiteAnalysisPanel({ data, options, width, height, id, fieldConfi
         panelId={id}
         fieldConfig={fieldConfig}
         data={data}
-        message={hasError ? undefined : 'No active workspaces for this site'}
+        message={
+          hasError ? undefined : perUser ? 'You have no active workspaces' : 'No active workspaces for this site'
+        }
       />
     );
   }
