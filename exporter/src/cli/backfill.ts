@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { buildApp } from '../app';
-import type { BackfillSummary } from '../history/backfill';
+import type { BackfillSummary } from '../history/summary';
 import { parseWhen, type InvalidQuery } from '../history/report';
 
 export interface BackfillIo {

@@ -2,7 +2,6 @@
 // stores each chunk as it completes (so a killed run resumes where it stopped) and retries failed hours next time.
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Config } from '../config';
-import { joulesToKwh } from '../model/units';
 import type { PrometheusClient } from '../sources/prometheus';
 import type { Series } from '../sources/prometheus/parse';
 import type { UsageStore } from '../store/usage/types';
@@ -20,7 +19,8 @@ import {
   type RawAnomalyCounts,
   type RecountDeps,
 } from './rawRecount';
-import { HALF_HOUR_SECONDS, HOUR_SECONDS, SUM_CHECK_TOLERANCE_RATIO, type HourResult } from './types';
+import { emptySummary, tallyHours, type BackfillSummary } from './summary';
+import { HALF_HOUR_SECONDS, HOUR_SECONDS, type HourResult } from './types';
 
 export interface BackfillDeps {
   config: Config;
@@ -43,35 +43,6 @@ export interface BackfillOptions {
   /** re-estimate hours already estimated */
   force?: boolean;
   onProgress?: (hoursDone: number, hoursTotal: number) => void;
-}
-
-export interface BackfillSummary {
-  scope: string;
-  hoursInRange: number;
-  /** already estimated earlier, not asked again */
-  hoursSkipped: number;
-  hoursEstimated: number;
-  hoursFailed: number;
-  hoursFallback: number;
-  /** hours whose all-modes cpu-seconds were off cpus x 3,600 s by more than the tolerance */
-  hoursSumCheckOff: number;
-  /** estimated hours with no node_exporter CPU samples in scope (zero use seen) */
-  hoursWithoutSamples: number;
-  busyKwh: number;
-  idleKwh: number;
-  busyGrams: number;
-  idleGrams: number;
-  prometheusRequests: number;
-  /** hours read from the node-cpu recording rules' series instead of the raw counters */
-  hoursFromRecordingRules: number;
-  /** failed hours stored as `machine_averages` estimates (history.fillFromAverages), within hoursFailed */
-  hoursFromMachineAverages: number;
-  /** raw recounts: counter drops within one boot that re-baselined, and target-half-hours clamped to CPUs x 1,800 s */
-  counterDrops: number;
-  halfHoursClamped: number;
-  carbonRequests: number;
-  durationSeconds: number;
-  errors: string[];
 }
 
 const scopeOf = (project?: string): string => project ?? '*';
@@ -110,28 +81,7 @@ export class BackfillRunner {
     const promBefore = prometheus.stats.requests;
     const carbonBefore = this.deps.carbon.requests;
     const all = completeHours(opts.fromSeconds, opts.toSeconds, now(), config.history.settleSeconds);
-    const sum: BackfillSummary = {
-      scope,
-      hoursInRange: all.length,
-      hoursSkipped: 0,
-      hoursEstimated: 0,
-      hoursFailed: 0,
-      hoursFallback: 0,
-      hoursSumCheckOff: 0,
-      hoursWithoutSamples: 0,
-      busyKwh: 0,
-      idleKwh: 0,
-      busyGrams: 0,
-      idleGrams: 0,
-      prometheusRequests: 0,
-      hoursFromRecordingRules: 0,
-      hoursFromMachineAverages: 0,
-      counterDrops: 0,
-      halfHoursClamped: 0,
-      carbonRequests: 0,
-      durationSeconds: 0,
-      errors: [],
-    };
+    const sum = emptySummary(scope, all.length);
     this.ownership = await this.deps.loadOwnership?.();
     let todo = all;
     if (!opts.force && all.length > 0) {
@@ -159,7 +109,7 @@ export class BackfillRunner {
       sum.halfHoursClamped += anomalies.halfHoursClamped;
       await store.writeHours(results); // throws UsageStoreError: the run stops, chunks already written are kept
       sum.hoursFromRecordingRules += recordedHours;
-      this.tally(sum, results);
+      tallyHours(sum, results);
       progressed += (b - a) / HOUR_SECONDS;
       opts.onProgress?.(progressed, todo.length);
     };
@@ -182,28 +132,6 @@ export class BackfillRunner {
     if (sum.hoursEstimated > 0) await this.deps.afterRun?.(sum);
     sum.durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     return sum;
-  }
-
-  private tally(sum: BackfillSummary, results: readonly HourResult[]): void {
-    for (const r of results) {
-      if (r.status === 'failed' || r.status === 'machine_averages') {
-        sum.hoursFailed++;
-        if (r.status === 'machine_averages') sum.hoursFromMachineAverages++;
-        if (r.error && sum.errors.length < 10 && !sum.errors.includes(r.error)) sum.errors.push(r.error);
-        continue;
-      }
-      sum.hoursEstimated++;
-      if (r.status === 'fallback') sum.hoursFallback++;
-      if (r.sumCheckRatio === null) sum.hoursWithoutSamples++;
-      else if (Math.abs(r.sumCheckRatio - 1) > SUM_CHECK_TOLERANCE_RATIO) sum.hoursSumCheckOff++;
-      for (const row of r.rows) {
-        if (row.level !== 'project') continue; // every level adds up to the same totals; one is enough
-        sum.busyKwh += joulesToKwh(row.busyJoules);
-        sum.idleKwh += joulesToKwh(row.idleJoules);
-        sum.busyGrams += row.busyGrams;
-        sum.idleGrams += row.idleGrams;
-      }
-    }
   }
 
   /**
