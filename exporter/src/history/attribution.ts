@@ -5,7 +5,7 @@ import { gramsFor } from '../model/units';
 import { UNKNOWN } from '../tracking/observe';
 import type { HalfHourUsage } from './boundaries';
 import { hostNames, resolveOwner, type Ownership, type UserAndExperiment } from '../ownership';
-import { HALF_HOUR_SECONDS, HOUR_SECONDS, LEVELS, type Level, type UsageRow } from './types';
+import { HALF_HOUR_SECONDS, HOUR_SECONDS, LEVELS, zeroFigures, type Level, type UsageRow } from './types';
 
 export interface SlotIntensity {
   gramsPerKwh: number;
@@ -167,14 +167,7 @@ export function attributeRange(
           project: t.project,
           machine: t.machine,
           hourStartSeconds,
-          busyCpuSeconds: 0,
-          idleCpuSeconds: 0,
-          busyJoules: 0,
-          idleJoules: 0,
-          busyGrams: 0,
-          idleGrams: 0,
-          fallbackGrams: 0,
-          runtimeSeconds: 0,
+          ...zeroFigures(),
         };
         rows.set(id, row);
       }

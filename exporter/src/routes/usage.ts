@@ -3,7 +3,7 @@ import { resolveMachineProfile } from '../config';
 import { machineKeys } from '../model/machineKey';
 import { joulesToKwh } from '../model/units';
 import { bestStatuses, countHours, figuresView, parseRange, scopesFor, sumCheck, usageSeries } from '../history/report';
-import type { UsageFigures } from '../history/types';
+import { zeroFigures, type UsageFigures } from '../history/types';
 import { DaySchema, HeatmapSchema, MachinesSchema, SummarySchema, UsageSchema, type CellT } from '../schemas/usage';
 import type { Contributor } from '../store/usage/types';
 import '../plugins/types';
@@ -79,15 +79,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = (app) =>
         if (s.status === 'failed') timeseries[hhmm(h)] = 'failed';
         else
           timeseries[hhmm(h)] = {
-            all: cell({
-              busyCpuSeconds: 0,
-              idleCpuSeconds: 0,
-              busyJoules: 0,
-              idleJoules: 0,
-              busyGrams: 0,
-              idleGrams: 0,
-              fallbackGrams: 0,
-            }),
+            all: cell(zeroFigures()),
           };
       }
       for (const r of rows) {
@@ -101,15 +93,7 @@ const usageRoutes: FastifyPluginAsyncTypebox = (app) =>
         totals.all = addCell(totals.all, c);
         totals[k] = addCell(totals[k], c);
       }
-      totals.all ??= cell({
-        busyCpuSeconds: 0,
-        idleCpuSeconds: 0,
-        busyJoules: 0,
-        idleJoules: 0,
-        busyGrams: 0,
-        idleGrams: 0,
-        fallbackGrams: 0,
-      });
+      totals.all ??= cell(zeroFigures());
       const [y, m, d] = req.params.date.split('-');
       return {
         cloud_project_name: level === 'project' ? key : projects.size === 1 ? [...projects][0]! : 'all',
