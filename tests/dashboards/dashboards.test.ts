@@ -23,55 +23,13 @@ import {
   rowSchemaAt,
   type JsonSchema,
 } from './support/infinity';
-import type { DashboardJson, DatasourceRef, DatasourcesFile, PluginJson, Target, ValueMapping } from './support/shapes';
+import type { DatasourcesFile, PluginJson, Target, ValueMapping } from './support/shapes';
+import { CORE_PANELS, REQUIRED, USAGE_FIELDS, datasourceRefs } from './support/dashboardRules';
 
 const PLUGIN_JSON = path.join(ROOT, 'grafana-plugin/src/plugin.json');
 const QUERIES_JSON = path.join(ROOT, 'grafana-plugin/src/queries.json');
 const pluginId = (JSON.parse(fs.readFileSync(PLUGIN_JSON, 'utf8')) as PluginJson).id;
 
-// Panels shipped with Grafana 12 (no install needed).
-const CORE_PANELS = new Set([
-  'row',
-  'timeseries',
-  'stat',
-  'gauge',
-  'bargauge',
-  'barchart',
-  'table',
-  'piechart',
-  'state-timeline',
-  'status-history',
-  'heatmap',
-  'histogram',
-  'text',
-  'news',
-  'logs',
-  'nodeGraph',
-  'traces',
-  'flamegraph',
-  'geomap',
-  'canvas',
-  'xychart',
-  'trend',
-  'candlestick',
-  'dashlist',
-  'alertlist',
-  'annolist',
-  'datagrid',
-]);
-const USAGE_FIELDS = new Set([
-  'time',
-  'busy_cpu_seconds',
-  'idle_cpu_seconds',
-  'busy_kwh',
-  'idle_kwh',
-  'busy_gCo2eq',
-  'idle_gCo2eq',
-  'hours_expected',
-  'hours_estimated',
-  'hours_failed',
-  'hours_fallback',
-]);
 const LEVELS = new Set(['project', 'experiment', 'machine', 'host', 'user']);
 
 const provisionedUids = new Set<string>(
@@ -80,28 +38,6 @@ const provisionedUids = new Set<string>(
   )
 );
 const dashboards = loadDashboards();
-
-const REQUIRED = {
-  'ada-carbon-site': 'site analysis',
-  'ada-carbon-project': 'project history',
-  'ada-carbon-user': 'user view',
-  'ada-carbon-grid': 'grid intensity',
-  'ada-carbon-exporter-health': 'exporter health',
-};
-
-function datasourceRefs(d: DashboardJson): Array<{ where: string; ref: DatasourceRef }> {
-  const out: Array<{ where: string; ref: DatasourceRef }> = [];
-  for (const p of allPanels(d)) {
-    if (p.datasource !== undefined) out.push({ where: `panel "${p.title}"`, ref: p.datasource });
-    for (const t of p.targets ?? [])
-      if (t.datasource !== undefined) out.push({ where: `panel "${p.title}" ${t.refId}`, ref: t.datasource });
-  }
-  for (const v of d.templating?.list ?? [])
-    if (v.datasource !== undefined) out.push({ where: `variable ${v.name}`, ref: v.datasource });
-  for (const a of d.annotations?.list ?? [])
-    if (a.datasource !== undefined) out.push({ where: `annotation ${a.name}`, ref: a.datasource });
-  return out;
-}
 
 describe('dashboards', () => {
   it('are the five required ones, each in its own file', () => {
@@ -312,69 +248,5 @@ describe('dashboards', () => {
         expect(String(prop('starts at', 'unit'))).toMatch(/^dateTime/);
       }
     }
-  });
-});
-
-describe('the user view ("my workspaces")', () => {
-  const user = dashboards.find((d) => d.json.uid === 'ada-carbon-user')!.json;
-  const targets = allPanels(user).flatMap((p) => (p.targets ?? []).map((t) => ({ p, t })));
-
-  it('reads every panel from the REST API through the Infinity (proxy) datasource', () => {
-    expect(targets.length).toBeGreaterThan(0);
-    for (const { p, t } of targets)
-      expect([p.title, uidOf(t.datasource ?? p.datasource)]).toEqual([p.title, HISTORY_UID]);
-  });
-
-  it("asks for the signed-in user's own rows: every key is ${__user.login}, no user variable", () => {
-    expect((user.templating?.list ?? []).map((v) => v.name)).not.toContain('user');
-    let keyed = 0;
-    for (const { p, t } of targets) {
-      const params = paramsOf(t);
-      if ('key' in params) {
-        keyed++;
-        expect([p.title, params.level, params.key]).toEqual([p.title, 'user', '${__user.login}']);
-      }
-    }
-    expect(keyed).toBeGreaterThanOrEqual(6);
-  });
-
-  it('has workspace cards with the idle ticker, busy/idle history per day, the year heatmap, idle waste and advice', () => {
-    const read = targets.map(
-      ({ p, t }) => `${p.type} ${t.url} ${t.root_selector} ${t.columns!.map((c) => c.selector).join(',')}`
-    );
-    const has = (re: RegExp) => expect([re.source, read.some((r) => re.test(r))]).toEqual([re.source, true]);
-    for (const field of ['idle_kwh', 'idle_gCo2eq', 'idle_power_watts'])
-      has(new RegExp(`^stat /api/v1/workspaces workspaces host,machine_name,${field}$`));
-    has(/^table \/api\/v1\/workspaces workspaces .*started_at.*idle_kwh.*idle_gCo2eq/);
-    has(/^timeseries \/api\/v1\/usage series time,busy_kwh,idle_kwh$/);
-    has(/^timeseries \/api\/v1\/usage series time,busy_gCo2eq,idle_gCo2eq$/);
-    has(/^status-history \/api\/v1\/heatmap days date,/);
-    has(/^stat \/api\/v1\/idle-waste now .*shutdown_saving_kwh_per_day/);
-    has(/^table \/api\/v1\/idle-waste idle_workspaces .*shutdown_saving_gCo2eq_per_day/);
-    has(/^stat \/api\/v1\/idle-waste history\.last_day /);
-    has(/^table \/api\/v1\/greenest-window windows .*available.*start.*saving_ratio/);
-    // the cards refresh on their own so the idle figures tick
-    expect((user as { refresh?: string }).refresh).toMatch(/^\d+s$/);
-  });
-
-  it('the REST advice table says "no advice" when a window is unavailable and shows the saving as a percentage', () => {
-    const p = allPanels(user).find((x) => (x.targets ?? []).some((t) => t.url === '/api/v1/greenest-window'))!;
-    const prop = (name: string, id: string) =>
-      p.fieldConfig!.overrides.find((o) => o.matcher.options === name)?.properties.find((x) => x.id === id)?.value;
-    const cols = Object.fromEntries(p.targets![0]!.columns!.map((c) => [c.selector, (c as { text?: string }).text]));
-    const mappings = prop(cols.available!, 'mappings') as ValueMapping[] | undefined;
-    expect(mappings?.[0]?.options?.false?.text).toBe('no advice');
-    expect(prop(cols.saving_ratio!, 'unit')).toBe('percentunit');
-    expect(String(prop(cols.start!, 'unit'))).toMatch(/^dateTime/);
-  });
-});
-
-describe('the panel plugin', () => {
-  it('id in plugin.json is the one the provisioning allows unsigned, and the built dist matches it', () => {
-    expect(pluginId).toMatch(/^[0-9a-z]+-([0-9a-z]+-)?panel$/);
-    const ini = fs.readFileSync(path.join(GRAFANA_DIR, 'plugins/grafana.ini'), 'utf8');
-    expect(ini).toMatch(new RegExp(`^allow_loading_unsigned_plugins = ${pluginId}$`, 'm'));
-    const dist = path.join(ROOT, 'grafana-plugin/dist/plugin.json');
-    if (fs.existsSync(dist)) expect((JSON.parse(fs.readFileSync(dist, 'utf8')) as PluginJson).id).toBe(pluginId);
   });
 });
