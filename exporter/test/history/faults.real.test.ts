@@ -1,56 +1,21 @@
 /** Faults around a real Prometheus: failing hours, carbon outage, store down, a killed run. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openHistory, type HistoryContext } from '../../src/history/context';
 import { SqliteUsageStore } from '../../src/store/usage/sqlite';
 import { UsageStoreError, type UsageStore } from '../../src/store/usage/types';
 import { clients, END, historyConfig, hourTruth, spec, START, startUpstreams, within, type Upstreams } from './support';
+import { startHourFaultProxy, type HourFaultProxy } from './hourFaultProxy';
 
 let up: Upstreams;
-let proxy: Server;
-let proxyUrl: string;
-const failHours = new Set<number>();
+let proxy: HourFaultProxy;
 const NOW = Date.now() / 1000;
-
-/** Forwards to Prometheus, answering 503 for any query touching a failing hour. */
-async function startProxy(target: string): Promise<void> {
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    const answer = async () => {
-      const body = Buffer.concat(chunks).toString();
-      const p = new URLSearchParams(body);
-      const start = Number(p.get('start') ?? Number(p.get('time')) - 1800);
-      const end = Number(p.get('end') ?? p.get('time'));
-      if ([...failHours].some((h) => h < end && h + 3600 > start)) {
-        res.writeHead(503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'injected outage' }));
-        return;
-      }
-      const r = await fetch(target + req.url, {
-        method: req.method,
-        headers: { 'Content-Type': String(req.headers['content-type'] ?? '') },
-        body: req.method === 'POST' ? body : undefined,
-      });
-      res.writeHead(r.status, { 'Content-Type': 'application/json' });
-      res.end(await r.text());
-    };
-    // an unreachable Prometheus reaches the client as a dropped connection, as through a real proxy
-    req.on('end', () => {
-      answer().catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-}
 
 beforeAll(async () => {
   up = await startUpstreams();
-  await startProxy(up.prom.url);
+  proxy = await startHourFaultProxy(up.prom.url);
 }, 120000);
 
 afterAll(async () => {
-  await new Promise((ok) => proxy?.close(ok));
+  await proxy?.close();
   await up?.stop();
 });
 
@@ -64,21 +29,21 @@ const truthJoules = (from = START, to = END) => {
 
 describe('history faults', () => {
   it('stores hours whose Prometheus requests fail as failed, and the next run retries only those', async () => {
-    const loaded = historyConfig(up, { history: { hoursPerQuery: 6 } }, proxyUrl);
+    const loaded = historyConfig(up, { history: { hoursPerQuery: 6 } }, proxy.url);
     const ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
     try {
-      failHours.add(START + 3600).add(START + 4 * 3600);
+      proxy.failHours.add(START + 3600).add(START + 4 * 3600);
       const first = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
       expect(first).toMatchObject({ hoursEstimated: 4, hoursFailed: 2 });
       expect(first.errors.join()).toMatch(/injected outage/);
       const st = await ctx.store.hourStatuses(['*'], START, END);
       expect(st.filter((s) => s.status === 'failed').map((s) => (s.hourStartSeconds - START) / 3600)).toEqual([1, 4]);
-      failHours.clear();
+      proxy.failHours.clear();
       const second = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
       expect(second).toMatchObject({ hoursSkipped: 4, hoursEstimated: 2, hoursFailed: 0 });
       expect(within(await siteJoules(ctx), truthJoules())).toBe(true);
     } finally {
-      failHours.clear();
+      proxy.failHours.clear();
       await ctx.close();
     }
   });

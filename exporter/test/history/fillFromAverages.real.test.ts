@@ -1,62 +1,28 @@
 /** history.fillFromAverages around a real Prometheus: a failed hour filled, flagged, counted and later replaced. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../support/app';
 import type { SummaryBody, UsageBody } from '../support/restTypes';
 import { END, historyConfig, hourTruth, spec, START, startUpstreams, within, type Upstreams } from './support';
+import { startHourFaultProxy, type HourFaultProxy } from './hourFaultProxy';
 
 let up: Upstreams;
-let proxy: Server;
-let proxyUrl: string;
-const failHours = new Set<number>();
+let proxy: HourFaultProxy;
 const NOW = Date.now() / 1000;
 const FAILED = START + 4 * 3600;
 
-/** Forwards to Prometheus, answering 503 for any query touching a failing hour (as in faults.real.test.ts). */
-async function startProxy(target: string): Promise<void> {
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    const answer = async () => {
-      const body = Buffer.concat(chunks).toString();
-      const p = new URLSearchParams(body);
-      const start = Number(p.get('start') ?? Number(p.get('time')) - 1800);
-      const end = Number(p.get('end') ?? p.get('time'));
-      if ([...failHours].some((h) => h < end && h + 3600 > start)) {
-        res.writeHead(503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'injected outage' }));
-        return;
-      }
-      const r = await fetch(target + req.url, {
-        method: req.method,
-        headers: { 'Content-Type': String(req.headers['content-type'] ?? '') },
-        body: req.method === 'POST' ? body : undefined,
-      });
-      res.writeHead(r.status, { 'Content-Type': 'application/json' });
-      res.end(await r.text());
-    };
-    req.on('end', () => {
-      answer().catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-}
-
 beforeAll(async () => {
   up = await startUpstreams();
-  await startProxy(up.prom.url);
+  proxy = await startHourFaultProxy(up.prom.url);
 }, 120000);
 
 afterAll(async () => {
-  await new Promise((ok) => proxy?.close(ok));
+  await proxy?.close();
   await up?.stop();
 });
 
 // chunks of 2 hours one after the other: hours 0-3 are stored (so averages exist) before hour 4 fails
 const appWith = (fill: boolean): Promise<FastifyInstance> =>
-  testApp(historyConfig(up, { history: { hoursPerQuery: 2, parallelQueries: 1, fillFromAverages: fill } }, proxyUrl));
+  testApp(historyConfig(up, { history: { hoursPerQuery: 2, parallelQueries: 1, fillFromAverages: fill } }, proxy.url));
 const hourJoules = async (app: FastifyInstance, h: number) =>
   (await app.history.store.keys('project', h, h + 3600)).reduce((a, c) => a + c.busyJoules + c.idleJoules, 0);
 const statusOf = async (app: FastifyInstance, h: number) =>
@@ -68,7 +34,7 @@ describe('history.fillFromAverages', () => {
   it('stores a failed hour from machine averages, flagged and counted, and a later successful run replaces it', async () => {
     const app = await appWith(true);
     try {
-      failHours.add(FAILED);
+      proxy.failHours.add(FAILED);
       const first = await app.history.runner.run({ fromSeconds: START, toSeconds: END });
       expect(first).toMatchObject({ hoursEstimated: 5, hoursFailed: 1, hoursFromMachineAverages: 1 });
       expect(await statusOf(app, FAILED)).toBe('machine_averages');
@@ -98,7 +64,7 @@ describe('history.fillFromAverages', () => {
       expect(await statusOf(app, FAILED)).toBe('machine_averages');
       expect(await hourJoules(app, FAILED)).toBe(estimate);
       // the next successful run measures it
-      failHours.clear();
+      proxy.failHours.clear();
       const second = await app.history.runner.run({ fromSeconds: START, toSeconds: END });
       expect(second).toMatchObject({ hoursSkipped: 5, hoursEstimated: 1, hoursFailed: 0, hoursFromMachineAverages: 0 });
       expect(await statusOf(app, FAILED)).toBe('ok');
@@ -107,7 +73,7 @@ describe('history.fillFromAverages', () => {
       expect(within(await hourJoules(app, FAILED), truth)).toBe(true);
       expect((await summary(app)).data_quality.hours_from_machine_averages).toBe(0);
     } finally {
-      failHours.clear();
+      proxy.failHours.clear();
       await app.close();
     }
   });
@@ -115,14 +81,14 @@ describe('history.fillFromAverages', () => {
   it('without the setting a failed hour stays failed, with no rows', async () => {
     const app = await appWith(false);
     try {
-      failHours.add(FAILED);
+      proxy.failHours.add(FAILED);
       const first = await app.history.runner.run({ fromSeconds: START, toSeconds: END });
       expect(first).toMatchObject({ hoursEstimated: 5, hoursFailed: 1, hoursFromMachineAverages: 0 });
       expect(await statusOf(app, FAILED)).toBe('failed');
       expect(await hourJoules(app, FAILED)).toBe(0);
       expect((await summary(app)).data_quality).toMatchObject({ hours_failed: 1, hours_from_machine_averages: 0 });
     } finally {
-      failHours.clear();
+      proxy.failHours.clear();
       await app.close();
     }
   });
