@@ -1,5 +1,5 @@
 /**
- * Usage-history benchmark (issue 3): a synthetic fleet (default 500 hosts x 4 CPUs x 8 modes over 2 days at 5-minute
+ * Usage-history benchmark: a synthetic fleet (default 500 hosts x 4 CPUs x 8 modes over 2 days at 5-minute
  * samples) in a real Prometheus; three methods side by side, each in its own process (so peak RSS is its own):
  *   backfill - this project's backfill (range queries, step 30 min, many hours per request, stored in SQLite)
  *   hourly   - the original: per project and hour, raw increase(node_cpu_seconds_total{project}[1h]), summed client-side

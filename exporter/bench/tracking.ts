@@ -1,5 +1,5 @@
 /**
- * Tracking benchmark (issue 2): synthetic fleets of 200, 1,000 and 2,000 hosts x 4 CPUs x 8 modes in a real Prometheus,
+ * Tracking benchmark: synthetic fleets of 200, 1,000 and 2,000 hosts x 4 CPUs x 8 modes in a real Prometheus,
  * the built exporter as its own process tracking them live. Prints one table of ratios measured in this run.
  *   npm run bench -w exporter   (or: npx tsx exporter/bench/tracking.ts [hosts ...])
  */

@@ -1,4 +1,4 @@
-// Issue 12: a plain clone stands alone, so no tracked code, test, script or doc reads or names a path outside the
+// A plain clone stands alone, so no tracked code, test, script or doc reads or names a path outside the
 // repository: no relative path climbing above the root, no absolute path into the workplace around the checkout.
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';

@@ -84,7 +84,7 @@ export function SiteAnalysisPanel({ data, options, width, height, id, fieldConfi
     );
   }
 
-  // Nothing of this without its queries: panels set up before issue 6 look as they did.
+  // Nothing of this without its queries: panels set up before the greener choices existed look as they did.
   const showStrip = options.showForecast && forecast.slots.length + forecast.windows.length > 0;
   const showAside = options.showAdvice && (advice !== null || forecast.savings !== null);
   const notice =

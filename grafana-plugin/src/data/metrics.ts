@@ -44,7 +44,7 @@ export const METRIC_BY_NAME: Readonly<Record<string, MetricKey>> = {
   ada_carbon_workspace_emissions_grams_total: 'emissionsGrams',
 };
 
-/** The greener-choices metrics (issue 6): grid forecast, greenest windows and idle-shutdown savings. */
+/** The greener-choices metrics: grid forecast, greenest windows and idle-shutdown savings. */
 export type GreenMetricKey =
   | 'forecastGramsPerKwh'
   | 'windowStartTimestampSeconds'
