@@ -10,7 +10,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = (app) =>
   settle(() => {
     app.get('/healthz', { schema: HealthSchema, logLevel: 'warn' }, () => ({ status: 'ok' as const }));
 
-    // ready = every source answered in the last cycle; the body says which are down and why
+    // ready = the exporter can serve: its state came from the store (a store outage after that is buffered in
+    // memory). Upstreams that are down are reported in the body and in ada_carbon_source_up, never as not-ready.
     app.get('/readyz', { schema: ReadySchema, logLevel: 'warn' }, async (_req, reply) => {
       const snap = app.tracker.snapshot;
       const sources = Object.fromEntries(
@@ -27,7 +28,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = (app) =>
         })
       );
       const down = SOURCES.filter((n) => !snap.sources[n].up);
-      const ready = down.length === 0 && snap.generatedAtSeconds !== undefined;
+      const ready = snap.sources.store.lastSuccessSeconds !== undefined;
       return reply.code(ready ? 200 : 503).send({ ready, down, last_cycle_at: iso(snap.generatedAtSeconds), sources });
     });
   });

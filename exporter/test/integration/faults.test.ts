@@ -3,6 +3,7 @@
  * exporter restart. The process stays up, the failing source shows in metrics and /readyz, nothing already counted
  * goes backwards, and energy is recovered after the outage.
  */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { fleetTruth, type FleetHost, type FleetSpec } from '../../../tests/harness/fleet';
 import type { RunningPrometheus } from '../../../tests/harness/prometheus';
@@ -76,7 +77,7 @@ describe('faults', () => {
   let store: FlakyStore;
   afterAll(async () => app?.close());
 
-  it('Prometheus down at start: cycle fails, /metrics still answers, /readyz names prometheus', async () => {
+  it('Prometheus down at start: cycle fails, /metrics still answers, /readyz stays ready and names prometheus', async () => {
     store = new FlakyStore(SqliteWorkspaceStore.open(loaded.config.store.sqlite.path));
     app = await testApp(loaded, { clock: () => clock, store });
     proxy.mode = 'down';
@@ -88,7 +89,8 @@ describe('faults', () => {
     expect(sumOf(m, 'ada_carbon_source_up', 'source="prometheus"')).toBe(0);
     expect(sumOf(m, 'ada_carbon_tracking_cycles_total', 'result="failed"')).toBe(1);
     const ready = await app.inject('/readyz');
-    expect(ready.statusCode).toBe(503);
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json<ReadyBody>().ready).toBe(true);
     expect(ready.json<ReadyBody>().down).toContain('prometheus');
     expect(ready.json<ReadyBody>().sources.prometheus?.error).toMatch(/network|ECONNRESET|socket|closed/i);
     expect((await app.inject('/healthz')).statusCode).toBe(200);
@@ -158,6 +160,7 @@ describe('faults', () => {
       expect(sumOf(m, 'ada_carbon_source_up', 'source="carbon_intensity"')).toBe(0);
       expect(sumOf(m, 'ada_carbon_grid_intensity_grams_per_kilowatt_hour', 'area="national"')).toBeGreaterThan(0);
       const ready = await app.inject('/readyz');
+      expect(ready.statusCode).toBe(200);
       expect(ready.json<ReadyBody>().down).toEqual(['carbon_intensity']);
       carbon.setMode('ok');
     }
@@ -193,12 +196,36 @@ describe('faults', () => {
     expect(snap.lastCycle?.ok).toBe(true);
     expect(snap.sources.store.up).toBe(false);
     expect(sumOf(await metrics(app), 'ada_carbon_source_up', 'source="store"')).toBe(0);
+    // the states are buffered in memory: still serving, the store named as down
+    const ready = await app.inject('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json<ReadyBody>().down).toEqual(['store']);
     store.down = false;
     clock += 300;
     await app.tracker.refresh(clock);
     expect(app.tracker.snapshot.sources.store.up).toBe(true);
     const saved = await store.listWorkspaces({ status: ['active'] });
     expect(saved[0]?.lastSeenSeconds).toBe(clock);
+  });
+
+  it('store down at start: not ready (tracking waits for its state), ready once the store answers', async () => {
+    const flaky = new FlakyStore(SqliteWorkspaceStore.open(path.join(tempDir(), 'ws.sqlite')));
+    flaky.down = true;
+    const fresh = await testApp(loaded, { clock: () => clock, store: flaky });
+    try {
+      await fresh.tracker.refresh(clock);
+      const notReady = await fresh.inject('/readyz');
+      expect(notReady.statusCode).toBe(503);
+      expect(notReady.json<ReadyBody>()).toMatchObject({
+        ready: false,
+        down: expect.arrayContaining(['store']) as string[],
+      });
+      flaky.down = false;
+      await fresh.tracker.refresh(clock + 60);
+      expect((await fresh.inject('/readyz')).statusCode).toBe(200);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('an exporter restart continues from the stored state', async () => {
