@@ -131,9 +131,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** The process entry: runs the CLI with the process' arguments and exits with its code (used by bin/ada-carbon.js). */
+export function main(argv: string[] = process.argv.slice(2)): void {
   const io: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
-  runCli(process.argv.slice(2), io).then(
+  runCli(argv, io).then(
     (code) => {
       if (code !== EXIT.ok) process.exit(code);
     },
@@ -144,3 +145,5 @@ if (require.main === module) {
     }
   );
 }
+
+if (require.main === module) main();

@@ -21,6 +21,15 @@ describe('ada-carbon CLI', () => {
     expect(r.out).toMatch(/serve[\s\S]*track[\s\S]*check-config/);
   });
 
+  it('the installed `ada-carbon` bin (what npx runs) is the checked-in shim, and it runs the built CLI', () => {
+    const root = path.resolve(__dirname, '../../..');
+    const linked = fs.realpathSync(path.join(root, 'node_modules/.bin/ada-carbon'));
+    expect(linked).toBe(path.join(root, 'exporter/bin/ada-carbon.js'));
+    const r = spawnSync(linked, ['--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/serve[\s\S]*track[\s\S]*check-config/);
+  });
+
   it('an unknown command is a usage error: exit 2', async () => {
     const r = await cli(['frobnicate']);
     expect(r.code).toBe(2);
