@@ -135,7 +135,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('has the whole stack, every image pinned to a version', () => {
-    expect(Object.keys(doc.services).sort()).toEqual(['exporter', 'grafana', 'mongodb', 'node-exporter', 'prometheus']);
+    expect(Object.keys(doc.services).sort()).toEqual([
+      'alertmanager',
+      'exporter',
+      'grafana',
+      'mongodb',
+      'node-exporter',
+      'prometheus',
+    ]);
     for (const [name, s] of Object.entries(doc.services)) {
       expect([name, s.image]).toEqual([
         name,
