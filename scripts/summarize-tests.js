@@ -12,6 +12,10 @@ for (const file of process.argv.slice(2)) {
     suitesFailed++;
     continue;
   }
+  console.log(
+    `  ${require('node:path').basename(file, '.json')}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ` +
+      `${r.numPendingTests} skipped`
+  );
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   suitesFailed += r.numFailedTestSuites;

@@ -3,7 +3,10 @@
 # then prints one summary line "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh prometheus prometheus-node-exporter chromium || exit 1
+bash scripts/ensure-deps.sh prometheus prometheus-node-exporter prometheus-alertmanager victoria-metrics chromium || exit 1
+# the MongoDB wire server the store contract and store fault tests run against (built once, cached outside the repo)
+ADA_CARBON_FERRETDB=$(bash scripts/ensure-ferretdb.sh) || exit 1
+export ADA_CARBON_FERRETDB
 
 rm -rf artifacts/jest
 mkdir -p artifacts/jest
@@ -27,5 +30,7 @@ step npx jest --ci -c exporter/jest.config.js --json --outputFile=artifacts/jest
 step npx jest --ci -c tests/jest.config.js --json --outputFile=artifacts/jest/tests.json
 step npx jest --ci -c grafana-plugin/jest.config.js --rootDir grafana-plugin --json --outputFile=artifacts/jest/plugin.json
 step npx jest --ci -c grafana-plugin/browser/jest.config.js --json --outputFile=artifacts/jest/plugin-browser.json
+# the exporter suite again on the other supported Node LTS lines (binaries and headers from the npm registry)
+step bash scripts/test-node-lts.sh 24.22.3 26.12.1
 node scripts/summarize-tests.js artifacts/jest/*.json || status=1
 exit $status
