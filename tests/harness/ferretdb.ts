@@ -124,7 +124,7 @@ export async function startFerretDb(): Promise<RunningFerretDb> {
   }
   if (lastError !== undefined) {
     fs.rmSync(workDir, { recursive: true, force: true });
-    throw lastError;
+    throw lastError instanceof Error ? lastError : new Error(`FerretDB did not start: ${JSON.stringify(lastError)}`);
   }
 
   const stop = async (): Promise<void> => {
