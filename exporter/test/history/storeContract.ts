@@ -156,6 +156,23 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
       expect(await store.keys('machine', H0, H0 + 7200)).toEqual([]);
     });
 
+    it('writing the same batch twice leaves the same state', async () => {
+      const batch = [
+        hour(H0),
+        hour(H0 + 3600, 'IDAaaS', 2),
+        { ...hour(H0 + 7200), status: 'failed' as const, rows: [] },
+      ];
+      await store.writeHours(batch);
+      const f = { level: 'user' as const, key: 'alice', fromSeconds: H0, toSeconds: H0 + 3 * 3600 };
+      const before = { rows: await store.rows(f), st: await store.hourStatuses(['*', 'IDAaaS'], H0, H0 + 3 * 3600) };
+      await store.writeHours(batch);
+      const after = { rows: await store.rows(f), st: await store.hourStatuses(['*', 'IDAaaS'], H0, H0 + 3 * 3600) };
+      expect(after.rows).toEqual(before.rows);
+      expect(after.st.map((s) => [s.scope, s.hourStartSeconds, s.status])).toEqual(
+        before.st.map((s) => [s.scope, s.hourStartSeconds, s.status])
+      );
+    });
+
     it('keeps hostile keys exactly', async () => {
       const key = 'a"b\\c\n$where {x} 😀'.repeat(20);
       await store.writeHours([{ ...hour(H0), rows: [row('machine', key, 'P', key, H0)] }]);

@@ -12,6 +12,8 @@ import {
   type UsageFilter,
   type UsageStore,
 } from './types';
+import { bucketExpr, SUMS, withRuntime } from './mongoPipelines';
+import { bucketsOf, contributorsOf, isNotImplemented, machineAveragesOf } from './mongoClientSide';
 
 interface RowDoc extends Document {
   level: string;
@@ -36,30 +38,6 @@ interface StatusDoc extends Document {
   error: string | null;
   sum_check_ratio: number | null;
   estimated_at_s: number;
-}
-
-const SUMS = {
-  busyCpuSeconds: { $sum: '$busy_cpu' },
-  idleCpuSeconds: { $sum: '$idle_cpu' },
-  busyJoules: { $sum: '$busy_j' },
-  idleJoules: { $sum: '$idle_j' },
-  busyGrams: { $sum: '$busy_g' },
-  idleGrams: { $sum: '$idle_g' },
-  fallbackGrams: { $sum: '$fallback_g' },
-  runtimeSeconds: { $sum: '$runtime_s' },
-  runtimeUnknown: { $sum: { $cond: [{ $isNumber: '$runtime_s' }, 0, 1] } },
-};
-
-/** As SQLite answers: the runtime of a group is unknown (null) when any of its rows lacks it. */
-function withRuntime<T extends Document>({ runtimeUnknown, ...rest }: T): Omit<T, 'runtimeUnknown'> {
-  return { ...rest, runtimeSeconds: runtimeUnknown === 0 ? rest.runtimeSeconds : null };
-}
-
-function bucketExpr(g: Granularity): unknown {
-  if (g === 'hour') return '$hour_s';
-  if (g === 'day') return { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] };
-  const date = { $toDate: { $multiply: ['$hour_s', 1000] } };
-  return { $divide: [{ $toLong: { $dateTrunc: { date, unit: g, timezone: 'UTC' } } }, 1000] };
 }
 
 export class MongoUsageStore implements UsageStore {
@@ -190,22 +168,25 @@ export class MongoUsageStore implements UsageStore {
   }
 
   async buckets(f: UsageFilter, granularity: Granularity): Promise<Bucket[]> {
-    const docs = await this.guard('read', () =>
-      this.usage
-        .aggregate([
-          { $match: this.match(f) },
-          { $group: { _id: bucketExpr(granularity), ...SUMS } },
-          { $sort: { _id: 1 } },
-        ])
-        .toArray()
+    const match = this.match(f);
+    return this.rollup(
+      match,
+      async () => {
+        const docs = await this.usage
+          .aggregate([{ $match: match }, { $group: { _id: bucketExpr(granularity), ...SUMS } }, { $sort: { _id: 1 } }])
+          .toArray();
+        return docs.map(({ _id, ...rest }) => ({ startSeconds: Number(_id), ...withRuntime(rest) }) as Bucket);
+      },
+      (rows) => bucketsOf(rows, granularity)
     );
-    return docs.map(({ _id, ...rest }) => ({ startSeconds: Number(_id), ...withRuntime(rest) }) as Bucket);
   }
 
   async rows(f: UsageFilter): Promise<UsageRow[]> {
-    const docs = await this.guard('read', () =>
-      this.usage.find(this.match(f)).sort({ hour_s: 1, project: 1, machine: 1 }).toArray()
-    );
+    return this.guard('read', () => this.findRows(this.match(f)));
+  }
+
+  private async findRows(match: Document): Promise<UsageRow[]> {
+    const docs = await this.usage.find(match).sort({ hour_s: 1, project: 1, machine: 1 }).toArray();
     return docs.map((d) => ({
       level: d.level as Level,
       key: d.key,
@@ -223,56 +204,79 @@ export class MongoUsageStore implements UsageStore {
     }));
   }
 
+  /** The server-side pipeline; on a server lacking its operators (FerretDB), the same rollup from the rows. */
+  private rollup<T>(match: Document, server: () => Promise<T>, client: (rows: UsageRow[]) => T): Promise<T> {
+    return this.guard('read', async () => {
+      try {
+        return await server();
+      } catch (err) {
+        if (!isNotImplemented(err)) throw err;
+        return client(await this.findRows(match));
+      }
+    });
+  }
+
   async split(f: UsageFilter, by: 'project' | 'machine'): Promise<Contributor[]> {
-    const docs = await this.guard('read', () =>
-      this.usage.aggregate([{ $match: this.match(f) }, { $group: { _id: `$${by}`, ...SUMS } }]).toArray()
+    const match = this.match(f);
+    return this.rollup(
+      match,
+      async () => {
+        const docs = await this.usage.aggregate([{ $match: match }, { $group: { _id: `$${by}`, ...SUMS } }]).toArray();
+        return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
+      },
+      (rows) => contributorsOf(rows, (r) => r[by])
     );
-    return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
   }
 
   async keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
     const match: Document = { level, hour_s: { $gte: fromSeconds, $lt: toSeconds } };
     if (project !== undefined) match.project = project;
-    const docs = await this.guard('read', () =>
-      this.usage.aggregate([{ $match: match }, { $group: { _id: '$key', ...SUMS } }]).toArray()
+    return this.rollup(
+      match,
+      async () => {
+        const docs = await this.usage.aggregate([{ $match: match }, { $group: { _id: '$key', ...SUMS } }]).toArray();
+        return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
+      },
+      (rows) => contributorsOf(rows, (r) => r.key)
     );
-    return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
   }
 
   async machineAverages(): Promise<MachineAverage[]> {
-    const docs = await this.guard('read', () =>
-      this.usage
-        .aggregate<AverageSums & { _id: unknown }>([
-          { $match: { level: 'host' } },
-          {
-            $group: {
-              _id: { m: '$machine', k: '$key', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] } },
-              n: { $sum: 1 },
-              bc: { $sum: '$busy_cpu' },
-              ic: { $sum: '$idle_cpu' },
-              bj: { $sum: '$busy_j' },
-              ij: { $sum: '$idle_j' },
-              bg: { $sum: '$busy_g' },
-              ig: { $sum: '$idle_g' },
-            },
+    return this.rollup({ level: 'host' }, () => this.serverMachineAverages(), machineAveragesOf);
+  }
+
+  private async serverMachineAverages(): Promise<MachineAverage[]> {
+    const docs = await this.usage
+      .aggregate<AverageSums & { _id: unknown }>([
+        { $match: { level: 'host' } },
+        {
+          $group: {
+            _id: { m: '$machine', k: '$key', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] } },
+            n: { $sum: 1 },
+            bc: { $sum: '$busy_cpu' },
+            ic: { $sum: '$idle_cpu' },
+            bj: { $sum: '$busy_j' },
+            ij: { $sum: '$idle_j' },
+            bg: { $sum: '$busy_g' },
+            ig: { $sum: '$idle_g' },
           },
-          {
-            $group: {
-              _id: '$_id.m',
-              days: { $sum: 1 },
-              hours: { $sum: '$n' },
-              bc: { $sum: '$bc' },
-              ic: { $sum: '$ic' },
-              bj: { $sum: '$bj' },
-              ij: { $sum: '$ij' },
-              bg: { $sum: '$bg' },
-              ig: { $sum: '$ig' },
-            },
+        },
+        {
+          $group: {
+            _id: '$_id.m',
+            days: { $sum: 1 },
+            hours: { $sum: '$n' },
+            bc: { $sum: '$bc' },
+            ic: { $sum: '$ic' },
+            bj: { $sum: '$bj' },
+            ij: { $sum: '$ij' },
+            bg: { $sum: '$bg' },
+            ig: { $sum: '$ig' },
           },
-          { $sort: { _id: 1 } },
-        ])
-        .toArray()
-    );
+        },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
     return docs.map((r) => ({
       machine: String(r._id),
       workspaceDays: r.days,
