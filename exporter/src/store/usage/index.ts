@@ -10,5 +10,6 @@ export async function openUsageStore(config: Pick<Config, 'store'>): Promise<Usa
   const m = config.store.mongodb;
   if (!m.url) return SqliteUsageStore.open(config.store.sqlite.path);
   const { MongoUsageStore } = await import('./mongodb');
-  return MongoUsageStore.connect(m.url, m.database);
+  // opened without connecting: a MongoDB that is down at start must not stop serve
+  return MongoUsageStore.open(m.url, m.database);
 }

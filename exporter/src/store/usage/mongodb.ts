@@ -42,32 +42,52 @@ interface StatusDoc extends Document {
 
 export class MongoUsageStore implements UsageStore {
   readonly kind = 'mongodb' as const;
+  private indexes: Promise<void> | undefined;
   private constructor(
     private readonly client: MongoClient,
     private readonly usage: Collection<RowDoc>,
     private readonly hours: Collection<StatusDoc>
   ) {}
 
-  /** Connects and creates the indexes; rejects with UsageStoreError when MongoDB is unreachable. */
-  static async connect(url: string, database: string, prefix = 'history'): Promise<MongoUsageStore> {
+  /**
+   * Does not connect: the first call connects and creates the indexes (idempotent), so serve starts with MongoDB
+   * down. The URL's options (replicaSet, retryWrites, w, ...) pass through to the driver.
+   */
+  static open(url: string, database: string, prefix = 'history'): MongoUsageStore {
     const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+    const db = client.db(database);
+    return new MongoUsageStore(client, db.collection(`${prefix}_usage`), db.collection(`${prefix}_hours`));
+  }
+
+  /** Connects and creates the indexes now; rejects with UsageStoreError when MongoDB is unreachable. */
+  static async connect(url: string, database: string, prefix = 'history'): Promise<MongoUsageStore> {
+    const store = MongoUsageStore.open(url, database, prefix);
     try {
-      await client.connect();
-      const db = client.db(database);
-      const usage = db.collection<RowDoc>(`${prefix}_usage`);
-      const hours = db.collection<StatusDoc>(`${prefix}_hours`);
-      await usage.createIndex({ level: 1, key: 1, hour_s: 1, project: 1, machine: 1 }, { unique: true });
-      await usage.createIndex({ hour_s: 1, project: 1 });
-      await hours.createIndex({ scope: 1, hour_s: 1 }, { unique: true });
-      return new MongoUsageStore(client, usage, hours);
+      await store.ready();
+      return store;
     } catch (err) {
-      await client.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
       throw new UsageStoreError(`usage store (mongodb) unreachable: ${(err as Error).message}`, err);
     }
   }
 
+  /** Explicit connect: after a failed implicit one the driver reports its topology closed for good. */
+  private ready(): Promise<void> {
+    this.indexes ??= (async () => {
+      await this.client.connect();
+      await this.usage.createIndex({ level: 1, key: 1, hour_s: 1, project: 1, machine: 1 }, { unique: true });
+      await this.usage.createIndex({ hour_s: 1, project: 1 });
+      await this.hours.createIndex({ scope: 1, hour_s: 1 }, { unique: true });
+    })().catch((err: unknown) => {
+      this.indexes = undefined;
+      throw err;
+    });
+    return this.indexes;
+  }
+
   private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
+      await this.ready();
       return await fn();
     } catch (err) {
       throw new UsageStoreError(`usage store (mongodb) ${what} failed: ${(err as Error).message}`, err);
