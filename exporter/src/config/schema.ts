@@ -253,15 +253,15 @@ export const ConfigSchema = Type.Object(
             secret: true,
             description:
               'MongoDB connection string, `mongodb://` or `mongodb+srv://` (secret: its password is redacted when ' +
-              'printed). When set, usage history is stored in MongoDB (official driver, indexes, bulk upserts); otherwise ' +
-              'in the SQLite file.',
+              'printed). When set, live tracking state and usage history are stored in MongoDB (official driver, indexes, ' +
+              'bulk upserts; never blocks start); otherwise in the SQLite file.',
           })
         ),
         database: Type.String({
           minLength: 1,
           maxLength: 63,
           default: 'ada_carbon',
-          description: 'MongoDB database for usage history.',
+          description: 'MongoDB database for tracking state and usage history.',
         }),
       }),
     }),
