@@ -11,6 +11,7 @@ import {
   PROM_UID,
   PROVISIONING_DIR,
   ROOT,
+  allPanels,
   loadDashboards,
   readYaml,
   yamlFiles,
@@ -94,7 +95,6 @@ describe('Grafana provisioning', () => {
     ]);
     const uids = new Set(all.map((r) => r.uid));
     expect(uids.size).toBe(all.length);
-    const dashboardUids = new Set(loadDashboards().map((d) => d.json.uid));
     for (const r of all) {
       const byRef = Object.fromEntries(r.data.map((d) => [d.refId, d]));
       const cond = byRef[r.condition]!;
@@ -102,7 +102,6 @@ describe('Grafana provisioning', () => {
       const reduce = byRef[cond.model.expression!]!;
       expect(reduce.model.type).toBe('reduce');
       expect(byRef[reduce.model.expression!]!.datasourceUid).toBe(PROM_UID);
-      expect(dashboardUids.has(r.annotations.__dashboardUid__!)).toBe(true);
     }
     const threshold = (uid: string) =>
       all.find((r) => r.uid === uid)!.data.find((d) => d.refId === 'C')!.model.conditions![0]!.evaluator;
@@ -111,6 +110,46 @@ describe('Grafana provisioning', () => {
     expect(threshold('ada-carbon-source-down')).toEqual({ type: 'lt', params: [1] });
     expect(threshold('ada-carbon-forecast-down')).toEqual({ type: 'lt', params: [1] });
     expect(all.find((r) => r.uid === 'ada-carbon-forecast-down')!.for).toBe('1h');
+  });
+
+  it('links each rule to a panel that exists, by the rule fields, not by annotations', () => {
+    const panelIds = new Map(loadDashboards().map((d) => [d.json.uid, allPanels(d.json).map((p) => p.id)]));
+    for (const r of rules.groups.flatMap((g) => g.rules)) {
+      expect({ uid: r.uid, annotations: Object.keys(r.annotations).filter((k) => k.startsWith('__')) }).toEqual({
+        uid: r.uid,
+        annotations: [],
+      });
+      expect({ uid: r.uid, panelFound: panelIds.get(r.dashboardUid!)?.includes(r.panelId) ?? false }).toEqual({
+        uid: r.uid,
+        panelFound: true,
+      });
+    }
+  });
+
+  it('puts rules into the folder the dashboards are provisioned into, whose uid is pinned', () => {
+    const provider = parseFile<DashboardProvidersFile>(path.join(GRAFANA_DIR, 'dashboards/ada-carbon.yml'))
+      .providers[0]!;
+    expect(provider.folderUid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
+    // the alert rule format names its folder by title: the same title as the provider's lands in its folder
+    for (const g of rules.groups) expect(g.folder).toBe(provider.folder);
+  });
+
+  it('gives every rule a runbook_url that points at a heading of docs/runbook.md', () => {
+    const runbook = fs.readFileSync(path.join(ROOT, 'docs/runbook.md'), 'utf8');
+    const anchors = [...runbook.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
+      m[1]!
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-')
+    );
+    for (const r of rules.groups.flatMap((g) => g.rules)) {
+      const [file, anchor] = (r.annotations.runbook_url ?? '').split('#');
+      expect({ uid: r.uid, file, anchorFound: anchors.includes(anchor!) }).toEqual({
+        uid: r.uid,
+        file: 'docs/runbook.md',
+        anchorFound: true,
+      });
+    }
   });
 
   it('the policy routes to the provisioned contact point', () => {

@@ -106,13 +106,15 @@ export interface GrafanaAlertRule {
   title: string;
   condition: string;
   for?: string;
+  dashboardUid?: string;
+  panelId?: number;
   annotations: Record<string, string>;
   data: GrafanaAlertQuery[];
   [field: string]: unknown;
 }
 
 export interface GrafanaAlertFile {
-  groups: Array<{ rules: GrafanaAlertRule[] }>;
+  groups: Array<{ folder: string; rules: GrafanaAlertRule[] }>;
 }
 
 export interface DatasourcesFile {
@@ -120,7 +122,7 @@ export interface DatasourcesFile {
 }
 
 export interface DashboardProvidersFile {
-  providers: Array<{ options: { path: string } }>;
+  providers: Array<{ folder?: string; folderUid?: string; options: { path: string } }>;
 }
 
 export interface ContactPointsFile {
