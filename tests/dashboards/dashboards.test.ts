@@ -6,6 +6,8 @@ import {
   GRAFANA_DIR,
   HISTORY_UID,
   PROM_UID,
+  PROM_VAR,
+  queryVariables,
   ROOT,
   allPanels,
   loadDashboards,
@@ -103,18 +105,30 @@ describe('dashboards', () => {
     }
   });
 
-  it('site analysis has the site variable with exactly clf, isis, diamond and the plugin panel with its recommended queries', () => {
+  it('site analysis takes $site from label_values() on Prometheus and has the plugin panel with its recommended queries', () => {
     const site = dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json;
     const v = site.templating!.list!.find((x) => x.name === 'site')!;
-    expect(v.options!.map((o) => o.value)).toEqual(['clf', 'isis', 'diamond']);
-    expect((v.query as string).split(',')).toEqual(['clf', 'isis', 'diamond']);
+    expect(v.type).toBe('query');
+    expect(v.datasource).toEqual({ type: 'prometheus', uid: PROM_VAR });
+    expect(queryVariables([{ file: 'site.json', json: site }]).find((q) => q.name === 'site')!.label).toBe('site');
     const ours = allPanels(site).filter((p) => p.type === pluginId);
     expect(ours).toHaveLength(1);
     const recommended = JSON.parse(fs.readFileSync(QUERIES_JSON, 'utf8')) as unknown[];
     const strip = ({ datasource: _d, ...rest }: Target) => rest;
     expect(ours[0]!.targets!.map(strip)).toEqual(recommended);
-    for (const t of ours[0]!.targets!) expect(t.datasource).toEqual({ type: 'prometheus', uid: PROM_UID });
+    for (const t of ours[0]!.targets!) expect(t.datasource).toEqual({ type: 'prometheus', uid: PROM_VAR });
   });
+
+  it.each(dashboards.map((d) => [d.file, d] as const))(
+    '%s: names Prometheus only through its datasource variable, which defaults to the provisioned one',
+    (_f, { json }) => {
+      const prom = datasourceRefs(json).filter(({ ref }) => typeof ref === 'object' && ref.type === 'prometheus');
+      expect(prom.length).toBeGreaterThan(0);
+      for (const { where, ref } of prom) expect([where, uidOf(ref)]).toEqual([where, PROM_VAR]);
+      const v = json.templating!.list!.find((x) => x.name === 'datasource')!;
+      expect([v.type, v.query, v.current?.value]).toEqual(['datasource', 'prometheus', PROM_UID]);
+    }
+  );
 
   it('site analysis shows grid intensity now, site kWh and kgCO2e over time, and busy vs idle', () => {
     const exprs = allPanels(dashboards.find((d) => d.json.uid === 'ada-carbon-site')!.json).flatMap((p) =>

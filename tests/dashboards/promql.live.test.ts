@@ -106,6 +106,12 @@ describe('dashboard query variables', () => {
     const vars = await varsFor(site);
     expect((await valuesOf(v.selector, v.label, vars)).length).toBeGreaterThan(0);
   });
+
+  it('$site lists the sites the exporter reports, not a fixed list', async () => {
+    const v = queryVariables().find((q) => q.dashboard === 'site.json' && q.name === 'site')!;
+    expect(variablesIn(v.selector)).toEqual([]);
+    expect(await valuesOf(v.selector, v.label, {})).toEqual([...SITES].sort());
+  });
 });
 
 describe('Grafana alert rule queries', () => {

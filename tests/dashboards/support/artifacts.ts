@@ -10,6 +10,8 @@ export const PROVISIONING_DIR = path.join(ROOT, 'provisioning');
 export const PROM_RULES_DIR = path.join(PROVISIONING_DIR, 'prometheus/rules');
 export const GRAFANA_DIR = path.join(PROVISIONING_DIR, 'grafana');
 export const PROM_UID = 'ada-carbon-prometheus';
+/** How dashboards name Prometheus: their datasource variable, whose default is PROM_UID. */
+export const PROM_VAR = '${datasource}';
 export const HISTORY_UID = 'ada-carbon-history';
 
 export interface Dashboard {
@@ -74,7 +76,7 @@ export function dashboardQueries(dashboards = loadDashboards()): PromQuery[] {
     for (const p of allPanels(json)) {
       for (const t of p.targets ?? []) {
         const uid = uidOf(t.datasource ?? p.datasource);
-        if (uid === PROM_UID && typeof t.expr === 'string') {
+        if ((uid === PROM_UID || uid === PROM_VAR) && typeof t.expr === 'string') {
           out.push({ origin: `${file} "${p.title}" ${t.refId}`, expr: t.expr, instant: t.instant === true });
         }
       }

@@ -54,6 +54,7 @@ export interface TemplateVariable {
   datasource?: DatasourceRef;
   /** text for custom variables, text or { query } for query variables */
   query?: string | { query?: string };
+  current?: { text?: string; value?: string };
   options?: Array<{ value: string }>;
 }
 
