@@ -22,7 +22,7 @@ describe('dist/', () => {
     expect(json.info.keywords.length).toBeGreaterThan(0);
     expect(json.info.version).toMatch(/^\d+\.\d+\.\d+/); // %VERSION% replaced at build
     expect(json.info.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(json.dependencies.grafanaDependency).toMatch(/^>=\d+\.\d+\.\d+$/);
+    expect(json.dependencies.grafanaDependency).toMatch(/^>=\d+\.\d+\.\d+ <\d+\.\d+\.\d+$/);
     for (const logo of [json.info.logos.small, json.info.logos.large]) {
       expect(fs.existsSync(path.join(DIST, logo))).toBe(true);
     }
