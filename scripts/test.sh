@@ -26,6 +26,8 @@ step npx eslint exporter tests
 step npm run lint -w grafana-plugin --silent
 step npx prettier --check "exporter/**/*.ts" "tests/**/*.ts" "grafana-plugin/src/**/*.{ts,tsx}"
 step npx madge --circular --extensions ts exporter/src
+# the plugin's Grafana API use against the oldest Grafana plugin.json claims (@grafana/levitate)
+step bash scripts/plugin-compat.sh
 step npx jest --ci -c exporter/jest.config.js --json --outputFile=artifacts/jest/exporter.json
 step npx jest --ci -c tests/jest.config.js --json --outputFile=artifacts/jest/tests.json
 step npx jest --ci -c grafana-plugin/jest.config.js --rootDir grafana-plugin --json --outputFile=artifacts/jest/plugin.json
