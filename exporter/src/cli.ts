@@ -10,6 +10,7 @@ import { registerReport } from './cli/report';
 import { VERSION } from './version';
 import { registerBackfill } from './cli/backfill';
 import { ownershipSettings } from './ownership/settings';
+import { CliUsageError } from './cli/usage';
 
 /** Exit codes: 0 success, 1 a runtime failure (e.g. Prometheus unreachable), 2 invalid configuration or usage. */
 export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
@@ -124,6 +125,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (err instanceof ConfigError) {
       io.err(err.message);
+      return EXIT.config;
+    }
+    if (err instanceof CliUsageError) {
+      io.err(`ada-carbon: ${err.message}`);
       return EXIT.config;
     }
     io.err(`ada-carbon: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config';
 import { buildApp } from '../app';
 import type { BackfillSummary } from '../history/summary';
 import { parseWhen, type InvalidQuery } from '../history/report';
+import { CliUsageError } from './usage';
 
 export interface BackfillIo {
   out: (s: string) => void;
@@ -68,13 +69,13 @@ export function registerBackfill(program: Command, io: BackfillIo): void {
           ]);
         const from = parseWhen(opts.from, 'from');
         const to = parseWhen(opts.to, 'to');
-        if (to <= from) throw new Error(`--to (${opts.to}) is before --from (${opts.from})`);
-        if (from > Date.now() / 1000) throw new Error(`--from (${opts.from}) is in the future`);
+        if (to <= from) throw new CliUsageError(`--to (${opts.to}) is before --from (${opts.from})`);
+        if (from > Date.now() / 1000) throw new CliUsageError(`--from (${opts.from}) is in the future`);
         let project = opts.project;
         if (opts.site !== undefined) {
           const site = config.sites[opts.site];
           if (!site)
-            throw new Error(
+            throw new CliUsageError(
               `unknown site ${JSON.stringify(opts.site)}; configured sites: ${Object.keys(config.sites).join(', ')}`
             );
           project = site.project;

@@ -66,15 +66,15 @@ describe('ada-carbon backfill', () => {
       err: expect.stringMatching(/YYYY-MM-DD/) as string,
     });
     expect(await run('--from', '2026-11-02', '--to', '2026-11-01')).toMatchObject({
-      code: 1,
+      code: 2,
       err: expect.stringMatching(/before --from/) as string,
     });
     expect(await run('--from', '2099-01-01', '--to', '2099-01-02')).toMatchObject({
-      code: 1,
+      code: 2,
       err: expect.stringMatching(/in the future/) as string,
     });
     expect(await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'mars')).toMatchObject({
-      code: 1,
+      code: 2,
       err: expect.stringMatching(/unknown site "mars"/) as string,
     });
     expect((await run('--from', '2026-11-01', '--to', '2026-11-01', '--site', 'clf', '--project', 'X')).code).toBe(2);
