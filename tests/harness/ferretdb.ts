@@ -146,3 +146,21 @@ export async function startFerretDb(): Promise<RunningFerretDb> {
     running: () => proc !== undefined && proc.exitInfo() === undefined,
   };
 }
+
+/**
+ * One FerretDB for the enclosing describe block: started in beforeAll, closed in afterAll. The returned function
+ * gives the running server, or throws when it did not start.
+ */
+export function useFerretDb(): () => RunningFerretDb {
+  let ferret: RunningFerretDb | undefined;
+  beforeAll(async () => {
+    ferret = await startFerretDb();
+  }, 60000);
+  afterAll(async () => {
+    await ferret?.close();
+  });
+  return () => {
+    if (ferret === undefined) throw new Error('FerretDB did not start');
+    return ferret;
+  };
+}

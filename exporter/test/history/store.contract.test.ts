@@ -2,33 +2,25 @@ import { SqliteUsageStore } from '../../src/store/usage/sqlite';
 import { MongoUsageStore } from '../../src/store/usage/mongodb';
 import { UsageStoreError } from '../../src/store/usage/types';
 import { usageStoreContract } from './storeContract';
-import { startFerretDb, type RunningFerretDb } from '../../../tests/harness/ferretdb';
+import { useFerretDb } from '../../../tests/harness/ferretdb';
 
 usageStoreContract('sqlite', () => Promise.resolve(SqliteUsageStore.open(':memory:')));
 
 // A real MongoDB wire server every run: FerretDB (SQLite backend) on loopback.
 describe('on FerretDB', () => {
-  let ferret: RunningFerretDb | undefined;
-  beforeAll(async () => {
-    ferret = await startFerretDb();
-  }, 60000);
-  afterAll(async () => {
-    await ferret?.close();
-  });
+  const ferret = useFerretDb();
   let n = 0;
   // a fresh database per test so the contract starts empty
   usageStoreContract('ferretdb', async () => {
-    if (ferret === undefined) throw new Error('FerretDB did not start');
-    return MongoUsageStore.connect(ferret.url, `ada_carbon_contract_${process.pid}_${n++}`);
+    return MongoUsageStore.connect(ferret().url, `ada_carbon_contract_${process.pid}_${n++}`);
   });
 
   it('creates its indexes idempotently: connecting twice to one database is no error and keeps the data', async () => {
-    if (ferret === undefined) throw new Error('FerretDB did not start');
     const db = `ada_carbon_reconnect_${process.pid}`;
-    const first = await MongoUsageStore.connect(ferret.url, db);
+    const first = await MongoUsageStore.connect(ferret().url, db);
     await first.writeHours([{ scope: '*', hourStartSeconds: 3600, status: 'failed', sumCheckRatio: null, rows: [] }]);
     await first.close();
-    const second = await MongoUsageStore.connect(ferret.url, db);
+    const second = await MongoUsageStore.connect(ferret().url, db);
     try {
       expect((await second.hourStatuses(['*'], 0, 7200)).map((h) => h.status)).toEqual(['failed']);
     } finally {

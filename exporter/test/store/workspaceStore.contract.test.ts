@@ -1,22 +1,13 @@
 import { MongoWorkspaceStore } from '../../src/store/mongodb';
 import { SqliteWorkspaceStore } from '../../src/store/sqlite';
-import { startFerretDb, type RunningFerretDb } from '../../../tests/harness/ferretdb';
+import { useFerretDb } from '../../../tests/harness/ferretdb';
 import { workspace, workspaceStoreContract } from './workspaceStoreContract';
 
 workspaceStoreContract('sqlite', () => Promise.resolve(SqliteWorkspaceStore.open(':memory:')));
 
 describe('on FerretDB', () => {
-  let ferret: RunningFerretDb | undefined;
-  beforeAll(async () => {
-    ferret = await startFerretDb();
-  }, 60000);
-  afterAll(async () => {
-    await ferret?.close();
-  });
-  const url = (): string => {
-    if (ferret === undefined) throw new Error('FerretDB did not start');
-    return ferret.url;
-  };
+  const ferret = useFerretDb();
+  const url = (): string => ferret().url;
   let n = 0;
   workspaceStoreContract('ferretdb', () =>
     Promise.resolve(MongoWorkspaceStore.open(url(), `ada_carbon_ws_${process.pid}_${n++}`))
@@ -24,16 +15,16 @@ describe('on FerretDB', () => {
 
   it('opening does not connect, and calls reject (then recover) while the server is down', async () => {
     const db = `ada_carbon_ws_down_${process.pid}`;
-    await ferret!.stop();
+    await ferret().stop();
     const store = MongoWorkspaceStore.open(url(), db);
     try {
       await expect(store.saveWorkspaces([workspace('a')])).rejects.toThrow();
-      await ferret!.start();
+      await ferret().start();
       await store.saveWorkspaces([workspace('a')]);
       expect((await store.loadOpenWorkspaces()).map((s) => s.id)).toEqual(['a']);
     } finally {
       await store.close();
-      await ferret!.start();
+      await ferret().start();
     }
   }, 30000);
 });
