@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 
-export type BinaryName = 'prometheus' | 'promtool' | 'nodeExporter';
+export type BinaryName = 'prometheus' | 'promtool' | 'nodeExporter' | 'alertmanager' | 'victoriaMetrics';
 
 interface BinaryInfo {
   envVar: string;
@@ -16,6 +16,16 @@ const INFO: Record<BinaryName, BinaryInfo> = {
     defaultPath: '/usr/bin/prometheus-node-exporter',
     debianPackage: 'prometheus-node-exporter',
   },
+  alertmanager: {
+    envVar: 'ADA_CARBON_ALERTMANAGER_BIN',
+    defaultPath: '/usr/bin/prometheus-alertmanager',
+    debianPackage: 'prometheus-alertmanager',
+  },
+  victoriaMetrics: {
+    envVar: 'ADA_CARBON_VICTORIA_METRICS_BIN',
+    defaultPath: '/usr/bin/victoria-metrics',
+    debianPackage: 'victoria-metrics',
+  },
 };
 
 function resolvePath(name: BinaryName): string {
@@ -29,6 +39,8 @@ export const BINARIES: Readonly<Record<BinaryName, string>> = Object.freeze({
   prometheus: resolvePath('prometheus'),
   promtool: resolvePath('promtool'),
   nodeExporter: resolvePath('nodeExporter'),
+  alertmanager: resolvePath('alertmanager'),
+  victoriaMetrics: resolvePath('victoriaMetrics'),
 });
 
 /** The path of an executable binary, or an error that says how to get it. */
