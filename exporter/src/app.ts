@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import sensible from '@fastify/sensible';
+import compress from '@fastify/compress';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { LoadedConfig } from './config';
 import type { PrometheusClient } from './sources/prometheus';
@@ -44,6 +45,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(sensible);
+  // API answers gzip or deflate when asked; /metrics gzips its own cached body
+  await app.register(compress, { encodings: ['gzip', 'deflate'] });
   await app.register(settings, { loaded: opts.loaded });
   await app.register(auth);
   await app.register(sources, { prometheus: opts.prometheus, carbon: opts.carbon, clock: opts.clock });

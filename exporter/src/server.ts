@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { LoadedConfig } from './config';
 import { buildApp } from './app';
+import { loggerOptions } from './logging/options';
 import { LOCAL_JOB, LOCAL_PROJECT, LOCAL_SITE, startLocalStack, type LocalStack } from './localstack/stack';
 
 /** serve: the local stack when no Prometheus is configured, then the app, then listen. Only boots. */
@@ -19,7 +20,7 @@ export async function serve(loaded: LoadedConfig, say: (line: string) => void = 
     config.sites[LOCAL_SITE] = { project: LOCAL_PROJECT };
   }
 
-  const app = await buildApp({ loaded, autoStart: true, logger: { level: config.logLevel } });
+  const app = await buildApp({ loaded, autoStart: true, logger: loggerOptions(config.logLevel, config.logFormat) });
   closeWithGrace({ delay: 10000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     await app.close();

@@ -176,6 +176,7 @@ const AuthSchema = section({
 });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 
 export const ConfigSchema = Type.Object(
   {
@@ -285,6 +286,14 @@ export const ConfigSchema = Type.Object(
     logLevel: Type.Union(
       LOG_LEVELS.map((l) => Type.Literal(l)),
       { default: 'info', description: 'Log level.' }
+    ),
+    logFormat: Type.Union(
+      LOG_FORMATS.map((l) => Type.Literal(l)),
+      {
+        default: 'auto',
+        description:
+          'Log lines: `pretty` (pino-pretty, for people), `json` (one object per line, for collectors), or `auto`: pretty when standard output is a terminal, else JSON.',
+      }
     ),
   },
   { additionalProperties: false }

@@ -1,7 +1,10 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { keyOf, type ConfigIssue } from './issues';
-import { ConfigSchema, LOG_LEVELS } from './schema';
+import { ConfigSchema, LOG_FORMATS, LOG_LEVELS } from './schema';
+
+/** The keys whose value is one of a list, and the list (the schema's unions of literals). */
+const CHOICES: Record<string, readonly string[]> = { logLevel: LOG_LEVELS, logFormat: LOG_FORMATS };
 
 const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
 addFormats(ajv);
@@ -31,7 +34,8 @@ function ajvIssue(e: ErrorObject, origins: Map<string, string>): ConfigIssue {
   } else if (e.keyword === 'format' && e.params.format === 'uri') {
     message = 'must be an absolute URL such as http://host:9090';
   } else if (e.keyword === 'anyOf' || e.keyword === 'const') {
-    message = `must be one of ${LOG_LEVELS.join(', ')}`;
+    const allowed = CHOICES[key];
+    message = allowed ? `must be one of ${allowed.join(', ')}` : 'is not one of the allowed values';
   }
   return { key, message, origin: origins.get(key) };
 }

@@ -8,6 +8,8 @@ import { CONFLICTING_SLOTS, SOURCE_FAMILIES, type ConflictStats } from './famili
 import { ANOMALIES, BUILD_INFO, CYCLE_FAMILIES, cycleRecorder, RENDER_DURATION } from './families/tracking';
 import { WORKSPACE_FAMILIES, workspaceFamilies } from './families/workspace';
 import { registerFamilies, type Descriptor } from './table';
+import { createScraper, newRegistry, type Scraper } from './exposition';
+import type { ExpositionFormat } from './negotiate';
 
 export type SnapshotSource = () => TrackingSnapshot;
 export type { ConflictStats };
@@ -23,13 +25,20 @@ const EXPORTER_FAMILIES = {
 } satisfies Record<string, readonly Descriptor[]>;
 
 export interface ExporterMetrics {
-  registry: Registry;
+  /** the families, once per exposition format: prom-client renders one format per registry */
+  registries: Readonly<Record<ExpositionFormat, Registry>>;
   /** hand every finished tracking cycle to this */
   onCycle: (c: CycleStats) => void;
-  /** the exposition text; rendered once per snapshot and shared by every scrape until the next cycle */
-  render: () => Promise<string>;
+  /** the families' exposition; rendered once per snapshot and format, shared by every scrape until the next cycle */
+  render: (format?: ExpositionFormat) => Promise<string>;
+  /** the /metrics body: the rendered families plus the process families, gzipped if asked */
+  scrape: Scraper['scrape'];
+  /** prepares the next scrape's body once a cycle ends, off the scrape path */
+  warm: Scraper['warm'];
   /** another snapshot the text depends on (e.g. the forecast, refreshed on its own timer): its version joins the cache key */
   addVersionSource: (version: () => number) => void;
+  /** registers more families in every format's registry (the forecast plugin's) */
+  extend: (register: (registry: Registry) => void) => void;
 }
 
 export interface MetricsOptions {
@@ -38,7 +47,7 @@ export interface MetricsOptions {
 }
 
 /**
- * The exporter's own registry (no prom-client default process metrics: they fail `promtool check metrics`).
+ * The exporter's own families, in a registry per exposition format (the process families live in exposition.ts).
  * `carbon` gives the carbon client's running counts; without it their family stays at 0.
  */
 export function createMetrics(
@@ -47,42 +56,57 @@ export function createMetrics(
   carbon?: ConflictStats,
   opts: MetricsOptions = {}
 ): ExporterMetrics {
-  const registry = new Registry();
   const snapshotVersion = (s: TrackingSnapshot): number => s.version;
   const f = EXPORTER_FAMILIES;
   const snapshotFamilies = [
     ...workspaceFamilies(opts.userLabel === true),
     ...f.snapshot.filter((d) => !WORKSPACE_FAMILIES.includes(d)),
   ];
-  registerFamilies(registry, snapshotFamilies, source, snapshotVersion);
-  registerFamilies(registry, f.carbon, () => carbon?.());
-  registerFamilies(
-    registry,
-    f.build,
-    () => version,
-    () => 0
-  );
-  const observeCycle = cycleRecorder(registry);
-  registerFamilies(registry, f.anomalies, source, snapshotVersion);
-  const renderDuration = new Gauge({ name: RENDER_DURATION.name, help: RENDER_DURATION.help, registers: [registry] });
+  const build = (format: ExpositionFormat) => {
+    const registry = newRegistry(format);
+    registerFamilies(registry, snapshotFamilies, source, snapshotVersion);
+    registerFamilies(registry, f.carbon, () => carbon?.());
+    registerFamilies(
+      registry,
+      f.build,
+      () => version,
+      () => 0
+    );
+    const observeCycle = cycleRecorder(registry);
+    registerFamilies(registry, f.anomalies, source, snapshotVersion);
+    const renderDuration = new Gauge({ name: RENDER_DURATION.name, help: RENDER_DURATION.help, registers: [registry] });
+    return { registry, observeCycle, renderDuration };
+  };
+  const built = { text: build('text'), openmetrics: build('openmetrics') };
+  const each = Object.values(built);
 
   // Every family changes only when a cycle ends (snapshot version and cycle stats move together), so the text of
-  // one version serves every scrape until the next: thousands of workspaces cost one rendering per cycle.
-  let cached: { version: string; text: Promise<string> } | undefined;
+  // one version serves every scrape until the next: thousands of workspaces cost one rendering per cycle and format.
+  const cached = new Map<ExpositionFormat, { version: string; text: Promise<string> }>();
   const versions: Array<() => number> = [() => source().version];
-  const render = (): Promise<string> => {
+  const render = (format: ExpositionFormat = 'text'): Promise<string> => {
     const v = versions.map((fn) => fn()).join(':');
-    if (cached?.version !== v) {
-      const t0 = performance.now();
-      const text = registry.metrics().finally(() => renderDuration.set((performance.now() - t0) / 1000));
-      cached = { version: v, text };
-      text.catch(() => {
-        if (cached?.text === text) cached = undefined;
-      });
-    }
-    return cached.text;
+    const hit = cached.get(format);
+    if (hit?.version === v) return hit.text;
+    const { registry, renderDuration } = built[format];
+    const t0 = performance.now();
+    const text = registry.metrics().finally(() => renderDuration.set((performance.now() - t0) / 1000));
+    cached.set(format, { version: v, text });
+    text.catch(() => {
+      if (cached.get(format)?.text === text) cached.delete(format);
+    });
+    return text;
   };
-  return { registry, onCycle: observeCycle, render, addVersionSource: (fn) => void versions.push(fn) };
+  const scraper = createScraper(render);
+  return {
+    registries: { text: built.text.registry, openmetrics: built.openmetrics.registry },
+    onCycle: (c) => each.forEach((b) => b.observeCycle(c)),
+    render,
+    scrape: scraper.scrape,
+    warm: scraper.warm,
+    addVersionSource: (fn) => void versions.push(fn),
+    extend: (register) => each.forEach((b) => register(b.registry)),
+  };
 }
 
 /** What the greener-choices families read: the forecast snapshot and the idle savings view (both precomputed). */
@@ -95,10 +119,12 @@ export interface GreenSources {
 const GREEN_FAMILIES = { forecast: FORECAST_FAMILIES, savings: SAVINGS_FAMILIES };
 
 /** The greener-choices families (forecast, greenest window, idle savings), registered by the forecast plugin. */
-export function createGreenMetrics(registry: Registry, src: GreenSources): void {
-  registerFamilies(registry, GREEN_FAMILIES.forecast, src.forecast, (s) => s.version);
-  // the savings view is memoised on both snapshots' versions, so reading it at each rendering is cheap
-  registerFamilies(registry, GREEN_FAMILIES.savings, src.savings);
+export function createGreenMetrics(metrics: ExporterMetrics, src: GreenSources): void {
+  metrics.extend((registry) => {
+    registerFamilies(registry, GREEN_FAMILIES.forecast, src.forecast, (s) => s.version);
+    // the savings view is memoised on both snapshots' versions, so reading it at each rendering is cheap
+    registerFamilies(registry, GREEN_FAMILIES.savings, src.savings);
+  });
 }
 
 const namesOf = (groups: Record<string, readonly Descriptor[]>): string[] =>

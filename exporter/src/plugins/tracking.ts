@@ -31,7 +31,7 @@ export default fp<TrackingOptions>(
         onCycle: (c) => {
           metrics.onCycle(c);
           // render the new exposition off the scrape path
-          setImmediate(() => void metrics.render().catch((err) => app.log.error({ err }, 'rendering /metrics failed')));
+          setImmediate(() => void metrics.warm().catch((err) => app.log.error({ err }, 'rendering /metrics failed')));
         },
         logger: app.log,
       });

@@ -23,7 +23,7 @@ const greenerChoicesNames = (): string[] =>
 describe('metric names', () => {
   it('are the families of a registry with every family registered, in exposition order', async () => {
     const m = createMetrics(() => emptySnapshot(), '0.0.0-test');
-    createGreenMetrics(m.registry, {
+    createGreenMetrics(m, {
       forecast: () => ({ version: 0, areas: [], windows: [] }),
       savings: () => ({ area: 'national', gramsPerKwh: 100, intensityBasis: 'fallback', groups: [] }),
     });

@@ -1,0 +1,98 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import { collectDefaultMetrics, Registry, type RegistryContentType } from 'prom-client';
+import type { ExpositionFormat } from './negotiate';
+
+const gzip = promisify(gzipCb);
+
+export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, RegistryContentType>> = {
+  text: Registry.PROMETHEUS_CONTENT_TYPE,
+  openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
+};
+const EOF = '# EOF\n';
+
+/** An empty registry rendering `format`. */
+export function newRegistry(format: ExpositionFormat): Registry {
+  const r = new Registry();
+  // the typings fix a registry's content type at compile time; here it is chosen at run time, per format
+  (r as unknown as Registry<RegistryContentType>).setContentType(CONTENT_TYPES[format]);
+  return r;
+}
+
+/**
+ * prom-client's defaults, minus the three gauges whose `_total` names `promtool check metrics` rejects (a gauge
+ * must not end in `_total`); the same counts stay in nodejs_active_handles, _requests and _resources by type.
+ */
+export const DROPPED_DEFAULT_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
+
+// Process metrics describe the process, not an app: one registry per format for the whole process, so that the
+// apps a test suite builds do not each add an event-loop monitor and a GC observer that nothing removes.
+const processRegistries = new Map<ExpositionFormat, Registry>();
+
+export function processRegistry(format: ExpositionFormat): Registry {
+  let r = processRegistries.get(format);
+  if (!r) {
+    r = newRegistry(format);
+    collectDefaultMetrics({ register: r });
+    for (const name of DROPPED_DEFAULT_METRICS) r.removeSingleMetric(name);
+    processRegistries.set(format, r);
+  }
+  return r;
+}
+
+/** A /metrics answer: the body, its media type, and whether the body is gzip. */
+export interface Scrape {
+  body: string | Buffer;
+  contentType: string;
+  gzip: boolean;
+}
+
+export interface Scraper {
+  scrape: (format: ExpositionFormat, gzipped: boolean) => Promise<Scrape>;
+  /** renders (and gzips) ahead of the next scrape whatever scrapers have asked for so far; text before any */
+  warm: () => Promise<void>;
+}
+
+/** The families' text without OpenMetrics' end marker, so that the process families can follow it. */
+const withoutEof = (text: string): string => (text.endsWith(EOF) ? text.slice(0, -EOF.length) : text);
+
+/**
+ * Serves the families' cached text (rendered once per snapshot) followed by the process families (read fresh at
+ * every scrape). The big part is gzipped once per rendering, on libuv's thread pool; the small part is gzipped per
+ * scrape and appended as a second gzip member, which RFC 1952 readers (Go's, zlib's, browsers') decode as one body.
+ */
+export function createScraper(renderFamilies: (format: ExpositionFormat) => Promise<string>): Scraper {
+  const zipped = new Map<ExpositionFormat, { text: string; gz: Promise<Buffer> }>();
+  const zippedFamilies = (format: ExpositionFormat, text: string): Promise<Buffer> => {
+    const hit = zipped.get(format);
+    if (hit?.text === text) return hit.gz;
+    const gz = gzip(withoutEof(text));
+    zipped.set(format, { text, gz });
+    return gz;
+  };
+  const asked = new Map<ExpositionFormat, boolean>();
+  const scrape = async (format: ExpositionFormat, gzipped: boolean): Promise<Scrape> => {
+    asked.set(format, (asked.get(format) ?? false) || gzipped);
+    const [families, processText] = await Promise.all([renderFamilies(format), processRegistry(format).metrics()]);
+    const contentType = CONTENT_TYPES[format];
+    // text joins families with a blank line; OpenMetrics has no blank lines and ends with the process part's EOF
+    const tail = format === 'text' ? `\n${processText}` : processText;
+    if (!gzipped) return { body: withoutEof(families) + tail, contentType, gzip: false };
+    const [head, rest] = await Promise.all([zippedFamilies(format, families), gzip(tail)]);
+    return { body: Buffer.concat([head, rest]), contentType, gzip: true };
+  };
+  const warm = async (): Promise<void> => {
+    const wanted: Array<[ExpositionFormat, boolean]> = asked.size > 0 ? [...asked] : [['text', false]];
+    await Promise.all(
+      wanted.map(async ([format, gzipped]) => {
+        const text = await renderFamilies(format);
+        if (gzipped) await zippedFamilies(format, text);
+      })
+    );
+  };
+  return { scrape, warm };
+}
