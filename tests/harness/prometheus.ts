@@ -20,6 +20,8 @@ export interface StartPrometheusOptions {
   extraArgs?: string[];
   /** Use this data dir instead of a fresh temp one (it is then left in place on stop). */
   dataDir?: string;
+  /** Base URL of an Alertmanager (e.g. http://127.0.0.1:9093) to send alerts to; none by default. */
+  alertmanagerUrl?: string;
 }
 
 /** One series of an instant-vector answer; range (matrix) answers carry `values` instead, so callers say so. */
@@ -65,6 +67,21 @@ function copyBlocks(blocksDir: string, dataDir: string): number {
   return copied;
 }
 
+/** One `alerting.alertmanagers` entry for a base URL: scheme, host:port target and any path prefix. */
+function alertmanagerEntry(baseUrl: string): Record<string, unknown> {
+  let u: URL;
+  try {
+    u = new URL(baseUrl);
+  } catch {
+    throw new Error(`startPrometheus: alertmanagerUrl ${JSON.stringify(baseUrl)} is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new Error(`startPrometheus: alertmanagerUrl ${baseUrl} must be http or https`);
+  const entry: Record<string, unknown> = { scheme: u.protocol.slice(0, -1), static_configs: [{ targets: [u.host] }] };
+  if (u.pathname !== '/') entry.path_prefix = u.pathname;
+  return entry;
+}
+
 export function prometheusConfigYaml(opts: StartPrometheusOptions): string {
   const config: Record<string, unknown> = {
     global: {
@@ -74,6 +91,8 @@ export function prometheusConfigYaml(opts: StartPrometheusOptions): string {
     scrape_configs: opts.scrapeConfigs ?? [],
   };
   if (opts.ruleFiles && opts.ruleFiles.length > 0) config.rule_files = opts.ruleFiles.map((f) => path.resolve(f));
+  if (opts.alertmanagerUrl !== undefined)
+    config.alerting = { alertmanagers: [alertmanagerEntry(opts.alertmanagerUrl)] };
   return stringify(config);
 }
 
