@@ -210,8 +210,8 @@ describe('shipped alert rules through a real Alertmanager to a webhook', () => {
     const pendingMs = Date.parse(alert.startsAt) - Date.parse(held?.activeAt ?? '');
     expect(pendingMs).toBeGreaterThanOrEqual(SHORT_FOR_SECONDS * 1000);
     expect(pendingMs).toBeLessThan(SHORT_FOR_SECONDS * 1000 + 3000);
-    timings.sourceDownFiringMs = r.receivedAtMs - rulesLoadedAtMs;
-    timings.sourceDownGroupWaitMs = r.receivedAtMs - Date.parse(alert.startsAt);
+    timings.sourceDownRulesLoadedToDeliveredMs = r.receivedAtMs - rulesLoadedAtMs;
+    timings.sourceDownFiredToDeliveredMs = r.receivedAtMs - Date.parse(alert.startsAt);
   });
 
   it(`delivers ${FORECAST_DOWN} in a group of its own, with the area and the rule's annotations`, async () => {
@@ -226,8 +226,8 @@ describe('shipped alert rules through a real Alertmanager to a webhook', () => {
   });
 
   it('resolves both once the gauges read 1 again, for the same alerts', async () => {
-    const firingSource = onlyAlert(await waitForAlert(SOURCE_DOWN, 'firing'), SOURCE_DOWN, 'firing');
-    const firingForecast = onlyAlert(await waitForAlert(FORECAST_DOWN, 'firing'), FORECAST_DOWN, 'firing');
+    const sourceFired = await waitForAlert(SOURCE_DOWN, 'firing');
+    const forecastFired = await waitForAlert(FORECAST_DOWN, 'firing');
     const recoveredAtMs = Date.now();
     exporter.set('ada_carbon_source_up', { source: DOWN_SOURCE }, 1);
     exporter.set('ada_carbon_grid_forecast_up', { area: AREA }, 1);
@@ -236,12 +236,16 @@ describe('shipped alert rules through a real Alertmanager to a webhook', () => {
       waitForAlert(SOURCE_DOWN, 'resolved'),
       waitForAlert(FORECAST_DOWN, 'resolved'),
     ]);
-    for (const [r, name, firing] of [
-      [sourceResolved, SOURCE_DOWN, firingSource],
-      [forecastResolved, FORECAST_DOWN, firingForecast],
+    for (const [r, name, fired] of [
+      [sourceResolved, SOURCE_DOWN, sourceFired],
+      [forecastResolved, FORECAST_DOWN, forecastFired],
     ] as const) {
       const alert = onlyAlert(r, name, 'resolved');
+      const firing = onlyAlert(fired, name, 'firing');
       expect(r.payload.status).toBe('resolved');
+      // The same group of the shipped route, now resolved.
+      expect(r.payload.groupKey).toBe(fired.payload.groupKey);
+      expect(r.payload.groupLabels).toEqual(fired.payload.groupLabels);
       expect(alert.fingerprint).toBe(firing.fingerprint);
       expect(alert.labels).toEqual(firing.labels);
       expect(alert.annotations).toEqual(firing.annotations);
