@@ -9,7 +9,8 @@ import { createBlocks } from '../../../tests/harness/blocks';
 import { fleetTruth, type FleetHost, type FleetSpec } from '../../../tests/harness/fleet';
 import { memActiveBytesAt } from '../../../tests/harness/fleetModel';
 import { writeFleetOpenMetrics } from '../../../tests/harness/openmetrics';
-import { startPrometheus, type RunningPrometheus } from '../../../tests/harness/prometheus';
+import { startPrometheus } from '../../../tests/harness/prometheus';
+import { importFleet, startVictoriaMetrics, type PrometheusApiServer } from '../../../tests/harness/victoriaMetrics';
 import { startCarbonServer, expectedIntensity, type CarbonServer } from '../../../tests/harness/carbonServer';
 import { BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
 import { PrometheusClient } from '../../src/sources/prometheus';
@@ -112,19 +113,26 @@ export function hourTruth(h: FleetHost, hourStart: number, nowSeconds: number): 
 }
 
 export interface Upstreams {
-  prom: RunningPrometheus;
+  /** Prometheus, or VictoriaMetrics serving the same API (see StartUpstreamsOptions.engine). */
+  prom: PrometheusApiServer;
   carbon: CarbonServer;
   dir: string;
   stop(): Promise<void>;
 }
 
-export async function startUpstreams(): Promise<Upstreams> {
+export interface StartUpstreamsOptions {
+  /** The query engine holding the fleet: Prometheus from promtool blocks (default), or VictoriaMetrics via import. */
+  engine?: 'prometheus' | 'victoria-metrics';
+  /** Extra VictoriaMetrics flags, e.g. `-search.maxLookback=5m`. */
+  victoriaMetricsArgs?: string[];
+}
+
+export async function startUpstreams(opts: StartUpstreamsOptions = {}): Promise<Upstreams> {
   const dir = tempDir('ada-carbon-history-');
-  await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
-  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
-  fs.rmSync(path.join(dir, 'fleet.om'));
   const [prom, carbon] = await Promise.all([
-    startPrometheus({ blocksDir: path.join(dir, 'blocks') }),
+    opts.engine === 'victoria-metrics'
+      ? startFleetVictoriaMetrics(opts.victoriaMetricsArgs)
+      : startFleetPrometheus(dir),
     startCarbonServer(),
   ]);
   return {
@@ -135,6 +143,24 @@ export async function startUpstreams(): Promise<Upstreams> {
       await Promise.all([prom.stop(), carbon.stop()]);
     },
   };
+}
+
+async function startFleetPrometheus(dir: string): Promise<PrometheusApiServer> {
+  await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
+  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
+  fs.rmSync(path.join(dir, 'fleet.om'));
+  return startPrometheus({ blocksDir: path.join(dir, 'blocks') });
+}
+
+async function startFleetVictoriaMetrics(extraArgs: string[] = []): Promise<PrometheusApiServer> {
+  const vm = await startVictoriaMetrics({ extraArgs });
+  try {
+    await importFleet(vm, spec);
+  } catch (err) {
+    await vm.stop();
+    throw err;
+  }
+  return vm;
 }
 
 export const OWNERSHIP = [
