@@ -93,6 +93,37 @@ describe('VictoriaMetrics harness', () => {
     expect(await valueAt('up', START + 0.001)).toBe(1);
   });
 
+  it('keeps about 12 significant digits of a value: exact 1/1024 fractions come back rounded', async () => {
+    const t = START + 7200;
+    const text = ['693014.400390625', '1000.0009765625'].map((v, i) => `p{i="${i}"} ${v} ${t * 1000}`).join('\n');
+    await fetch(`${vm.url}/api/v1/import/prometheus`, { method: 'POST', body: text + '\n' });
+    await vm.forceFlush();
+    const got = new Map((await vm.query('p', t + 1)).result.map((r) => [r.metric.i, Number(r.value[1])]));
+    expect(got.get('1')).toBe(1000.0009765625);
+    // Prometheus stores float64 as given; here the relative error is about 1e-12
+    expect(got.get('0')).not.toBe(693014.400390625);
+    expect(Math.abs(got.get('0')! / 693014.400390625 - 1)).toBeLessThan(1e-11);
+  });
+
+  it('hides the last 30 s before now from instant queries (-search.latencyOffset); timestamp() tells the truth', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const text = [60, 45, 30, 15, 5].map((ago) => `recent ${now - ago} ${(now - ago) * 1000}`).join('\n');
+    await fetch(`${vm.url}/api/v1/import/prometheus`, { method: 'POST', body: text + '\n' });
+    await vm.forceFlush();
+    // Prometheus answers with the sample 5 s old
+    expect(await valueAt('recent', now)).toBe(now - 30);
+    expect(await valueAt('timestamp(recent)', now)).toBe(now - 30);
+  });
+
+  it('answers /api/v1/series for the whole day, and /api/v1/status/buildinfo without a version', async () => {
+    // the fleet's samples end at 01:00; Prometheus answers [] for 02:00-03:00
+    const params = new URLSearchParams({ 'match[]': 'up', start: String(START + 7200), end: String(START + 10800) });
+    const series = (await (await fetch(`${vm.url}/api/v1/series?${params.toString()}`)).json()) as { data: unknown[] };
+    expect(series.data).toHaveLength(1);
+    const info = (await (await fetch(`${vm.url}/api/v1/status/buildinfo`)).json()) as object;
+    expect(info).toEqual({ status: 'success', data: {} });
+  });
+
   it('removes its data directory on stop', async () => {
     const other = await startVictoriaMetrics();
     expect(fs.existsSync(other.dataDir)).toBe(true);
