@@ -149,8 +149,7 @@ export class BackfillRunner {
   ): Promise<{ results: HourResult[]; recordedHours: number; anomalies: RawAnomalyCounts }> {
     const { config, prometheus } = this.deps;
     // the half-hour intensities are needed only for attribution: fetched while Prometheus works
-    const carbonReady = this.deps.carbon.ensure(a, b);
-    carbonReady.catch(() => undefined); // awaited below; an early return must not leave it unhandled
+    const carbonReady = this.deps.carbon.ensure(a, b); // never rejects
     let usage: HalfHourUsage[];
     let irregular: Irregular[];
     let recorded = false;
@@ -225,14 +224,14 @@ export class BackfillRunner {
       }
       return { results: [this.failed(a, project, err)], recordedHours: 0, anomalies: noAnomalies() };
     }
-    await carbonReady;
+    const intensity = await carbonReady;
     const failedHours = new Map<number, unknown>();
     const anomalies = noAnomalies();
     await resolveIrregular(this.recountDeps(), irregular, usage, failedHours, anomalies, project);
     const attributed = attributeRange(a, b, usage, {
       config,
       ownership: this.ownership,
-      intensity: this.deps.carbon.lookup(a, b),
+      intensity,
     });
     const results: HourResult[] = [];
     for (const [h, att] of attributed) {

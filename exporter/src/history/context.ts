@@ -1,9 +1,7 @@
 // Wires the history parts together for serve, the backfill command and tests.
-import type Database from 'better-sqlite3';
 import type { Config } from '../config';
 import type { CarbonIntensityClient } from '../sources/carbon';
 import type { PrometheusClient } from '../sources/prometheus';
-import { openSqlite } from '../store/sqlite';
 import { openUsageStore } from '../store/usage';
 import type { UsageStore } from '../store/usage/types';
 import { BackfillRunner } from './backfill';
@@ -12,7 +10,6 @@ import { MachineMetricsTable } from './machineMetrics';
 import { loadOwnership, Ownership, ownershipSettings } from '../ownership';
 
 export interface HistoryContext {
-  db: Database.Database;
   store: UsageStore;
   carbonCache: CarbonSlotCache;
   machineMetrics: MachineMetricsTable;
@@ -39,17 +36,16 @@ export function ownershipLoader(config: Config): (() => Promise<Ownership | unde
 export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryContext> {
   const { config } = opts;
   const now = opts.now ?? ((): number => Date.now() / 1000);
-  const db = openSqlite(config.store.sqlite.path);
-  let store: UsageStore;
-  try {
-    store = opts.store ?? (await openUsageStore(config));
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  const store = opts.store ?? (await openUsageStore(config));
   const area = config.carbonIntensity.postcode ? 'regional' : 'national';
-  const carbonCache = new CarbonSlotCache(db, opts.carbon, area, config.carbonIntensity.fallbackGramsPerKwh, now);
-  const machineMetrics = new MachineMetricsTable(db);
+  const carbonCache = new CarbonSlotCache(
+    store.derived,
+    opts.carbon,
+    area,
+    config.carbonIntensity.fallbackGramsPerKwh,
+    now
+  );
+  const machineMetrics = new MachineMetricsTable(store.derived);
   const runner = new BackfillRunner({
     config,
     prometheus: opts.prometheus,
@@ -60,14 +56,12 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryCont
     afterRun: async () => machineMetrics.save(await store.machineAverages(), now()),
   });
   return {
-    db,
     store,
     carbonCache,
     machineMetrics,
     runner,
     close: async () => {
       if (!opts.store) await store.close();
-      if (db.open) db.close();
     },
   };
 }

@@ -1,5 +1,5 @@
-// Machine averages (the seed's MachineMetrics), computed from history and kept in SQLite.
-import type Database from 'better-sqlite3';
+// Machine averages (the seed's MachineMetrics), computed from history and kept beside it in the store.
+import type { DerivedStore } from '../store/usage/derived';
 import type { MachineAverage } from '../store/usage/types';
 
 export interface MachineMetricsDoc {
@@ -13,49 +13,33 @@ export interface MachineMetricsDoc {
 }
 
 export class MachineMetricsTable {
-  constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS history_machine_metrics (
-      machine TEXT PRIMARY KEY, workspace_days INTEGER NOT NULL, busy_kwh REAL NOT NULL, idle_kwh REAL NOT NULL,
-      busy_g REAL NOT NULL, idle_g REAL NOT NULL, updated_at_s REAL NOT NULL)`);
+  constructor(private readonly store: DerivedStore) {}
+
+  /** Replaces every machine's averages with fresh ones. */
+  save(list: readonly MachineAverage[], nowSeconds = Date.now() / 1000): Promise<void> {
+    return this.store.replaceMachineMetrics(
+      list.map((m) => ({
+        machine: m.machine,
+        workspaceDays: m.workspaceDays,
+        busyKwh: m.busyKwhPerWorkspaceDay,
+        idleKwh: m.idleKwhPerWorkspaceDay,
+        busyGrams: m.busyGramsPerWorkspaceDay,
+        idleGrams: m.idleGramsPerWorkspaceDay,
+        updatedAtSeconds: nowSeconds,
+      }))
+    );
   }
 
-  /** Replaces the table with fresh averages (one transaction). */
-  save(list: readonly MachineAverage[], nowSeconds = Date.now() / 1000): void {
-    const put = this.db.prepare('INSERT INTO history_machine_metrics VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM history_machine_metrics').run();
-      for (const m of list) {
-        put.run(
-          m.machine,
-          m.workspaceDays,
-          m.busyKwhPerWorkspaceDay,
-          m.idleKwhPerWorkspaceDay,
-          m.busyGramsPerWorkspaceDay,
-          m.idleGramsPerWorkspaceDay,
-          nowSeconds
-        );
-      }
-    })();
-  }
-
-  list(): MachineMetricsDoc[] {
-    const rows = this.db.prepare('SELECT * FROM history_machine_metrics ORDER BY machine').all() as Array<{
-      machine: string;
-      workspace_days: number;
-      busy_kwh: number;
-      idle_kwh: number;
-      busy_g: number;
-      idle_g: number;
-      updated_at_s: number;
-    }>;
-    return rows.map((r) => ({
+  /** The seed's document shape, by machine name. */
+  async list(): Promise<MachineMetricsDoc[]> {
+    return (await this.store.machineMetrics()).map((r) => ({
       machine_name: r.machine,
-      workspace_days: r.workspace_days,
+      workspace_days: r.workspaceDays,
       metrics: {
-        energy_kwh: { busy: { average: r.busy_kwh }, idle: { average: r.idle_kwh } },
-        carbon_gCo2eq: { busy: { average: r.busy_g }, idle: { average: r.idle_g } },
+        energy_kwh: { busy: { average: r.busyKwh }, idle: { average: r.idleKwh } },
+        carbon_gCo2eq: { busy: { average: r.busyGrams }, idle: { average: r.idleGrams } },
       },
-      updated_at: new Date(r.updated_at_s * 1000).toISOString(),
+      updated_at: new Date(r.updatedAtSeconds * 1000).toISOString(),
     }));
   }
 }

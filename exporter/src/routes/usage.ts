@@ -195,9 +195,9 @@ const usageRoutes: FastifyPluginAsyncTypebox = (app) =>
       };
     });
 
-    app.get('/api/v1/machines', { schema: MachinesSchema }, () => {
+    app.get('/api/v1/machines', { schema: MachinesSchema }, async () => {
       const { config } = app.settings;
-      const stored = new Map(app.history.machineMetrics.list().map((m) => [m.machine_name, m]));
+      const stored = new Map((await app.history.machineMetrics.list()).map((m) => [m.machine_name, m]));
       const names = new Set([...Object.keys(config.machines).filter((n) => n !== 'default'), ...stored.keys()]);
       const zero = {
         energy_kwh: { busy: { average: 0 }, idle: { average: 0 } },

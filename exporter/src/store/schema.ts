@@ -26,4 +26,14 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => db.exec('DROP TABLE IF EXISTS meta'),
   // 3: runtime seconds per row; older rows stay NULL (unknown): their vCPUs were not kept, so it cannot be recomputed
   (db) => db.exec('ALTER TABLE history_usage ADD COLUMN runtime_s REAL'),
+  // 4: the carbon slot cache and the machine averages, created until now by their own classes (same layout)
+  (db) =>
+    db.exec(`
+    CREATE TABLE IF NOT EXISTS history_carbon_slots (
+      area TEXT NOT NULL, from_s INTEGER NOT NULL, forecast REAL, actual REAL, fetched_at_s REAL NOT NULL,
+      PRIMARY KEY (area, from_s));
+    CREATE TABLE IF NOT EXISTS history_machine_metrics (
+      machine TEXT PRIMARY KEY, workspace_days INTEGER NOT NULL, busy_kwh REAL NOT NULL, idle_kwh REAL NOT NULL,
+      busy_g REAL NOT NULL, idle_g REAL NOT NULL, updated_at_s REAL NOT NULL);
+  `),
 ];

@@ -9,6 +9,7 @@ import { observationsFrom, siteLookup } from './observe';
 import { ownedTargets, type OwnershipFeed } from '../ownership';
 import { detailQuery, trackingQueries, type DetailGroup, type TrackingQueryName } from './queries';
 import { emptySnapshot, type CycleStats, type SourceName, type SourceStatus, type TrackingSnapshot } from './snapshot';
+import { WriteBehind } from './retry';
 import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TargetObservation, type WorkspaceState } from './types';
 
 /** Distinct last-reading instants one detail query covers; targets beyond them re-baseline instead. */
@@ -40,7 +41,7 @@ export class Tracker {
   private open = new Map<string, WorkspaceState>();
   private loaded = false;
   /** states not yet persisted because the store failed; written with the next successful save */
-  private readonly unsaved = new Map<string, WorkspaceState>();
+  private readonly unsaved: WriteBehind<WorkspaceState>;
   private inFlight?: Promise<TrackingSnapshot>;
   private timer?: NodeJS.Timeout;
   private readonly queries: Record<TrackingQueryName, string>;
@@ -52,6 +53,7 @@ export class Tracker {
   private readonly logged = new Set<string>();
 
   constructor(private readonly deps: TrackerDeps) {
+    this.unsaved = new WriteBehind((states) => deps.store.saveWorkspaces(states));
     this.queries = trackingQueries(deps.config.prometheus.selector);
     this.site = siteLookup(deps.config.sites);
     this.clock = deps.clock ?? (() => Date.now() / 1000);
@@ -195,9 +197,9 @@ export class Tracker {
     });
     this.countAnomalies([...observed.anomalies, ...anomalies]);
     this.open = open;
-    for (const s of changed) this.unsaved.set(s.id, s);
+    for (const s of changed) this.unsaved.set(s);
     // active workspaces change every cycle: persist them all, closed ones once
-    for (const s of open.values()) this.unsaved.set(s.id, s);
+    for (const s of open.values()) this.unsaved.set(s);
     await this.persist(at, sources);
 
     return finish(true, undefined, {
@@ -269,16 +271,18 @@ export class Tracker {
     }
   }
 
+  /** Writes the unsaved states, or, after failures, waits its backoff turn; they stay buffered meanwhile. */
   private async persist(at: number, sources: Record<SourceName, SourceStatus>): Promise<void> {
     const t0 = performance.now();
-    try {
-      await this.deps.store.saveWorkspaces([...this.unsaved.values()]);
-      this.unsaved.clear();
+    const err = await this.unsaved.flush();
+    if (err === undefined) return;
+    if (err === null) {
       sources.store = { up: true, lastSuccessSeconds: at, lastDurationSeconds: secondsSince(t0) };
-    } catch (err) {
-      sources.store = { ...sources.store, up: false, lastDurationSeconds: secondsSince(t0), lastError: errorText(err) };
-      this.deps.logger?.warn({ err: errorText(err), pending: this.unsaved.size }, 'store write failed; kept in memory');
+      return;
     }
+    sources.store = { ...sources.store, up: false, lastDurationSeconds: secondsSince(t0), lastError: err.message };
+    const skippedCycles = this.unsaved.backoff.cyclesUntilRetry;
+    this.deps.logger?.warn({ err: err.message, pending: this.unsaved.size, skippedCycles }, 'store write failed');
   }
 
   private async readIntensity(at: number, sources: Record<SourceName, SourceStatus>) {

@@ -150,8 +150,8 @@ describe('backfill of a synthetic fleet in a real Prometheus', () => {
     expect(await ctx.store.keys('project', START, END)).toEqual(before);
   });
 
-  it('refreshes machine averages per workspace-day', () => {
-    const list = ctx.machineMetrics.list();
+  it('refreshes machine averages per workspace-day', async () => {
+    const list = await ctx.machineMetrics.list();
     const muon = list.find((m) => m.machine_name === 'Muon')!;
     expect(muon.workspace_days).toBe(5); // hosts 1, 4, 6, 8 and the 15-min host 9 on one day
     expect(muon.metrics.energy_kwh.busy.average).toBeGreaterThan(0);

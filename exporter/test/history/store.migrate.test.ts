@@ -119,7 +119,9 @@ function layout(file: string): { version: number; objects: string[] } {
 const CURRENT = [
   'index history_usage_hour',
   'index workspaces_status_site',
+  'table history_carbon_slots',
   'table history_hours',
+  'table history_machine_metrics',
   'table history_usage',
   'table workspaces',
 ];
@@ -213,6 +215,40 @@ describe('SQLite schema versions (PRAGMA user_version)', () => {
     expect((await usage.buckets(f, 'hour')).map((b) => b.runtimeSeconds)).toEqual([null, null, 90]);
     expect((await usage.buckets(f, 'day')).map((b) => b.runtimeSeconds)).toEqual([null]);
     await usage.close();
+  });
+
+  it('a version-3 file whose carbon slots and machine averages were made by their old classes keeps both', async () => {
+    const file = path.join(tempDir(), 'store.sqlite');
+    const db = new Database(file);
+    migrate(db, MIGRATIONS.slice(0, 3));
+    // the tables as the carbon cache and machine metrics classes created them before migration 4
+    db.exec(`CREATE TABLE history_carbon_slots (
+      area TEXT NOT NULL, from_s INTEGER NOT NULL, forecast REAL, actual REAL, fetched_at_s REAL NOT NULL,
+      PRIMARY KEY (area, from_s));
+      CREATE TABLE history_machine_metrics (
+      machine TEXT PRIMARY KEY, workspace_days INTEGER NOT NULL, busy_kwh REAL NOT NULL, idle_kwh REAL NOT NULL,
+      busy_g REAL NOT NULL, idle_g REAL NOT NULL, updated_at_s REAL NOT NULL);
+      INSERT INTO history_carbon_slots VALUES ('national', ${HOUR}, 150, 142, ${HOUR + 90000});
+      INSERT INTO history_machine_metrics VALUES ('Muon', 3, 1.5, 0.5, 200, 60, ${HOUR});`);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    db.close();
+    const usage = SqliteUsageStore.open(file);
+    expect(await usage.derived.carbonSlots('national', HOUR, HOUR + 1800)).toEqual([
+      { fromSeconds: HOUR, forecast: 150, actual: 142, fetchedAtSeconds: HOUR + 90000 },
+    ]);
+    expect(await usage.derived.machineMetrics()).toEqual([
+      {
+        machine: 'Muon',
+        workspaceDays: 3,
+        busyKwh: 1.5,
+        idleKwh: 0.5,
+        busyGrams: 200,
+        idleGrams: 60,
+        updatedAtSeconds: HOUR,
+      },
+    ]);
+    await usage.close();
+    expect(layout(file)).toEqual({ version: MIGRATIONS.length, objects: CURRENT });
   });
 
   it('a new file is created at the current version', () => {

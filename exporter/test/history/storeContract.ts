@@ -179,5 +179,47 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
       const rows = await store.rows({ level: 'machine', key, fromSeconds: H0, toSeconds: H0 + 3600 });
       expect(rows.map((r) => r.machine)).toEqual([key]);
     });
+    it('caches carbon slots per area: upsert by start, read by [from, to) in order', async () => {
+      const slot = (i: number, actual: number | null, fetched = H0 + 99) => ({
+        fromSeconds: H0 + i * 1800,
+        forecast: 100 + i,
+        actual,
+        fetchedAtSeconds: fetched,
+      });
+      await store.derived.putCarbonSlots('national', [slot(2, null), slot(0, 90), slot(1, null)]);
+      await store.derived.putCarbonSlots('regional', [slot(0, null)]);
+      await store.derived.putCarbonSlots('national', [slot(1, 95, H0 + 200)]); // settles
+      await store.derived.putCarbonSlots('national', [slot(1, 95, H0 + 200)]); // the same write again
+      expect(await store.derived.carbonSlots('national', H0, H0 + 3 * 1800)).toEqual([
+        slot(0, 90),
+        slot(1, 95, H0 + 200),
+        slot(2, null),
+      ]);
+      expect(await store.derived.carbonSlots('national', H0 + 1800, H0 + 3600)).toEqual([slot(1, 95, H0 + 200)]);
+      expect(await store.derived.carbonSlots('regional', H0, H0 + 86400)).toEqual([slot(0, null)]);
+      expect(await store.derived.carbonSlots('national', H0 - 86400, H0)).toEqual([]);
+    });
+
+    it('replaces the machine averages as a whole, by machine name', async () => {
+      const m = (machine: string, days: number, at = H0) => ({
+        machine,
+        workspaceDays: days,
+        busyKwh: days * 1.5,
+        idleKwh: 0.25,
+        busyGrams: 200,
+        idleGrams: 30,
+        updatedAtSeconds: at,
+      });
+      expect(await store.derived.machineMetrics()).toEqual([]);
+      await store.derived.replaceMachineMetrics([m('SANS', 1), m('Muon', 2)]);
+      expect(await store.derived.machineMetrics()).toEqual([m('Muon', 2), m('SANS', 1)]);
+      await store.derived.replaceMachineMetrics([m('Muon', 5, H0 + 3600), m('Artemis (Matlab)', 1, H0 + 3600)]);
+      expect(await store.derived.machineMetrics()).toEqual([
+        m('Artemis (Matlab)', 1, H0 + 3600),
+        m('Muon', 5, H0 + 3600),
+      ]);
+      await store.derived.replaceMachineMetrics([]);
+      expect(await store.derived.machineMetrics()).toEqual([]);
+    });
   });
 }

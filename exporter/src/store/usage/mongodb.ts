@@ -1,5 +1,6 @@
 // Usage history in MongoDB (production at Ada): same rows and semantics as the SQLite adapter, bulk writes, indexes.
-import { MongoClient, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
+import { MongoDerivedStore } from './mongoDerived';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
 import {
   perHour,
@@ -43,11 +44,16 @@ interface StatusDoc extends Document {
 export class MongoUsageStore implements UsageStore {
   readonly kind = 'mongodb' as const;
   private indexes: Promise<void> | undefined;
+  readonly derived: MongoDerivedStore;
   private constructor(
     private readonly client: MongoClient,
     private readonly usage: Collection<RowDoc>,
-    private readonly hours: Collection<StatusDoc>
-  ) {}
+    private readonly hours: Collection<StatusDoc>,
+    db: Db,
+    prefix: string
+  ) {
+    this.derived = new MongoDerivedStore(db, prefix, (what, fn) => this.guard(what, fn));
+  }
 
   /**
    * Does not connect: the first call connects and creates the indexes (idempotent), so serve starts with MongoDB
@@ -56,7 +62,7 @@ export class MongoUsageStore implements UsageStore {
   static open(url: string, database: string, prefix = 'history'): MongoUsageStore {
     const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
     const db = client.db(database);
-    return new MongoUsageStore(client, db.collection(`${prefix}_usage`), db.collection(`${prefix}_hours`));
+    return new MongoUsageStore(client, db.collection(`${prefix}_usage`), db.collection(`${prefix}_hours`), db, prefix);
   }
 
   /** Connects and creates the indexes now; rejects with UsageStoreError when MongoDB is unreachable. */
@@ -78,6 +84,7 @@ export class MongoUsageStore implements UsageStore {
       await this.usage.createIndex({ level: 1, key: 1, hour_s: 1, project: 1, machine: 1 }, { unique: true });
       await this.usage.createIndex({ hour_s: 1, project: 1 });
       await this.hours.createIndex({ scope: 1, hour_s: 1 }, { unique: true });
+      await this.derived.createIndexes();
     })().catch((err: unknown) => {
       this.indexes = undefined;
       throw err;

@@ -15,6 +15,7 @@ import {
   type UsageFilter,
   type UsageStore,
 } from './types';
+import { SqliteDerivedStore } from './derived';
 
 const SUMS = `SUM(busy_cpu) AS busyCpuSeconds, SUM(idle_cpu) AS idleCpuSeconds, SUM(busy_j) AS busyJoules,
   SUM(idle_j) AS idleJoules, SUM(busy_g) AS busyGrams, SUM(idle_g) AS idleGrams, SUM(fallback_g) AS fallbackGrams,
@@ -30,6 +31,7 @@ const BUCKET: Record<Granularity, string> = {
 /** Usage history in the embedded SQLite file (the default store). */
 export class SqliteUsageStore implements UsageStore {
   readonly kind = 'sqlite' as const;
+  readonly derived: SqliteDerivedStore;
   private readonly writeMany: (results: readonly HourResult[]) => void;
 
   constructor(
@@ -41,6 +43,7 @@ export class SqliteUsageStore implements UsageStore {
     } catch (err) {
       throw new StoreOpenError(db.name, err);
     }
+    this.derived = new SqliteDerivedStore(db, (what, fn) => this.guard(what, fn));
     const delAll = db.prepare('DELETE FROM history_usage WHERE hour_s = ?');
     const delProject = db.prepare('DELETE FROM history_usage WHERE hour_s = ? AND project = ?');
     const ins =

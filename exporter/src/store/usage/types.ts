@@ -1,3 +1,4 @@
+import type { DerivedStore } from './derived';
 import type { HourResult, HourStatusRecord, Level, UsageFigures, UsageRow } from '../../history/types';
 
 export type Granularity = 'hour' | 'day' | 'month' | 'year';
@@ -91,6 +92,8 @@ export interface UsageStore {
   keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]>;
   /** per machine type: averages per workspace-day and per workspace-hour, from the host-level rows */
   machineAverages(): Promise<MachineAverage[]>;
+  /** the carbon slot cache and the stored machine averages, kept in the same store as the rows */
+  readonly derived: DerivedStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
