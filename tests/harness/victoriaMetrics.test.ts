@@ -93,7 +93,7 @@ describe('VictoriaMetrics harness', () => {
     expect(await valueAt('up', START + 0.001)).toBe(1);
   });
 
-  it('keeps about 12 significant digits of a value: exact 1/1024 fractions come back rounded', async () => {
+  it('does not always store a value bit for bit: an exact 1/1024 fraction comes back rounded', async () => {
     const t = START + 7200;
     const text = ['693014.400390625', '1000.0009765625'].map((v, i) => `p{i="${i}"} ${v} ${t * 1000}`).join('\n');
     await fetch(`${vm.url}/api/v1/import/prometheus`, { method: 'POST', body: text + '\n' });
