@@ -1,6 +1,7 @@
 /**
  * The fleet test of fleet.test.ts against a real single-node VictoriaMetrics instead of Prometheus: the same synthetic
- * fleet (imported through /api/v1/import/prometheus), the same cycles, the same hand-computed truth and tolerances.
+ * fleet (imported through /api/v1/import/prometheus), the same cycles, the same hand-computed truth and tolerances;
+ * and the per-CPU detail query, which the fleet's cycles do not need, against the truth.
  */
 import type { PrometheusApiServer } from '../../../tests/harness/victoriaMetrics';
 import { startFleetVictoria } from '../support/fleetVictoria';
@@ -8,7 +9,8 @@ import { startCarbonServer, expectedIntensity, type CarbonServer } from '../../.
 import { parseExposition, sumOf, testApp, testConfig } from '../support/app';
 import { promtoolCheckMetrics } from '../support/promtool';
 import type { ErrorBody, WorkspacesBody } from '../support/restTypes';
-import { BUSY_MODES } from '../../src/model/modes';
+import { BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
+import { detailQuery } from '../../src/tracking/queries';
 import { END, expectedJoules, HOSTILE, profiles, PUE, spec, START, sum } from '../support/fleetSpec';
 import type { FastifyInstance } from 'fastify';
 
@@ -140,6 +142,22 @@ describe('tracking a synthetic fleet in a real VictoriaMetrics', () => {
       expect(w.runtime_seconds).toBeLessThanOrEqual((Date.parse(w.last_seen_at) - Date.parse(w.started_at)) / 1000);
       const metric = sumOf(samples, 'ada_carbon_workspace_runtime_seconds_total', `host="${w.host}"`);
       expect(metric).toBeCloseTo(w.runtime_seconds, 3);
+    }
+  });
+  it('answers the per-CPU detail query (the `@` modifier, clamp_min, label_replace) with the truth', async () => {
+    const at = START + 1800;
+    const hosts = [spec.hosts[0]!, spec.hosts[1]!];
+    const targets = hosts.map((h) => ({ job: 'node', instance: h.instance }));
+    const data = await prom.query(detailQuery('job="node"', [{ atSeconds: at, targets }]), END);
+    expect(data.result).toHaveLength(4);
+    for (const h of hosts) {
+      for (const [state, modes] of [
+        ['busy', BUSY_MODES],
+        ['idle', IDLE_MODES],
+      ] as const) {
+        const got = data.result.find((r) => r.metric.instance === h.instance && r.metric.state === state)!;
+        expect(Number(got.value[1])).toBeCloseTo(sum(h, END, modes) - sum(h, at, modes), 6);
+      }
     }
   });
 });
