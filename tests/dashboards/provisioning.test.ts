@@ -60,6 +60,14 @@ function valid(validate: ReturnType<typeof ajv.compile>, doc: unknown): string {
 const parseFile = <T = unknown>(f: string): T =>
   YAML.parse(fs.readFileSync(f, 'utf8'), { uniqueKeys: true, prettyErrors: true }) as T;
 const firstRule = (doc: GrafanaAlertFile) => doc.groups[0]!.rules[0]!;
+/** GitHub-style anchors of the runbook's headings */
+const runbookAnchors = (): string[] =>
+  [...fs.readFileSync(path.join(ROOT, 'docs/runbook.md'), 'utf8').matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
+    m[1]!
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, '')
+      .replace(/ /g, '-')
+  );
 
 describe('Grafana provisioning', () => {
   const alerting = path.join(GRAFANA_DIR, 'alerting');
@@ -135,17 +143,28 @@ describe('Grafana provisioning', () => {
   });
 
   it('gives every rule a runbook_url that points at a heading of docs/runbook.md', () => {
-    const runbook = fs.readFileSync(path.join(ROOT, 'docs/runbook.md'), 'utf8');
-    const anchors = [...runbook.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
-      m[1]!
-        .toLowerCase()
-        .replace(/[^a-z0-9 -]/g, '')
-        .replace(/ /g, '-')
-    );
+    const anchors = runbookAnchors();
     for (const r of rules.groups.flatMap((g) => g.rules)) {
       const [file, anchor] = (r.annotations.runbook_url ?? '').split('#');
       expect({ uid: r.uid, file, anchorFound: anchors.includes(anchor!) }).toEqual({
         uid: r.uid,
+        file: 'docs/runbook.md',
+        anchorFound: true,
+      });
+    }
+  });
+
+  it('gives every Prometheus alerting rule a runbook_url that points at a heading of docs/runbook.md too', () => {
+    const anchors = runbookAnchors();
+    const prom = parseFile<{
+      groups: Array<{ rules: Array<{ alert?: string; annotations?: Record<string, string> }> }>;
+    }>(path.join(ROOT, 'provisioning/prometheus/rules/ada-carbon-alerts.yml'));
+    const alerts = prom.groups.flatMap((g) => g.rules).filter((r) => r.alert);
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const r of alerts) {
+      const [file, anchor] = (r.annotations?.runbook_url ?? '').split('#');
+      expect({ alert: r.alert, file, anchorFound: anchors.includes(anchor!) }).toEqual({
+        alert: r.alert,
         file: 'docs/runbook.md',
         anchorFound: true,
       });
