@@ -8,6 +8,7 @@ import { CONFLICTING_SLOTS, SOURCE_FAMILIES, type ConflictStats } from './famili
 import { ANOMALIES, BUILD_INFO, CYCLE_FAMILIES, cycleRecorder, RENDER_DURATION } from './families/tracking';
 import { WORKSPACE_FAMILIES, workspaceFamilies } from './families/workspace';
 import { registerFamilies, type Descriptor } from './table';
+import { renderFamily, slicer } from './render';
 import { createScraper, newRegistry, type Scraper } from './exposition';
 import type { ExpositionFormat } from './negotiate';
 
@@ -64,7 +65,6 @@ export function createMetrics(
   ];
   const build = (format: ExpositionFormat) => {
     const registry = newRegistry(format);
-    registerFamilies(registry, snapshotFamilies, source, snapshotVersion);
     registerFamilies(registry, f.carbon, () => carbon?.());
     registerFamilies(
       registry,
@@ -90,12 +90,21 @@ export function createMetrics(
     if (hit?.version === v) return hit.text;
     const { registry, renderDuration } = built[format];
     const t0 = performance.now();
-    const text = registry.metrics().finally(() => renderDuration.set((performance.now() - t0) / 1000));
+    const text = renderAll(format, registry).finally(() => renderDuration.set((performance.now() - t0) / 1000));
     cached.set(format, { version: v, text });
     text.catch(() => {
       if (cached.get(format)?.text === text) cached.delete(format);
     });
     return text;
+  };
+  // The snapshot families (one series per workspace) are rendered here in slices; prom-client renders the small rest.
+  const renderAll = async (format: ExpositionFormat, registry: Registry): Promise<string> => {
+    const snapshot = source();
+    const pause = slicer();
+    const blocks: string[] = [];
+    for (const family of snapshotFamilies) blocks.push(await renderFamily(family, snapshot, format, pause));
+    const rest = await registry.metrics();
+    return format === 'openmetrics' ? `${blocks.join('\n')}\n${rest}` : `${blocks.join('\n\n')}\n\n${rest}`;
   };
   const scraper = createScraper(render);
   return {

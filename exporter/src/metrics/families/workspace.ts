@@ -22,7 +22,9 @@ const perWorkspace = (name: string, help: string, value: (w: WorkspaceState) => 
     help,
     type: 'gauge',
     labels: WORKSPACE_LABELS,
-    samples: (s) => s.workspaces.map((w): Sample<WorkspaceLabel> => [workspaceLabels(w), value(w)]),
+    samples: function* (s): Iterable<Sample<WorkspaceLabel>> {
+      for (const w of s.workspaces) yield [workspaceLabels(w), value(w)];
+    },
   });
 
 /**
@@ -40,11 +42,13 @@ const perWorkspaceState = (
     help,
     type: 'counter',
     labels: [...WORKSPACE_LABELS, 'state'],
-    samples: (s) =>
-      s.workspaces.flatMap((w) => [
-        [{ ...workspaceLabels(w), state: 'busy' }, Math.max(0, busy(w))] as const,
-        [{ ...workspaceLabels(w), state: 'idle' }, Math.max(0, idle(w))] as const,
-      ]),
+    // lazily, one workspace at a time: the renderer yields between series, so nothing is built for all at once
+    samples: function* (s): Iterable<Sample<WorkspaceLabel | 'state'>> {
+      for (const w of s.workspaces) {
+        yield [{ ...workspaceLabels(w), state: 'busy' }, Math.max(0, busy(w))];
+        yield [{ ...workspaceLabels(w), state: 'idle' }, Math.max(0, idle(w))];
+      }
+    },
   });
 
 /** The families of the open workspaces, in exposition order. */
@@ -66,8 +70,9 @@ export const WORKSPACE_FAMILIES: readonly Family<TrackingSnapshot>[] = [
     help: 'Runtime of the workspace since it started, in seconds: its busy CPU seconds divided by its vCPUs, so it grows only with the busy share (at most 1 s per second).',
     type: 'counter',
     labels: WORKSPACE_LABELS,
-    samples: (s) =>
-      s.workspaces.map((w): Sample<WorkspaceLabel> => [workspaceLabels(w), Math.max(0, runtimeSecondsOf(w))]),
+    samples: function* (s): Iterable<Sample<WorkspaceLabel>> {
+      for (const w of s.workspaces) yield [workspaceLabels(w), Math.max(0, runtimeSecondsOf(w))];
+    },
   }),
   perWorkspace(
     'ada_carbon_workspace_power_watts',
