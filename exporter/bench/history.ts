@@ -16,7 +16,6 @@
  * backfill's per-step costs weigh more against the floor.
  *   BENCH_COMPARE_WITH=/other/checkout/exporter/bench/history.ts ... also runs that checkout's backfill (before/after)
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +24,8 @@ import { writeFleetOpenMetrics } from '../../tests/harness/openmetrics';
 import { createBlocks } from '../../tests/harness/blocks';
 import { startPrometheus } from '../../tests/harness/prometheus';
 import { startCarbonServer } from '../../tests/harness/carbonServer';
-import { type Result, child } from './historyMethods';
+import { child, type Result } from './historyMethods';
+import { runChild } from './historySupport';
 import { printReport } from './historyReport';
 import { createRuleBlocks, mergeBlockDirs, RULE_INTERVAL_SECONDS } from '../test/history/recordingRules';
 
@@ -55,26 +55,6 @@ async function waitForCompaction(url: string): Promise<string> {
     if (stable >= 3 && (compactions > 0 || performance.now() - t0 > 90_000)) break;
   }
   return `Prometheus compacted ${before} -> ${last} blocks in ${((performance.now() - t0) / 1000).toFixed(0)} s before measuring`;
-}
-
-function runChild(method: string, args: Record<string, string>, file = __filename): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const argv = [
-      ...process.execArgv,
-      file,
-      '--method',
-      method,
-      ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]),
-    ];
-    const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as Result)
-        : reject(new Error(`${method} exited ${code}`))
-    );
-  });
 }
 
 async function main(): Promise<void> {
@@ -119,13 +99,13 @@ async function main(): Promise<void> {
       dir,
     };
     // warm the TSDB page cache once so the first method measured is not penalised
-    await runChild('floor', args);
+    await runChild('floor', args, __filename);
     const runs = new Map<string, Result[]>();
     const record = (r: Result, method = r.method): void =>
       void runs.set(method, [...(runs.get(method) ?? []), { ...r, method }]);
     for (let i = 0; i < repeats; i++) {
-      for (const m of ['backfill', 'hourly', 'floor']) record(await runChild(m, args));
-      record(await runChild('floor-busy-idle', args), 'floor (busy+idle only)');
+      for (const m of ['backfill', 'hourly', 'floor']) record(await runChild(m, args, __filename));
+      record(await runChild('floor-busy-idle', args, __filename), 'floor (busy+idle only)');
     }
     // the recorded series, as a Prometheus running the rules all along would hold them (generation not in any wall
     // time), at the rules file's group interval
@@ -138,10 +118,10 @@ async function main(): Promise<void> {
     const compaction = await waitForCompaction(withRules.url);
     try {
       const rargs = { ...args, prom: withRules.url, recorded: '1' };
-      await runChild('floor', rargs);
+      await runChild('floor', rargs, __filename);
       for (let i = 0; i < repeats; i++) {
-        record(await runChild('backfill', rargs), 'backfill (recording rules)');
-        record(await runChild('floor', rargs), 'floor (recording rules Prometheus)');
+        record(await runChild('backfill', rargs, __filename), 'backfill (recording rules)');
+        record(await runChild('floor', rargs, __filename), 'floor (recording rules Prometheus)');
       }
     } finally {
       await withRules.stop();
