@@ -1,4 +1,5 @@
 // The store file's layout as ordered migrations: append new ones, never edit one that has shipped.
+import { compactUsageLayout } from './compactLayout';
 import type { Migration } from './migrate';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -36,4 +37,6 @@ export const MIGRATIONS: readonly Migration[] = [
       machine TEXT PRIMARY KEY, workspace_days INTEGER NOT NULL, busy_kwh REAL NOT NULL, idle_kwh REAL NOT NULL,
       busy_g REAL NOT NULL, idle_g REAL NOT NULL, updated_at_s REAL NOT NULL);
   `),
+  // 5: usage rows as integer ids and scaled integers, with the day rollup and machine-day sums kept by every write
+  compactUsageLayout,
 ];

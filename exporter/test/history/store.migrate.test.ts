@@ -117,12 +117,15 @@ function layout(file: string): { version: number; objects: string[] } {
 }
 
 const CURRENT = [
-  'index history_usage_hour',
   'index workspaces_status_site',
   'table history_carbon_slots',
+  'table history_day_rows',
+  'table history_hour_rows',
   'table history_hours',
+  'table history_keys',
+  'table history_machine_days',
   'table history_machine_metrics',
-  'table history_usage',
+  'table history_names',
   'table workspaces',
 ];
 

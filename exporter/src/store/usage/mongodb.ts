@@ -1,50 +1,27 @@
 // Usage history in MongoDB (production at Ada): same rows and semantics as the SQLite adapter, bulk writes, indexes.
-import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import { MongoDerivedStore } from './mongoDerived';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
+import { MongoMachineDays } from './mongoAverages';
+import { docRow, replacedBy, writeOps, type RowDoc, type StatusDoc } from './mongoWrite';
 import {
-  perHour,
   UsageStoreError,
-  type AverageSums,
   type Bucket,
   type Contributor,
   type Granularity,
   type MachineAverage,
+  type PruneResult,
   type UsageFilter,
   type UsageStore,
 } from './types';
 import { bucketExpr, SUMS, withRuntime } from './mongoPipelines';
-import { bucketsOf, contributorsOf, isNotImplemented, machineAveragesOf } from './mongoClientSide';
-
-interface RowDoc extends Document {
-  level: string;
-  key: string;
-  project: string;
-  machine: string;
-  hour_s: number;
-  busy_cpu: number;
-  idle_cpu: number;
-  busy_j: number;
-  idle_j: number;
-  busy_g: number;
-  idle_g: number;
-  fallback_g: number;
-  /** absent on rows written before runtime was kept */
-  runtime_s?: number | null;
-}
-interface StatusDoc extends Document {
-  scope: string;
-  hour_s: number;
-  status: string;
-  error: string | null;
-  sum_check_ratio: number | null;
-  estimated_at_s: number;
-}
+import { bucketsOf, contributorsOf, isNotImplemented } from './mongoClientSide';
 
 export class MongoUsageStore implements UsageStore {
   readonly kind = 'mongodb' as const;
   private indexes: Promise<void> | undefined;
   readonly derived: MongoDerivedStore;
+  private readonly machineDays: MongoMachineDays;
   private constructor(
     private readonly client: MongoClient,
     private readonly usage: Collection<RowDoc>,
@@ -53,6 +30,7 @@ export class MongoUsageStore implements UsageStore {
     prefix: string
   ) {
     this.derived = new MongoDerivedStore(db, prefix, (what, fn) => this.guard(what, fn));
+    this.machineDays = new MongoMachineDays(db, prefix, usage);
   }
 
   /**
@@ -85,6 +63,7 @@ export class MongoUsageStore implements UsageStore {
       await this.usage.createIndex({ hour_s: 1, project: 1 });
       await this.hours.createIndex({ scope: 1, hour_s: 1 }, { unique: true });
       await this.derived.createIndexes();
+      await this.machineDays.prepare();
     })().catch((err: unknown) => {
       this.indexes = undefined;
       throw err;
@@ -103,70 +82,16 @@ export class MongoUsageStore implements UsageStore {
 
   async writeHours(results: readonly HourResult[]): Promise<void> {
     if (results.length === 0) return;
-    const now = Date.now() / 1000;
-    const ops: AnyBulkWriteOperation<RowDoc>[] = [];
-    const statusOps: AnyBulkWriteOperation<StatusDoc>[] = [];
-    for (const r of results) {
-      if (r.status === 'failed') {
-        // never downgrade an estimated hour to failed
-        statusOps.push({
-          updateOne: {
-            filter: { scope: r.scope, hour_s: r.hourStartSeconds, status: 'failed' },
-            update: { $set: { error: r.error ?? null, estimated_at_s: now } },
-          },
-        });
-        statusOps.push({
-          updateOne: {
-            filter: { scope: r.scope, hour_s: r.hourStartSeconds },
-            update: {
-              $setOnInsert: { status: 'failed', error: r.error ?? null, sum_check_ratio: null, estimated_at_s: now },
-            },
-            upsert: true,
-          },
-        });
-        continue;
-      }
-      ops.push({
-        deleteMany: {
-          filter: r.scope === '*' ? { hour_s: r.hourStartSeconds } : { hour_s: r.hourStartSeconds, project: r.scope },
-        },
-      });
-      for (const x of r.rows) {
-        if (r.scope !== '*' && x.project !== r.scope) continue;
-        ops.push({
-          insertOne: {
-            document: {
-              level: x.level,
-              key: x.key,
-              project: x.project,
-              machine: x.machine,
-              hour_s: x.hourStartSeconds,
-              busy_cpu: x.busyCpuSeconds,
-              idle_cpu: x.idleCpuSeconds,
-              busy_j: x.busyJoules,
-              idle_j: x.idleJoules,
-              busy_g: x.busyGrams,
-              idle_g: x.idleGrams,
-              fallback_g: x.fallbackGrams,
-              runtime_s: x.runtimeSeconds ?? null,
-            },
-          },
-        });
-      }
-      statusOps.push({
-        updateOne: {
-          filter: { scope: r.scope, hour_s: r.hourStartSeconds },
-          update: {
-            $set: { status: r.status, error: r.error ?? null, sum_check_ratio: r.sumCheckRatio, estimated_at_s: now },
-          },
-          upsert: true,
-        },
-      });
-    }
-    // rows first, statuses after: a crash in between leaves the hour unmarked, so the next run redoes it cleanly
+    const ops = writeOps(results, Date.now() / 1000);
+    const replaced = results.filter((r) => r.status !== 'failed').map(replacedBy);
+    // rows, then the averages, then statuses: a crash in between leaves the hour unmarked, so the next run redoes it
     await this.guard('write', async () => {
-      if (ops.length) await this.usage.bulkWrite(ops, { ordered: true });
-      if (statusOps.length) await this.hours.bulkWrite(statusOps, { ordered: true });
+      const removed = replaced.length
+        ? (await this.usage.find({ level: 'host', $or: replaced }).toArray()).map(docRow)
+        : [];
+      if (ops.rows.length) await this.usage.bulkWrite(ops.rows, { ordered: true });
+      await this.machineDays.apply(removed, ops.hostRows);
+      if (ops.statuses.length) await this.hours.bulkWrite(ops.statuses, { ordered: true });
     });
   }
 
@@ -214,21 +139,7 @@ export class MongoUsageStore implements UsageStore {
 
   private async findRows(match: Document): Promise<UsageRow[]> {
     const docs = await this.usage.find(match).sort({ hour_s: 1, project: 1, machine: 1 }).toArray();
-    return docs.map((d) => ({
-      level: d.level as Level,
-      key: d.key,
-      project: d.project,
-      machine: d.machine,
-      hourStartSeconds: d.hour_s,
-      busyCpuSeconds: d.busy_cpu,
-      idleCpuSeconds: d.idle_cpu,
-      busyJoules: d.busy_j,
-      idleJoules: d.idle_j,
-      busyGrams: d.busy_g,
-      idleGrams: d.idle_g,
-      fallbackGrams: d.fallback_g,
-      runtimeSeconds: d.runtime_s ?? null,
-    }));
+    return docs.map(docRow);
   }
 
   /** The server-side pipeline; on a server lacking its operators (FerretDB), the same rollup from the rows. */
@@ -268,51 +179,19 @@ export class MongoUsageStore implements UsageStore {
     );
   }
 
+  /** Reads the machine-day sums every write keeps, never the host rows. */
   async machineAverages(): Promise<MachineAverage[]> {
-    return this.rollup({ level: 'host' }, () => this.serverMachineAverages(), machineAveragesOf);
+    return this.guard('read', () => this.machineDays.averages());
   }
 
-  private async serverMachineAverages(): Promise<MachineAverage[]> {
-    const docs = await this.usage
-      .aggregate<AverageSums & { _id: unknown }>([
-        { $match: { level: 'host' } },
-        {
-          $group: {
-            _id: { m: '$machine', k: '$key', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', 86400] }] } },
-            n: { $sum: 1 },
-            bc: { $sum: '$busy_cpu' },
-            ic: { $sum: '$idle_cpu' },
-            bj: { $sum: '$busy_j' },
-            ij: { $sum: '$idle_j' },
-            bg: { $sum: '$busy_g' },
-            ig: { $sum: '$idle_g' },
-          },
-        },
-        {
-          $group: {
-            _id: '$_id.m',
-            days: { $sum: 1 },
-            hours: { $sum: '$n' },
-            bc: { $sum: '$bc' },
-            ic: { $sum: '$ic' },
-            bj: { $sum: '$bj' },
-            ij: { $sum: '$ij' },
-            bg: { $sum: '$bg' },
-            ig: { $sum: '$ig' },
-          },
-        },
-        { $sort: { _id: 1 } },
-      ])
-      .toArray();
-    return docs.map((r) => ({
-      machine: String(r._id),
-      workspaceDays: r.days,
-      busyKwhPerWorkspaceDay: r.bj / 3.6e6 / r.days,
-      idleKwhPerWorkspaceDay: r.ij / 3.6e6 / r.days,
-      busyGramsPerWorkspaceDay: r.bg / r.days,
-      idleGramsPerWorkspaceDay: r.ig / r.days,
-      ...perHour(r),
-    }));
+  async prune(beforeSeconds: number): Promise<PruneResult> {
+    const dayStart = Math.floor(beforeSeconds / 86400) * 86400;
+    return this.guard('prune', async () => {
+      const rows = (await this.usage.deleteMany({ hour_s: { $lt: dayStart } })).deletedCount;
+      await this.machineDays.prune(dayStart);
+      const statuses = (await this.hours.deleteMany({ hour_s: { $lt: dayStart } })).deletedCount;
+      return { rows, statuses };
+    });
   }
 
   async ping(): Promise<void> {

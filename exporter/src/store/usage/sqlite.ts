@@ -12,27 +12,20 @@ import {
   type Contributor,
   type Granularity,
   type MachineAverage,
+  type PruneResult,
   type UsageFilter,
   type UsageStore,
 } from './types';
 import { SqliteDerivedStore } from './derived';
-
-const SUMS = `SUM(busy_cpu) AS busyCpuSeconds, SUM(idle_cpu) AS idleCpuSeconds, SUM(busy_j) AS busyJoules,
-  SUM(idle_j) AS idleJoules, SUM(busy_g) AS busyGrams, SUM(idle_g) AS idleGrams, SUM(fallback_g) AS fallbackGrams,
-  CASE WHEN COUNT(runtime_s) = COUNT(*) THEN SUM(runtime_s) END AS runtimeSeconds`;
-
-const BUCKET: Record<Granularity, string> = {
-  hour: 'hour_s',
-  day: 'hour_s - (hour_s % 86400)',
-  month: "CAST(strftime('%s', hour_s, 'unixepoch', 'start of month') AS INTEGER)",
-  year: "CAST(strftime('%s', hour_s, 'unixepoch', 'start of year') AS INTEGER)",
-};
+import { LEVEL_IDS } from '../compactLayout';
+import { base, BUCKET, rangeParams, rangeSource, SUMS } from './sqliteReads';
+import { SqliteUsageWriter } from './sqliteWrite';
 
 /** Usage history in the embedded SQLite file (the default store). */
 export class SqliteUsageStore implements UsageStore {
   readonly kind = 'sqlite' as const;
   readonly derived: SqliteDerivedStore;
-  private readonly writeMany: (results: readonly HourResult[]) => void;
+  private readonly writer: SqliteUsageWriter;
 
   constructor(
     readonly db: Database.Database,
@@ -44,48 +37,7 @@ export class SqliteUsageStore implements UsageStore {
       throw new StoreOpenError(db.name, err);
     }
     this.derived = new SqliteDerivedStore(db, (what, fn) => this.guard(what, fn));
-    const delAll = db.prepare('DELETE FROM history_usage WHERE hour_s = ?');
-    const delProject = db.prepare('DELETE FROM history_usage WHERE hour_s = ? AND project = ?');
-    const ins =
-      db.prepare(`INSERT INTO history_usage (level, key, project, machine, hour_s, busy_cpu, idle_cpu, busy_j, idle_j, busy_g, idle_g, fallback_g, runtime_s)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const status =
-      db.prepare(`INSERT INTO history_hours (scope, hour_s, status, error, sum_check_ratio, estimated_at_s) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT (scope, hour_s) DO UPDATE SET status = excluded.status, error = excluded.error,
-        sum_check_ratio = excluded.sum_check_ratio, estimated_at_s = excluded.estimated_at_s`);
-    const failed =
-      db.prepare(`INSERT INTO history_hours (scope, hour_s, status, error, sum_check_ratio, estimated_at_s) VALUES (?, ?, 'failed', ?, NULL, ?)
-      ON CONFLICT (scope, hour_s) DO UPDATE SET error = excluded.error, estimated_at_s = excluded.estimated_at_s WHERE status = 'failed'`);
-    this.writeMany = db.transaction((results: readonly HourResult[]) => {
-      const now = Date.now() / 1000;
-      for (const r of results) {
-        if (r.status === 'failed') {
-          failed.run(r.scope, r.hourStartSeconds, r.error ?? null, now);
-          continue;
-        }
-        if (r.scope === '*') delAll.run(r.hourStartSeconds);
-        else delProject.run(r.hourStartSeconds, r.scope);
-        for (const x of r.rows) {
-          if (r.scope !== '*' && x.project !== r.scope) continue;
-          ins.run(
-            x.level,
-            x.key,
-            x.project,
-            x.machine,
-            x.hourStartSeconds,
-            x.busyCpuSeconds,
-            x.idleCpuSeconds,
-            x.busyJoules,
-            x.idleJoules,
-            x.busyGrams,
-            x.idleGrams,
-            x.fallbackGrams,
-            x.runtimeSeconds ?? null
-          );
-        }
-        status.run(r.scope, r.hourStartSeconds, r.status, r.error ?? null, r.sumCheckRatio, now);
-      }
-    });
+    this.writer = new SqliteUsageWriter(db);
   }
 
   static open(file: string): SqliteUsageStore {
@@ -104,7 +56,7 @@ export class SqliteUsageStore implements UsageStore {
   }
 
   writeHours(results: readonly HourResult[]): Promise<void> {
-    return results.length > 0 ? this.guard('write', () => this.writeMany(results)) : Promise.resolve();
+    return results.length > 0 ? this.guard('write', () => this.writer.write(results)) : Promise.resolve();
   }
 
   hourStatuses(scopes: readonly string[], fromSeconds: number, toSeconds: number): Promise<HourStatusRecord[]> {
@@ -131,83 +83,91 @@ export class SqliteUsageStore implements UsageStore {
     );
   }
 
+  /** The stored id of a key or name; undefined when nothing was ever written under it. */
+  private keyId(level: Level, key: string): number | undefined {
+    return this.db
+      .prepare('SELECT id FROM history_keys WHERE level = ? AND name = ?')
+      .pluck()
+      .get(LEVEL_IDS[level], key) as number | undefined;
+  }
+
+  private nameId(name: string): number | undefined {
+    return this.db.prepare('SELECT id FROM history_names WHERE name = ?').pluck().get(name) as number | undefined;
+  }
+
   buckets(f: UsageFilter, granularity: Granularity): Promise<Bucket[]> {
-    return this.guard(
-      'read',
-      () =>
-        this.db
-          .prepare(
-            `SELECT ${BUCKET[granularity]} AS startSeconds, ${SUMS} FROM history_usage
-      WHERE level = ? AND key = ? AND hour_s >= ? AND hour_s < ? GROUP BY startSeconds ORDER BY startSeconds`
-          )
-          .all(f.level, f.key, f.fromSeconds, f.toSeconds) as Bucket[]
-    );
+    return this.guard('read', () => {
+      const key = this.keyId(f.level, f.key);
+      if (key === undefined) return [];
+      return this.db
+        .prepare(
+          `SELECT ${BUCKET[granularity]} AS startSeconds, ${SUMS} FROM (${rangeSource('key', false)})
+          GROUP BY startSeconds ORDER BY startSeconds`
+        )
+        .all({ key, ...rangeParams(f.fromSeconds, f.toSeconds, granularity !== 'hour') }) as Bucket[];
+    });
   }
 
   rows(f: UsageFilter): Promise<UsageRow[]> {
-    return this.guard(
-      'read',
-      () =>
+    return this.guard('read', () => {
+      const key = this.keyId(f.level, f.key);
+      if (key === undefined) return [];
+      return (
         this.db
           .prepare(
-            `SELECT level, key, project, machine, hour_s AS hourStartSeconds,
-      busy_cpu AS busyCpuSeconds, idle_cpu AS idleCpuSeconds, busy_j AS busyJoules, idle_j AS idleJoules, busy_g AS busyGrams,
-      idle_g AS idleGrams, fallback_g AS fallbackGrams, runtime_s AS runtimeSeconds FROM history_usage
-      WHERE level = ? AND key = ? AND hour_s >= ? AND hour_s < ? ORDER BY hour_s, project, machine`
+            `SELECT p.name AS project, m.name AS machine, r.hour * 3600 AS hourStartSeconds,
+        ${base('r.busy_cpu_ms', 'cpu')} AS busyCpuSeconds, ${base('r.idle_cpu_ms', 'cpu')} AS idleCpuSeconds,
+        ${base('r.busy_mj', 'joules')} AS busyJoules, ${base('r.idle_mj', 'joules')} AS idleJoules,
+        ${base('r.busy_ng', 'grams')} AS busyGrams, ${base('r.idle_ng', 'grams')} AS idleGrams,
+        ${base('r.fallback_ng', 'grams')} AS fallbackGrams, ${base('r.runtime_ms', 'runtime')} AS runtimeSeconds
+      FROM history_hour_rows r JOIN history_names p ON p.id = r.project JOIN history_names m ON m.id = r.machine
+      WHERE r.key = @key AND r.hour >= @h0 AND r.hour < @h1 ORDER BY r.hour, p.name, m.name`
           )
-          .all(f.level, f.key, f.fromSeconds, f.toSeconds) as UsageRow[]
-    );
+          .all({ key, ...rangeParams(f.fromSeconds, f.toSeconds, false) }) as Array<Omit<UsageRow, 'level' | 'key'>>
+      ).map((r) => ({ level: f.level, key: f.key, ...r }));
+    });
   }
 
   split(f: UsageFilter, by: 'project' | 'machine'): Promise<Contributor[]> {
-    const col = by === 'project' ? 'project' : 'machine';
-    return this.guard(
-      'read',
-      () =>
-        this.db
-          .prepare(
-            `SELECT ${col} AS name, ${SUMS} FROM history_usage
-      WHERE level = ? AND key = ? AND hour_s >= ? AND hour_s < ? GROUP BY ${col}`
-          )
-          .all(f.level, f.key, f.fromSeconds, f.toSeconds) as Contributor[]
-    );
+    return this.guard('read', () => {
+      const key = this.keyId(f.level, f.key);
+      if (key === undefined) return [];
+      return this.db
+        .prepare(
+          `SELECT n.name AS name, ${SUMS} FROM (${rangeSource('key', false)}) u JOIN history_names n ON n.id = u.${by}
+          GROUP BY u.${by} ORDER BY n.name`
+        )
+        .all({ key, ...rangeParams(f.fromSeconds, f.toSeconds, true) }) as Contributor[];
+    });
   }
 
   keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
-    // Walks the level's distinct keys through the primary key (one seek each), then reads each key's hour range by
-    // the primary key. A plain GROUP BY key scans every row of the level whatever the range (figures:
-    // history/README.md and exporter/bench/storeReads.ts).
-    return this.guard(
-      'read',
-      () =>
-        this.db
-          .prepare(
-            `WITH RECURSIVE k(key) AS (
-        SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level)
-        UNION ALL SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level AND key > k.key) FROM k WHERE k.key IS NOT NULL)
-      SELECT h.key AS name, ${SUMS} FROM k CROSS JOIN history_usage h
-      WHERE h.level = @level AND h.key = k.key AND h.hour_s >= @from AND h.hour_s < @to
-        ${project !== undefined ? 'AND h.project = @project' : ''} GROUP BY h.key`
-          )
-          .all({
-            level,
-            from: fromSeconds,
-            to: toSeconds,
-            ...(project !== undefined ? { project } : {}),
-          }) as Contributor[]
-    );
+    return this.guard('read', () => {
+      const projectId = project === undefined ? undefined : this.nameId(project);
+      if (project !== undefined && projectId === undefined) return [];
+      return this.db
+        .prepare(
+          `SELECT name, ${SUMS} FROM (${rangeSource('level', projectId !== undefined)}) GROUP BY name ORDER BY name`
+        )
+        .all({
+          level: LEVEL_IDS[level],
+          ...rangeParams(fromSeconds, toSeconds, true),
+          ...(projectId !== undefined ? { project: projectId } : {}),
+        }) as Contributor[];
+    });
   }
 
+  /** Reads the machine-day sums every write keeps: a few rows per machine type and day, never the host rows. */
   machineAverages(): Promise<MachineAverage[]> {
     return this.guard('read', () =>
       (
         this.db
           .prepare(
-            `SELECT machine, COUNT(*) AS days, SUM(n) AS hours, SUM(bc) AS bc, SUM(ic) AS ic, SUM(bj) AS bj, SUM(ij) AS ij,
-        SUM(bg) AS bg, SUM(ig) AS ig FROM (
-        SELECT machine, key, hour_s - (hour_s % 86400) AS day, COUNT(*) AS n, SUM(busy_cpu) AS bc, SUM(idle_cpu) AS ic,
-          SUM(busy_j) AS bj, SUM(idle_j) AS ij, SUM(busy_g) AS bg, SUM(idle_g) AS ig
-        FROM history_usage WHERE level = 'host' GROUP BY machine, key, day) GROUP BY machine ORDER BY machine`
+            `SELECT n.name AS machine, SUM(d.workspaces) AS days, SUM(d.hours) AS hours,
+        ${base('SUM(d.busy_cpu_ms)', 'cpu')} AS bc, ${base('SUM(d.idle_cpu_ms)', 'cpu')} AS ic,
+        ${base('SUM(d.busy_mj)', 'joules')} AS bj, ${base('SUM(d.idle_mj)', 'joules')} AS ij,
+        ${base('SUM(d.busy_ng)', 'grams')} AS bg, ${base('SUM(d.idle_ng)', 'grams')} AS ig
+      FROM history_machine_days d JOIN history_names n ON n.id = d.machine GROUP BY d.machine ORDER BY n.name`
           )
           .all() as Array<AverageSums & { machine: string }>
       ).map((r) => ({
@@ -220,6 +180,10 @@ export class SqliteUsageStore implements UsageStore {
         ...perHour(r),
       }))
     );
+  }
+
+  prune(beforeSeconds: number): Promise<PruneResult> {
+    return this.guard('prune', () => this.writer.prune(beforeSeconds));
   }
 
   ping(): Promise<void> {

@@ -58,6 +58,13 @@ export const perHour = (r: AverageSums): Pick<MachineAverage, 'workspaceHours' |
   },
 });
 
+/** What a prune removed. */
+export interface PruneResult {
+  /** hour rows (every level) and hour statuses */
+  rows: number;
+  statuses: number;
+}
+
 export class UsageStoreError extends Error {
   constructor(
     message: string,
@@ -92,6 +99,11 @@ export interface UsageStore {
   keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]>;
   /** per machine type: averages per workspace-day and per workspace-hour, from the host-level rows */
   machineAverages(): Promise<MachineAverage[]>;
+  /**
+   * Removes the rows and hour statuses of every UTC day that ends at or before `beforeSeconds` (whole days only, so
+   * the day rollups and the machine averages lose exactly those days).
+   */
+  prune(beforeSeconds: number): Promise<PruneResult>;
   /** the carbon slot cache and the stored machine averages, kept in the same store as the rows */
   readonly derived: DerivedStore;
   ping(): Promise<void>;

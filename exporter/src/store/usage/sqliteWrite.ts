@@ -1,0 +1,261 @@
+// The SQLite store's writes: hour rows replaced per (hour, scope), with the day rollup and the machine-day sums
+// adjusted by the same deltas in the same transaction. Integer figures make those running sums exact.
+import type Database from 'better-sqlite3';
+import { LEVEL_IDS } from '../compactLayout';
+import { roundHour } from './sqliteRound';
+import type { HourResult, UsageRow } from '../../history/types';
+import type { PruneResult } from './types';
+
+const HOUR_SECONDS = 3600;
+const DAY_HOURS = 24;
+/** row figures in stored units, column order: busy/idle cpu ms, busy/idle mJ, busy/idle ng, fallback ng, runtime ms */
+const FIGURE_COLUMNS = 'busy_cpu_ms, idle_cpu_ms, busy_mj, idle_mj, busy_ng, idle_ng, fallback_ng, runtime_ms';
+const SUMMED = ['busy_cpu_ms', 'idle_cpu_ms', 'busy_mj', 'idle_mj', 'busy_ng', 'idle_ng'];
+
+/** The hour index of an hour start; stored rows are whole UTC hours. */
+export function hourIndex(hourStartSeconds: number): number {
+  if (!Number.isInteger(hourStartSeconds / HOUR_SECONDS)) {
+    throw new Error(`usage rows are whole hours: ${hourStartSeconds} is not a multiple of ${HOUR_SECONDS} s`);
+  }
+  return hourStartSeconds / HOUR_SECONDS;
+}
+
+interface StoredRow {
+  project: number;
+  machine: number;
+  busy_cpu_ms: number;
+  idle_cpu_ms: number;
+  busy_mj: number;
+  idle_mj: number;
+  busy_ng: number;
+  idle_ng: number;
+  fallback_ng: number;
+  runtime_ms: number | null;
+}
+
+/** Day-row delta: hours, runtime hours, then the eight figures (runtime as 0 when unknown). */
+interface DayDelta {
+  key: number;
+  day: number;
+  project: number;
+  machine: number;
+  v: number[];
+}
+
+const upsertSql = (table: string, pk: string[], cols: string[]): string =>
+  `INSERT INTO ${table} (${[...pk, ...cols].join(', ')}) VALUES (${[...pk, ...cols].map(() => '?').join(', ')})
+  ON CONFLICT (${pk.join(', ')}) DO UPDATE SET ${cols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+
+export class SqliteUsageWriter {
+  /** ids never change once given; cleared when a transaction fails, since its new ids are rolled back */
+  private readonly keyIds = new Map<string, number>();
+  private readonly levels = new Map<number, number>();
+  private readonly nameIds = new Map<string, number>();
+  private readonly st: Record<string, Database.Statement>;
+  private readonly tx: (results: readonly HourResult[]) => void;
+
+  constructor(private readonly db: Database.Database) {
+    const dayCols = ['hours', 'runtime_hours', ...FIGURE_COLUMNS.split(', ')];
+    this.st = {
+      keyIns: db.prepare(
+        'INSERT INTO history_keys (level, name, first_hour, last_hour) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'
+      ),
+      keySel: db.prepare('SELECT id FROM history_keys WHERE level = ? AND name = ?'),
+      level: db.prepare('SELECT level FROM history_keys WHERE id = ?').pluck(),
+      span: db.prepare('SELECT first_hour AS f, last_hour AS l FROM history_keys WHERE id = ?'),
+      widen: db.prepare(
+        'UPDATE history_keys SET first_hour = MIN(first_hour, ?), last_hour = MAX(last_hour, ?) WHERE id = ?'
+      ),
+      keysAt: db.prepare('SELECT id FROM history_keys WHERE first_hour <= ? AND last_hour >= ?').pluck(),
+      nameIns: db.prepare('INSERT INTO history_names (name) VALUES (?) ON CONFLICT DO NOTHING'),
+      nameSel: db.prepare('SELECT id FROM history_names WHERE name = ?').pluck(),
+      del: db.prepare(
+        `DELETE FROM history_hour_rows WHERE key = ? AND hour = ? RETURNING project, machine, ${FIGURE_COLUMNS}`
+      ),
+      delProject: db.prepare(
+        `DELETE FROM history_hour_rows WHERE key = ? AND hour = ? AND project = ? RETURNING project, machine, ${FIGURE_COLUMNS}`
+      ),
+      ins: db.prepare(`INSERT INTO history_hour_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      day: db.prepare(upsertSql('history_day_rows', ['key', 'day', 'project', 'machine'], dayCols)),
+      dayEmpty: db.prepare(
+        'DELETE FROM history_day_rows WHERE key = ? AND day = ? AND project = ? AND machine = ? AND hours = 0'
+      ),
+      hostDay: db.prepare('SELECT COUNT(*) FROM history_day_rows WHERE key = ? AND day = ? AND machine = ?').pluck(),
+      machineDay: db.prepare(upsertSql('history_machine_days', ['machine', 'day'], ['workspaces', 'hours', ...SUMMED])),
+      machineDayEmpty: db.prepare('DELETE FROM history_machine_days WHERE machine = ? AND day = ? AND hours = 0'),
+      status:
+        db.prepare(`INSERT INTO history_hours (scope, hour_s, status, error, sum_check_ratio, estimated_at_s) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (scope, hour_s) DO UPDATE SET status = excluded.status, error = excluded.error,
+        sum_check_ratio = excluded.sum_check_ratio, estimated_at_s = excluded.estimated_at_s`),
+      failed:
+        db.prepare(`INSERT INTO history_hours (scope, hour_s, status, error, sum_check_ratio, estimated_at_s) VALUES (?, ?, 'failed', ?, NULL, ?)
+      ON CONFLICT (scope, hour_s) DO UPDATE SET error = excluded.error, estimated_at_s = excluded.estimated_at_s WHERE status = 'failed'`),
+    };
+    this.tx = db.transaction((results: readonly HourResult[]) => this.writeBatch(results));
+  }
+
+  write(results: readonly HourResult[]): void {
+    try {
+      this.tx(results);
+    } catch (err) {
+      this.keyIds.clear();
+      this.nameIds.clear();
+      this.levels.clear();
+      throw err;
+    }
+  }
+
+  /** Whole UTC days before the one holding `beforeSeconds`, from every table, in one transaction. */
+  prune(beforeSeconds: number): PruneResult {
+    const day = Math.floor(beforeSeconds / (HOUR_SECONDS * DAY_HOURS));
+    const p = { hour: day * DAY_HOURS, day, s: day * DAY_HOURS * HOUR_SECONDS };
+    return this.db.transaction(() => {
+      // each key's old hours are a primary-key range: no index on the hour is needed
+      const old = 'key IN (SELECT id FROM history_keys WHERE first_hour < @hour)';
+      const rows = this.db.prepare(`DELETE FROM history_hour_rows WHERE ${old} AND hour < @hour`).run(p).changes;
+      this.db.prepare(`DELETE FROM history_day_rows WHERE ${old} AND day < @day`).run(p);
+      this.db.prepare('DELETE FROM history_machine_days WHERE day < @day').run(p);
+      this.db.prepare('UPDATE history_keys SET first_hour = @hour WHERE first_hour < @hour').run(p);
+      const statuses = this.db.prepare('DELETE FROM history_hours WHERE hour_s < @s').run(p).changes;
+      return { rows, statuses };
+    })();
+  }
+
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      this.st.nameIns!.run(name);
+      id = this.st.nameSel!.get(name) as number;
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  private writeBatch(results: readonly HourResult[]): void {
+    const now = Date.now() / 1000;
+    const spans = new Map<number, { f: number; l: number }>();
+    const deltas = new Map<string, DayDelta>();
+    const add = (key: number, hour: number, r: StoredRow, sign: 1 | -1): void => {
+      const day = Math.floor(hour / DAY_HOURS);
+      const k = `${key},${day},${r.project},${r.machine}`;
+      let d = deltas.get(k);
+      if (d === undefined)
+        deltas.set(k, (d = { key, day, project: r.project, machine: r.machine, v: Array<number>(10).fill(0) }));
+      const v = [1, r.runtime_ms === null ? 0 : 1, r.busy_cpu_ms, r.idle_cpu_ms, r.busy_mj, r.idle_mj, r.busy_ng];
+      v.push(r.idle_ng, r.fallback_ng, r.runtime_ms ?? 0);
+      for (let i = 0; i < 10; i++) d.v[i]! += sign * v[i]!;
+    };
+    for (const r of results) {
+      if (r.status === 'failed') {
+        this.st.failed!.run(r.scope, r.hourStartSeconds, r.error ?? null, now);
+        continue;
+      }
+      const hour = hourIndex(r.hourStartSeconds);
+      const project = r.scope === '*' ? undefined : (this.st.nameSel!.get(r.scope) as number | undefined);
+      if (r.scope === '*' || project !== undefined) {
+        for (const key of this.st.keysAt!.all(hour, hour) as number[]) {
+          const old = (
+            project === undefined ? this.st.del!.all(key, hour) : this.st.delProject!.all(key, hour, project)
+          ) as StoredRow[];
+          for (const o of old) add(key, hour, o, -1);
+        }
+      }
+      const kept = r.scope === '*' ? r.rows : r.rows.filter((x) => x.project === r.scope);
+      const rounded = roundHour(kept);
+      for (const x of kept) {
+        const h = hourIndex(x.hourStartSeconds);
+        const key = this.keyId(x, h, spans);
+        const row = this.stored(x, rounded.get(x)!);
+        this.st.ins!.run(key, h, ...(Object.values(row) as Array<number | null>)); // fields in column order
+        add(key, h, row, 1);
+      }
+      this.st.status!.run(r.scope, r.hourStartSeconds, r.status, r.error ?? null, r.sumCheckRatio, now);
+    }
+    this.applyDays([...deltas.values()]);
+  }
+
+  private stored(x: UsageRow, figures: Array<number | null>): StoredRow {
+    const [bc, ic, bj, ij, bg, ig, fg, rt] = figures as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number | null,
+    ];
+    return {
+      project: this.nameId(x.project),
+      machine: this.nameId(x.machine),
+      busy_cpu_ms: bc,
+      idle_cpu_ms: ic,
+      busy_mj: bj,
+      idle_mj: ij,
+      busy_ng: bg,
+      idle_ng: ig,
+      fallback_ng: fg,
+      runtime_ms: rt,
+    };
+  }
+
+  /** The key's id, created when new, with its hour span widened to include `hour`. */
+  private keyId(x: UsageRow, hour: number, spans: Map<number, { f: number; l: number }>): number {
+    const level = LEVEL_IDS[x.level];
+    const k = `${level}\u0000${x.key}`;
+    let id = this.keyIds.get(k);
+    if (id === undefined) {
+      this.st.keyIns!.run(level, x.key, hour, hour);
+      id = (this.st.keySel!.get(level, x.key) as { id: number }).id;
+      this.keyIds.set(k, id);
+      this.levels.set(id, level);
+    }
+    let span = spans.get(id);
+    if (span === undefined) spans.set(id, (span = this.st.span!.get(id) as { f: number; l: number }));
+    if (hour < span.f || hour > span.l) {
+      this.st.widen!.run(hour, hour, id);
+      span.f = Math.min(span.f, hour);
+      span.l = Math.max(span.l, hour);
+    }
+    return id;
+  }
+
+  /** Day rows and, for host keys, machine-day sums (a host counts once per machine type and day). */
+  private applyDays(deltas: readonly DayDelta[]): void {
+    const hostTriples = new Map<string, { key: number; day: number; machine: number; before: boolean }>();
+    const machineDays = new Map<string, { machine: number; day: number; v: number[] }>();
+    for (const d of deltas) {
+      if (!this.isHost(d.key)) continue;
+      const t = `${d.key},${d.day},${d.machine}`;
+      if (!hostTriples.has(t)) {
+        const before = (this.st.hostDay!.get(d.key, d.day, d.machine) as number) > 0;
+        hostTriples.set(t, { key: d.key, day: d.day, machine: d.machine, before });
+      }
+      const m = `${d.machine},${d.day}`;
+      let md = machineDays.get(m);
+      if (md === undefined) machineDays.set(m, (md = { machine: d.machine, day: d.day, v: Array<number>(8).fill(0) }));
+      md.v[1]! += d.v[0]!;
+      for (let i = 0; i < 6; i++) md.v[2 + i]! += d.v[2 + i]!;
+    }
+    for (const d of deltas) {
+      if (d.v.every((x) => x === 0)) continue;
+      this.st.day!.run(d.key, d.day, d.project, d.machine, ...d.v);
+      if (d.v[0]! < 0) this.st.dayEmpty!.run(d.key, d.day, d.project, d.machine);
+    }
+    for (const t of hostTriples.values()) {
+      const after = (this.st.hostDay!.get(t.key, t.day, t.machine) as number) > 0;
+      machineDays.get(`${t.machine},${t.day}`)!.v[0]! += Number(after) - Number(t.before);
+    }
+    for (const md of machineDays.values()) {
+      if (md.v.every((x) => x === 0)) continue;
+      this.st.machineDay!.run(md.machine, md.day, ...md.v);
+      if (md.v[1]! < 0) this.st.machineDayEmpty!.run(md.machine, md.day);
+    }
+  }
+
+  private isHost(key: number): boolean {
+    let level = this.levels.get(key);
+    if (level === undefined) this.levels.set(key, (level = this.st.level!.get(key) as number));
+    return level === LEVEL_IDS.host;
+  }
+}
