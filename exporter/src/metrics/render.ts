@@ -1,24 +1,12 @@
 import type { Family } from './table';
 import type { ExpositionFormat } from './negotiate';
+import { slicer as stepSlicer } from '../tracking/slices';
 
-/** Work between two yields to the event loop: a scrape or a health check waits at most about this long. */
-const SLICE_MS = 8;
-/** Samples handled between two looks at the clock. */
+/** Samples rendered between two looks at the clock. */
 const CHECK_EVERY = 512;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Gives the event loop a turn once SLICE_MS of work has passed since the last one. */
-export function slicer(sliceMs = SLICE_MS): () => Promise<void> | undefined {
-  let since = performance.now();
-  let n = 0;
-  return () => {
-    if (++n % CHECK_EVERY !== 0 || performance.now() - since < sliceMs) return undefined;
-    return nextTurn().then(() => {
-      since = performance.now();
-    });
-  };
-}
+/** Gives the event loop a turn every few milliseconds of rendering. */
+export const slicer = (): (() => Promise<void> | undefined) => stepSlicer(undefined, CHECK_EVERY);
 
 const escapeText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 const escapeLabelValue = (s: string): string => escapeText(s).replace(/"/g, '\\"');

@@ -2,6 +2,7 @@ import { clampCpuSeconds, counterIncrease, sameBoot } from '../model/counters';
 import { intervalEnergy, meanWatts, type PowerProfile } from '../model/power';
 import { gramsFor } from '../model/units';
 import { vmKey } from './observe';
+import { ITEMS_PER_STEP, runNow, type Steps } from './slices';
 import { runtimeSecondsOf, type Anomaly, type TargetObservation, type WorkspaceState } from './types';
 
 /** cpu-seconds of one target since its last reading, summed over the CPUs present at both readings. */
@@ -78,13 +79,23 @@ function statesByVm(previous: ReadonlyMap<string, WorkspaceState>): Map<string, 
  * The targets whose summed counters cannot be differenced this cycle (a sum went down or the CPU count changed
  * within one boot), with the instant of their last reading: the per-CPU detail to read, and only for them.
  */
-export function needsDetail(
+export const needsDetail = (
   previous: ReadonlyMap<string, WorkspaceState>,
   observations: readonly TargetObservation[]
-): Array<{ job: string; instance: string; sinceSeconds: number }> {
+): DetailWanted[] => runNow(needsDetailSteps(previous, observations));
+
+export type DetailWanted = { job: string; instance: string; sinceSeconds: number };
+
+/** needsDetail as steps (see slices.ts). */
+export function* needsDetailSteps(
+  previous: ReadonlyMap<string, WorkspaceState>,
+  observations: readonly TargetObservation[]
+): Steps<DetailWanted[]> {
   const byVm = statesByVm(previous);
-  const out: Array<{ job: string; instance: string; sinceSeconds: number }> = [];
+  const out: DetailWanted[] = [];
+  let n = 0;
   for (const o of observations) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     if (!isUsable(o)) continue;
     const prior = priorOf(previous, byVm, o);
     if (prior && (dropped(prior, o) || cpusChanged(prior, o))) {
@@ -100,11 +111,19 @@ export function needsDetail(
  * the first time is charged its counters since boot (its whole life so far); a new boot closes the VM's old one.
  * Counters follow `counterIncrease` (a drop re-baselines) and are bounded by CPUs x elapsed.
  */
-export function integrateCycle(
+export const integrateCycle = (
   previous: ReadonlyMap<string, WorkspaceState>,
   observations: readonly TargetObservation[],
   ctx: CycleContext
-): CycleResult {
+): CycleResult => runNow(integrateSteps(previous, observations, ctx));
+
+/** integrateCycle as steps, yielding every ITEMS_PER_STEP workspaces (see slices.ts). */
+export function* integrateSteps(
+  previous: ReadonlyMap<string, WorkspaceState>,
+  observations: readonly TargetObservation[],
+  ctx: CycleContext
+): Steps<CycleResult> {
+  let n = 0;
   const open = new Map<string, WorkspaceState>();
   const changed: WorkspaceState[] = [];
   const anomalies: Anomaly[] = [];
@@ -116,6 +135,7 @@ export function integrateCycle(
   };
 
   for (const o of observations) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     if (!isUsable(o)) continue;
     const prior = priorOf(previous, byVm, o);
     // the VM's other workspaces ended: it rebooted (or a stale duplicate stood for it)
@@ -131,6 +151,7 @@ export function integrateCycle(
   }
 
   for (const s of previous.values()) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     if (seen.has(s.id)) continue;
     if (ctx.nowSeconds - s.lastSeenSeconds > ctx.closeAfterSeconds) {
       close(s);

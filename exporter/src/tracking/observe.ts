@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Sample } from '../sources/prometheus';
 import type { Anomaly, TargetObservation, WorkspaceLabels } from './types';
 import { SCRAPE_TIME_TAG, type TrackingQueryName } from './queries';
+import { ITEMS_PER_STEP, runNow, type Steps } from './slices';
 
 export const UNKNOWN = 'unknown';
 
@@ -80,16 +81,25 @@ export interface Observed {
  * several boot series of one target count as one (the latest boot, then the most labels known), and several targets
  * of one VM (two jobs, two instance names) as one, by `compareTargets`. NaN and infinite values count as missing.
  */
-export function observationsFrom(
+export const observationsFrom = (
   results: Record<TrackingQueryName, Sample[]>,
   labels: Config['labels'],
   site: (project: string) => string
-): Observed {
+): Observed => runNow(observationSteps(results, labels, site));
+
+/** observationsFrom as steps, yielding every ITEMS_PER_STEP series (see slices.ts). */
+export function* observationSteps(
+  results: Record<TrackingQueryName, Sample[]>,
+  labels: Config['labels'],
+  site: (project: string) => string
+): Steps<Observed> {
+  let n = 0;
   const anomalies: Anomaly[] = [];
   const up = new Map<string, boolean>();
   const upSeries = new Map<string, number>();
   const scrape = new Map<string, number>();
   for (const s of results.up) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     const k = key(s.metric);
     if (s.metric[SCRAPE_TIME_TAG] !== undefined) {
       const v = finite(s.value);
@@ -99,16 +109,27 @@ export function observationsFrom(
     up.set(k, (up.get(k) ?? false) || s.value === 1); // a duplicate scrape that worked has fresh counters
     upSeries.set(k, (upSeries.get(k) ?? 0) + 1);
   }
-  const cpus = new Map(results.cpus.map((s) => [key(s.metric), finite(s.value)]));
-  const mem = new Map(results.memoryActive.map((s) => [key(s.metric), finite(s.value)]));
+  const cpus = new Map<string, number | undefined>();
+  const mem = new Map<string, number | undefined>();
   const busy = new Map<string, number | undefined>();
   const idle = new Map<string, number | undefined>();
+  for (const [into, answer] of [
+    [cpus, results.cpus],
+    [mem, results.memoryActive],
+  ] as const) {
+    for (const s of answer) {
+      if (++n % ITEMS_PER_STEP === 0) yield;
+      into.set(key(s.metric), finite(s.value));
+    }
+  }
   for (const s of results.cpuSeconds) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     (s.metric.state === 'busy' ? busy : idle).set(key(s.metric), finite(s.value));
   }
 
   const targets = new Map<string, TargetObservation[]>();
   for (const s of results.boot) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     const k = key(s.metric);
     const o: TargetObservation = {
       job: s.metric.job ?? '',
@@ -129,6 +150,7 @@ export function observationsFrom(
 
   const vms = new Map<string, TargetObservation[]>();
   for (const [k, list] of targets) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     const o = pick(list);
     if (list.length > 1 || (upSeries.get(k) ?? 0) > 1) {
       anomalies.push(anomaly('duplicate_series', o, `${list.length} boot and ${upSeries.get(k) ?? 0} up series`));
@@ -140,6 +162,7 @@ export function observationsFrom(
   }
   const out: TargetObservation[] = [];
   for (const list of vms.values()) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     const o = pick(list);
     if (list.length > 1) {
       const others = list

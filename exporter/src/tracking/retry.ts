@@ -37,6 +37,9 @@ export class RetryBackoff {
   }
 }
 
+/** States per store call: a synchronous store (SQLite) then holds the event loop for one batch, not for all. */
+export const WRITE_BATCH = 1000;
+
 /** The states a store has not taken yet, latest per workspace (so bounded by the open workspaces), and their retry. */
 export class WriteBehind<S extends { id: string }> {
   private readonly pending = new Map<string, S>();
@@ -44,7 +47,8 @@ export class WriteBehind<S extends { id: string }> {
 
   constructor(
     private readonly save: (states: S[]) => Promise<void>,
-    maxSkippedCycles?: number
+    maxSkippedCycles?: number,
+    private readonly batch = WRITE_BATCH
   ) {
     this.backoff = new RetryBackoff(maxSkippedCycles);
   }
@@ -62,14 +66,21 @@ export class WriteBehind<S extends { id: string }> {
   }
 
   /**
-   * Writes everything pending, or skips while the backoff says wait. Resolves to undefined when skipped, to the
-   * error when the write failed (everything stays pending), to null when it went through.
+   * Writes everything pending in batches, the event loop getting a turn between two, or skips while the backoff says
+   * wait. Resolves to undefined when skipped, to the error when a write failed (what it and later batches held stays
+   * pending), to null when all went through.
    */
   async flush(): Promise<Error | null | undefined> {
     if (!this.backoff.attempt()) return undefined;
     try {
-      await this.save([...this.pending.values()]);
-      this.pending.clear();
+      const states = [...this.pending.values()];
+      for (let i = 0; i < states.length || i === 0; i += this.batch) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        const part = states.slice(i, i + this.batch);
+        await this.save(part);
+        // a state set again meanwhile is newer than the one written: it stays pending
+        for (const st of part) if (this.pending.get(st.id) === st) this.pending.delete(st.id);
+      }
       this.backoff.succeeded();
       return null;
     } catch (err) {

@@ -4,16 +4,16 @@ import type { PrometheusClient, Sample } from '../sources/prometheus';
 import type { Area, CarbonIntensityClient, IntensityReading } from '../sources/carbon';
 import type { WorkspaceStore } from '../store/types';
 import type { PowerProfile } from '../model/power';
-import { integrateCycle, needsDetail, targetKey, workspaceId, type CpuIncrease } from './integrate';
-import { observationsFrom, siteLookup } from './observe';
+import { integrateSteps, workspaceId } from './integrate';
+import { observationSteps, siteLookup } from './observe';
+import { readDetail } from './detail';
+import { runSliced, slicer } from './slices';
 import { ownedTargets, type OwnershipFeed } from '../ownership';
-import { detailQuery, trackingQueries, type DetailGroup, type TrackingQueryName } from './queries';
+import { trackingQueries, type TrackingQueryName } from './queries';
 import { emptySnapshot, type CycleStats, type SourceName, type SourceStatus, type TrackingSnapshot } from './snapshot';
 import { WriteBehind } from './retry';
-import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type TargetObservation, type WorkspaceState } from './types';
+import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type WorkspaceState } from './types';
 
-/** Distinct last-reading instants one detail query covers; targets beyond them re-baseline instead. */
-const MAX_DETAIL_GROUPS = 8;
 /** Bounds the memory of which (target, kind) pairs were logged already. */
 const MAX_LOGGED_ANOMALIES = 100_000;
 
@@ -172,29 +172,41 @@ export class Tracker {
       return finish(false, `prometheus: ${errorText(err)}`, { intensity });
     }
 
-    const observed = observationsFrom(results, this.deps.config.labels, this.site);
+    // every step over all targets runs in slices, so that scrapes and health checks are answered meanwhile
+    const observed = await runSliced(observationSteps(results, this.deps.config.labels, this.site));
     const observations = ownedTargets(observed.observations, at, this.deps.ownership?.().records);
     const previous = new Map(this.open);
+    const pause = slicer();
     // a workspace closed earlier that shows up again (same boot) is reopened, never started again from zero
     for (const o of observations) {
+      const turn = pause();
+      if (turn) await turn;
       if (o.bootTimeSeconds === undefined) continue;
       const id = workspaceId(o, o.bootTimeSeconds);
       if (previous.has(id)) continue;
       const stored = this.unsaved.get(id) ?? (await this.deps.store.getWorkspace(id).catch(() => undefined));
       if (stored) previous.set(id, stored);
     }
-    const detail = await this.readDetail(previous, observations, at, () => queries++);
+    const detail = await readDetail(
+      { ...this.deps, selector: this.deps.config.prometheus.selector },
+      previous,
+      observations,
+      at,
+      () => queries++
+    );
 
     const reading = intensity[this.area];
-    const { changed, open, anomalies } = integrateCycle(previous, observations, {
-      nowSeconds: at,
-      pue: this.deps.config.pue,
-      profileFor: this.profileFor,
-      gramsPerKwh: reading?.gramsPerKwh ?? this.deps.config.carbonIntensity.fallbackGramsPerKwh,
-      intensityIsFallback: reading?.fallback ?? true,
-      closeAfterSeconds: this.deps.config.tracking.closeAfterSeconds,
-      detail,
-    });
+    const { changed, open, anomalies } = await runSliced(
+      integrateSteps(previous, observations, {
+        nowSeconds: at,
+        pue: this.deps.config.pue,
+        profileFor: this.profileFor,
+        gramsPerKwh: reading?.gramsPerKwh ?? this.deps.config.carbonIntensity.fallbackGramsPerKwh,
+        intensityIsFallback: reading?.fallback ?? true,
+        closeAfterSeconds: this.deps.config.tracking.closeAfterSeconds,
+        detail,
+      })
+    );
     this.countAnomalies([...observed.anomalies, ...anomalies]);
     this.open = open;
     for (const s of changed) this.unsaved.set(s);
@@ -208,53 +220,6 @@ export class Tracker {
       intensity,
       anomalies: { ...this.anomalyCounts },
     });
-  }
-
-  /**
-   * Per-CPU increases for the targets whose sums cannot be differenced, in one query whatever their number (none
-   * when every target is clean). A failure here only costs those targets a re-baseline, never the cycle.
-   */
-  private async readDetail(
-    previous: ReadonlyMap<string, WorkspaceState>,
-    observations: readonly TargetObservation[],
-    at: number,
-    counted: () => void
-  ): Promise<Map<string, CpuIncrease> | undefined> {
-    const wanted = needsDetail(previous, observations);
-    if (wanted.length === 0) return undefined;
-    const bySince = new Map<number, DetailGroup['targets'][number][]>();
-    for (const t of wanted) {
-      const list = bySince.get(t.sinceSeconds) ?? [];
-      list.push(t);
-      bySince.set(t.sinceSeconds, list);
-    }
-    const groups = [...bySince]
-      .sort((a, b) => b[1].length - a[1].length)
-      .slice(0, MAX_DETAIL_GROUPS)
-      .map(([atSeconds, targets]) => ({ atSeconds, targets }));
-    counted();
-    try {
-      const answer = await this.deps.prometheus.instantQuery(
-        detailQuery(this.deps.config.prometheus.selector, groups),
-        at
-      );
-      const out = new Map<string, CpuIncrease>();
-      for (const s of answer) {
-        if (!Number.isFinite(s.value)) continue;
-        const k = targetKey(s.metric.job ?? '', s.metric.instance ?? '');
-        const d = out.get(k) ?? { busyCpuSeconds: 0, idleCpuSeconds: 0 };
-        if (s.metric.state === 'busy') d.busyCpuSeconds = s.value;
-        else d.idleCpuSeconds = s.value;
-        out.set(k, d);
-      }
-      return out;
-    } catch (err) {
-      this.deps.logger?.warn(
-        { err: errorText(err), targets: wanted.length },
-        'per-CPU detail query failed; those targets re-baseline'
-      );
-      return undefined;
-    }
   }
 
   private countAnomalies(anomalies: readonly Anomaly[]): void {

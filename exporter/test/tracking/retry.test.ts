@@ -59,3 +59,43 @@ describe('store write backoff', () => {
     expect([b.consecutiveFailures, b.cyclesUntilRetry, b.attempt()]).toEqual([0, 0, true]);
   });
 });
+
+describe('store writes in batches', () => {
+  it('writes every pending state in batches, with event-loop turns between them', async () => {
+    const calls: number[] = [];
+    let turns = 0;
+    const wb = new WriteBehind<{ id: string }>(
+      async (states) => {
+        calls.push(states.length);
+        return Promise.resolve();
+      },
+      undefined,
+      4
+    );
+    for (let i = 0; i < 10; i++) wb.set({ id: `w${i}` });
+    const ticking = setInterval(() => turns++, 0);
+    const result = await wb.flush();
+    clearInterval(ticking);
+    expect([result, calls, wb.size]).toEqual([null, [4, 4, 2], 0]);
+    expect(turns).toBeGreaterThan(0);
+  });
+
+  it('keeps what a failed batch and the batches after it held, and writes it next time', async () => {
+    let failAt = 2;
+    const written: string[] = [];
+    const wb = new WriteBehind<{ id: string }>(
+      async (states) => {
+        if (failAt-- === 1) throw new Error('store down');
+        written.push(...states.map((s) => s.id));
+        return Promise.resolve();
+      },
+      undefined,
+      2
+    );
+    for (let i = 0; i < 5; i++) wb.set({ id: `w${i}` });
+    expect((await wb.flush())?.message).toBe('store down');
+    expect([written, wb.size]).toEqual([['w0', 'w1'], 3]);
+    expect(await wb.flush()).toBeNull();
+    expect([written, wb.size]).toEqual([['w0', 'w1', 'w2', 'w3', 'w4'], 0]);
+  });
+});

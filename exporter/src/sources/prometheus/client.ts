@@ -3,9 +3,10 @@ import { Agent as HttpsAgent } from 'node:https';
 import pRetry from 'p-retry';
 import { httpRequest, joinUrl, TransportError } from '../http';
 import { PrometheusError } from './errors';
+import { runSliced } from '../../tracking/slices';
 import {
   parseBuildInfoData,
-  parseInstantData,
+  parseInstantSteps,
   parseRangeData,
   parseSeriesData,
   Sample,
@@ -92,7 +93,8 @@ export class PrometheusClient {
     const params: Record<string, string> = { query: expr };
     if (timeSeconds !== undefined) params.time = String(timeSeconds);
     const data = await this.call('POST', '/api/v1/query', params, expr);
-    return parseInstantData(data, expr);
+    // decoded in slices: an answer of tens of thousands of series must not hold the event loop
+    return runSliced(parseInstantSteps(data, expr));
   }
 
   /** Instant query of a range-vector selector (e.g. `x[30m]`): the raw samples of each series. */

@@ -1,5 +1,6 @@
 // Pure decoding of Prometheus HTTP API bodies (docs/querying/api.md) into typed results.
 import { PrometheusError } from './errors';
+import { ITEMS_PER_STEP, runNow, type Steps } from '../../tracking/slices';
 
 export interface Sample {
   metric: Record<string, string>;
@@ -93,17 +94,23 @@ export function unwrapEnvelope(httpStatus: number, text: string, expr?: string):
 }
 
 /** data of /api/v1/query: a vector, or a scalar as one sample with no labels. */
-export function parseInstantData(data: Json, expr?: string): Sample[] {
+export const parseInstantData = (data: Json, expr?: string): Sample[] => runNow(parseInstantSteps(data, expr));
+
+/** parseInstantData as steps, yielding every ITEMS_PER_STEP samples: answers of many thousand series (see slices.ts). */
+export function* parseInstantSteps(data: Json, expr?: string): Steps<Sample[]> {
   try {
     if (!isObject(data)) throw new TypeError('data is not an object');
     const { resultType, result } = data;
     if (resultType === 'scalar') return [{ metric: {}, value: parsePair(result)[1] }];
     if (resultType !== 'vector') throw new TypeError(`expected a vector or scalar result, got ${String(resultType)}`);
     if (!Array.isArray(result)) throw new TypeError('result is not an array');
-    return result.map((item: Json) => {
+    const out: Sample[] = [];
+    for (const item of result as Json[]) {
+      if (out.length % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
       if (!isObject(item)) throw new TypeError('vector element is not an object');
-      return { metric: parseLabels(item.metric), value: parsePair(item.value)[1] };
-    });
+      out.push({ metric: parseLabels(item.metric), value: parsePair(item.value)[1] });
+    }
+    return out;
   } catch (err) {
     if (err instanceof PrometheusError) throw err;
     return fail(`unexpected query result: ${(err as Error).message}`, expr);
