@@ -48,7 +48,7 @@ export interface BackfillOptions {
 const scopeOf = (project?: string): string => project ?? '*';
 
 type CpuSeries = ReturnType<typeof countCpus>;
-/** The run's one series call over all its chunks: which path to take, and the CPU counts when there is one chunk. */
+/** The run's one series call over all its chunks: which path to take, and the targets when there is one chunk. */
 interface RunSeries {
   fromSeconds: number;
   toSeconds: number;
@@ -136,10 +136,10 @@ export class BackfillRunner {
 
   /**
    * [a, b) on hour boundaries; a failed request is split in halves down to single hours, which are then failed.
-   * Requests: the targets query (boot time, memory) beside a series call (index only: CPU counts, and whether the
+   * Requests: the targets query (boot time, memory) beside a series call (index only: the targets, and whether the
    * recording rules' series exist; the run's, when the run is this one chunk), then the state queries of the
-   * recorded or the raw path side by side, one CPU count query when some target rebooted, and one raw-sample request
-   * per half-hour with irregular targets.
+   * recorded path, or those of the raw path and its CPU count query, side by side, one raw-sample request per target
+   * that lived only between two boundaries and one per half-hour with irregular targets.
    */
   async estimateRange(
     a: number,
@@ -176,9 +176,12 @@ export class BackfillRunner {
       }
       const fill = async (fromRules: boolean): Promise<BoundaryTable> => {
         const table = new BoundaryTable(a, b, names);
+        // the raw path's CPU counts per boundary (the rules record their own)
+        const queries = stateQueries(config, project, fromRules);
+        if (!fromRules) queries.push({ kind: 'cpus', expr: cpuCountQuery(config, project) });
         await Promise.all([
           targets.then((answer) => table.add('targets', answer)),
-          ...stateQueries(config, project, fromRules).map(async ({ kind, expr }) => table.add(kind, await range(expr))),
+          ...queries.map(async ({ kind, expr }) => table.add(kind, await range(expr))),
         ]);
         return table;
       };
@@ -191,22 +194,12 @@ export class BackfillRunner {
         table = undefined;
       }
       const chunk = await found;
-      if (!table) {
-        table = await fill(false);
-        table.useChunkCpus(chunk.cpus);
-        const rebooted = table.rebooted();
-        if (rebooted.length > 0) {
-          const instances = [...new Set(rebooted.map((l) => l.instance ?? ''))];
-          table.add('cpus', await range(cpuCountQuery(config, instances, project)));
-        }
-      }
+      table ??= await fill(false);
       ({ usage, irregular } = table.difference());
       // targets with CPU series in the chunk but at no boundary lived only between two: counted from raw samples
       for (const [key, labels] of chunk.labels) {
         if (!table.hasCounters(key))
-          usage.push(
-            ...(await betweenBoundaries(this.recountDeps(), table, key, labels, chunk.cpus.get(key), project))
-          );
+          usage.push(...(await betweenBoundaries(this.recountDeps(), table, key, labels, project)));
       }
     } catch (err) {
       const hours = (b - a) / HOUR_SECONDS;
@@ -250,7 +243,7 @@ export class BackfillRunner {
     return { results, recordedHours: recorded ? (b - a) / HOUR_SECONDS : 0, anomalies };
   }
 
-  /** The chunk's (or run's) series call: CPU counts per target, and whether the recording rules' series exist. */
+  /** The chunk's (or run's) series call: the targets, and whether the recording rules' series exist. */
   private cpuSeries(a: number, b: number, project?: string): Promise<CpuSeries> {
     const { config, prometheus } = this.deps;
     return this.limit(async () =>

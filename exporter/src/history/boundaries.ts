@@ -4,7 +4,7 @@
 import type { Series } from '../sources/prometheus';
 import { BOOT_METRIC, RECORDED_CPUS, type AnswerKind } from './queries';
 import { HALF_HOUR_SECONDS } from './types';
-import { sameBoot } from '../model/counters';
+import { BOOT_TOLERANCE_SECONDS, sameBoot } from '../model/counters';
 
 /** One target (job + instance + attribution labels) in one half-hour. */
 export interface HalfHourUsage {
@@ -109,6 +109,16 @@ export function countCpus(
   return { cpus: new Map([...ids].map(([k, s]) => [k, s.size])), labels, recorded };
 }
 
+/**
+ * The CPUs of a half-hour from the counts at its two boundaries: the larger (a CPU that goes offline or comes back,
+ * two boots sharing it: the recount's CPUs x 1,800 s bound must not cut real use), except when a boot starts on its
+ * closing boundary (a resize reboots the VM): that count is the next boot's, and this half-hour is the one before.
+ */
+function halfHourCpus(atStart: number, atEnd: number, bootsOnEnd: boolean): number | undefined {
+  if (Number.isNaN(atStart)) return Number.isNaN(atEnd) ? undefined : atEnd;
+  return bootsOnEnd || Number.isNaN(atEnd) ? atStart : Math.max(atStart, atEnd);
+}
+
 interface Target {
   labels: Record<string, string>;
   columns: Float64Array[];
@@ -118,7 +128,6 @@ export class BoundaryTable {
   /** boundaries: start, start + 1800, ..., end */
   readonly size: number;
   private readonly targets = new Map<string, Target>();
-  private chunkCpus?: ReadonlyMap<string, number>;
 
   constructor(
     readonly startSeconds: number,
@@ -165,11 +174,6 @@ export class BoundaryTable {
     }
   }
 
-  /** CPU counts for the whole chunk (the series call), used where no per-boundary count was added. */
-  useChunkCpus(cpus: ReadonlyMap<string, number>): void {
-    this.chunkCpus = cpus;
-  }
-
   /** Whether the target has a busy, idle or other value at any boundary (else it lived only between boundaries). */
   hasCounters(key: string): boolean {
     const t = this.targets.get(key);
@@ -180,25 +184,6 @@ export class BoundaryTable {
   memoryAt(key: string, seconds: number): number | undefined {
     const v = this.targets.get(key)?.columns[MEM]![Math.round((seconds - this.startSeconds) / HALF_HOUR_SECONDS)];
     return v === undefined || Number.isNaN(v) ? undefined : v;
-  }
-
-  /** Labels of the targets whose boot time changed within the chunk. */
-  rebooted(): Array<Record<string, string>> {
-    const out: Array<Record<string, string>> = [];
-    for (const t of this.targets.values()) {
-      const boot = t.columns[BOOT]!;
-      let first = NaN;
-      for (let i = 0; i < this.size; i++) {
-        const b = boot[i]!;
-        if (Number.isNaN(b)) continue;
-        if (Number.isNaN(first)) first = b;
-        else if (!sameBoot(b, first)) {
-          out.push(t.labels);
-          break;
-        }
-      }
-    }
-    return out;
   }
 
   /** Whether every boundary where a target has a boot time also has its busy, idle and CPU values (recorded path). */
@@ -228,7 +213,7 @@ export class BoundaryTable {
   difference(): { usage: HalfHourUsage[]; irregular: Irregular[] } {
     const usage: HalfHourUsage[] = [];
     const irregular: Irregular[] = [];
-    for (const [key, t] of this.targets) {
+    for (const t of this.targets.values()) {
       const [busy, idle, otherRaw, boot, mem, cpuCol] = t.columns as [
         Float64Array,
         Float64Array,
@@ -241,7 +226,6 @@ export class BoundaryTable {
         otherRaw.some((v) => !Number.isNaN(v)) || !busy.some((v) => !Number.isNaN(v))
           ? otherRaw
           : new Float64Array(this.size);
-      const chunkCpus = this.chunkCpus?.get(key);
       for (let i = 0; i + 1 < this.size; i++) {
         const j = i + 1;
         const complete0 = !Number.isNaN(busy[i]!) && !Number.isNaN(idle[i]!) && !Number.isNaN(other[i]!);
@@ -249,13 +233,15 @@ export class BoundaryTable {
         const seen0 = !Number.isNaN(busy[i]!) || !Number.isNaN(idle[i]!) || !Number.isNaN(otherRaw[i]!);
         const seen1 = !Number.isNaN(busy[j]!) || !Number.isNaN(idle[j]!) || !Number.isNaN(otherRaw[j]!);
         if (!seen0 && !seen1) continue;
-        const c = !Number.isNaN(cpuCol[j]!) ? cpuCol[j]! : !Number.isNaN(cpuCol[i]!) ? cpuCol[i]! : chunkCpus;
         const m = Number.isNaN(mem[j]!) ? undefined : mem[j]!;
         const b0 = boot[i]!;
         const b1 = boot[j]!;
         const bootSame =
           Number.isNaN(b0) || Number.isNaN(b1) ? Number.isNaN(b0) === Number.isNaN(b1) : sameBoot(b0, b1);
         const fromSeconds = this.startSeconds + i * HALF_HOUR_SECONDS;
+        const endSeconds = fromSeconds + HALF_HOUR_SECONDS;
+        const bootsOnEnd = !bootSame && !Number.isNaN(b1) && b1 >= endSeconds - BOOT_TOLERANCE_SECONDS;
+        const c = halfHourCpus(cpuCol[i]!, cpuCol[j]!, bootsOnEnd);
         const total = busy[j]! - busy[i]! + idle[j]! - idle[i]! + other[j]! - other[i]!;
         const plausible = c === undefined || total <= c * HALF_HOUR_SECONDS * (1 + OVER_LIMIT_SLACK);
         if (

@@ -47,7 +47,8 @@ export interface HistoryQuery {
 
 /**
  * The matchers of the chunk's one /api/v1/series call (index only, no samples read): every per-CPU idle series, for
- * the CPU count of each target, and the recorded CPU count, whose presence for every target picks the recorded path.
+ * the targets that lived only between two boundaries, and the recorded CPU count, whose presence picks the recorded
+ * path.
  */
 export function cpuSeriesMatchers(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string[] {
   const sel = scopeSelector(config, project).join(', ');
@@ -112,16 +113,13 @@ export function targetsQuery(config: Pick<Config, 'prometheus' | 'labels'>, proj
 const instancesMatcher = (instances: string[]): string => `instance=~${promString(instances.map(reExact).join('|'))}`;
 
 /**
- * The CPU count per boundary of some targets: those that rebooted within the chunk, whose CPU count may differ
- * between boots (a resize reboots the VM), so the chunk-wide count of the series call is not theirs.
+ * The CPU count of every target at each boundary (raw path). Not from the series call: that answers from the index,
+ * which on VictoriaMetrics covers whole days, so a VM resized later that day would count its later CPUs here; and a
+ * resize reboots the VM, so one count per chunk cannot hold both boots.
  */
-export function cpuCountQuery(
-  config: Pick<Config, 'prometheus' | 'labels'>,
-  instances: string[],
-  project?: string
-): string {
+export function cpuCountQuery(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string {
   const sel = scopeSelector(config, project);
-  sel.push('mode="idle"', instancesMatcher(instances));
+  sel.push('mode="idle"');
   return `count by (${groupLabels(config.labels).join(', ')}) (node_cpu_seconds_total${matchers(sel.join(', '))})`;
 }
 

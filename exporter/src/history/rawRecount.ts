@@ -28,7 +28,6 @@ export async function betweenBoundaries(
   table: BoundaryTable,
   key: string,
   labels: Record<string, string>,
-  cpus: number | undefined,
   project?: string
 ): Promise<HalfHourUsage[]> {
   const { config, prometheus } = deps;
@@ -41,7 +40,9 @@ export async function betweenBoundaries(
   for (let t0 = a; t0 < b; t0 += HALF_HOUR_SECONDS) {
     const t1 = t0 + HALF_HOUR_SECONDS;
     if (!raw.some((s) => s.values.some(([ts]) => ts > t0 && ts <= t1))) continue;
-    const u = usageFromRaw(raw, { labels, fromSeconds: t0, cpus, memoryActiveBytes: table.memoryAt(key, t1) }, names);
+    // CPUs from its own idle series in the answer (the series call may know CPUs of other times of the day)
+    const item = { labels, fromSeconds: t0, cpus: undefined, memoryActiveBytes: table.memoryAt(key, t1) };
+    const u = usageFromRaw(raw, item, names);
     if (u) out.push(u);
   }
   return out;

@@ -57,6 +57,27 @@ const sumRows = (
     { busy: 0, idle: 0, joules: 0, busyJoules: 0, grams: 0 }
   );
 
+type Keys = Awaited<ReturnType<HistoryContext['store']['keys']>>;
+/**
+ * The same keys and numbers to 1e-12, not bit for bit: VictoriaMetrics does not add a target's series in a fixed
+ * order, so the same backfill differs in the 14th digit from one query (or process) to the next.
+ */
+function expectSameKeys(after: Keys, before: Keys): void {
+  expect(after.map((c) => c.name)).toEqual(before.map((c) => c.name));
+  for (const [i, c] of after.entries()) {
+    const b = before[i]!;
+    for (const field of [
+      'busyCpuSeconds',
+      'idleCpuSeconds',
+      'busyJoules',
+      'idleJoules',
+      'busyGrams',
+      'idleGrams',
+    ] as const)
+      expect([c.name, field, within(c[field], b[field], 1e-12)]).toEqual([c.name, field, true]);
+  }
+}
+
 describe('backfill of a synthetic fleet in a real VictoriaMetrics', () => {
   it('estimates every hour with many hours per request', () => {
     expect(firstRun).toMatchObject({
@@ -65,11 +86,11 @@ describe('backfill of a synthetic fleet in a real VictoriaMetrics', () => {
       hoursFailed: 0,
       hoursFallback: 0,
     });
-    // 6 hours in chunks of 4 and 2: the run's series call, per chunk a series call and 4 range queries, a CPU count
-    // query for the chunk with a reboot, one raw query for the host that lived between two boundaries, and one raw
-    // query per half-hour with a reboot, gap, birth or death
-    expect(firstRun.prometheusRequests).toBeLessThanOrEqual(1 + 2 * 5 + 1 + 1 + 8);
-    expect(firstRun.prometheusRequests).toBeGreaterThanOrEqual(1 + 2 * 5 + 1 + 1);
+    // 6 hours in chunks of 4 and 2: the run's series call, per chunk a series call, 4 range queries and the CPU
+    // count, one raw query for the host that lived between two boundaries, and one raw query per half-hour with a
+    // reboot, gap, birth or death
+    expect(firstRun.prometheusRequests).toBeLessThanOrEqual(1 + 2 * 6 + 1 + 8);
+    expect(firstRun.prometheusRequests).toBeGreaterThanOrEqual(1 + 2 * 6 + 1);
   });
 
   it('matches the hand-computed cpu-seconds, kWh and gCO2e of every host and hour within 0.5%', async () => {
@@ -143,15 +164,14 @@ describe('backfill of a synthetic fleet in a real VictoriaMetrics', () => {
     const forced = await ctx.runner.run({ fromSeconds: START, toSeconds: END, force: true });
     expect(forced.hoursEstimated).toBe(HOURS_EXPECTED());
     expect(forced.carbonRequests).toBe(0); // intensities come from the local cache
-    const after = await ctx.store.keys('project', START, END);
-    expect(after).toEqual(before);
+    expectSameKeys(await ctx.store.keys('project', START, END), before);
   });
 
   it('a run scoped to one project replaces only that project', async () => {
     const before = await ctx.store.keys('project', START, END);
     const r = await ctx.runner.run({ fromSeconds: START, toSeconds: END, project: EVIL_PROJECT, force: true });
     expect(r.hoursEstimated).toBe(HOURS_EXPECTED());
-    expect(await ctx.store.keys('project', START, END)).toEqual(before);
+    expectSameKeys(await ctx.store.keys('project', START, END), before);
   });
 
   it('refreshes machine averages per workspace-day', async () => {

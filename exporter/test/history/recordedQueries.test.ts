@@ -77,52 +77,49 @@ describe('recorded series or raw counters', () => {
       'node_cpu_seconds_total{job="node", cloud_project_name="P", mode="idle"}',
       `${RECORDED_CPUS}{job="node", cloud_project_name="P"}`,
     ]);
-    expect(cpuCountQuery(config, ['a:9100'], 'P')).toBe(
-      `count by (${NAMES.join(', ')}) (node_cpu_seconds_total{job="node", cloud_project_name="P", mode="idle", instance=~"a:9100"})`
+    expect(cpuCountQuery(config, 'P')).toBe(
+      `count by (${NAMES.join(', ')}) (node_cpu_seconds_total{job="node", cloud_project_name="P", mode="idle"})`
     );
   });
 });
 
 describe('boundary table', () => {
-  it('uses the chunk-wide CPU count unless a per-boundary count was added, and lists rebooted targets', () => {
+  it("gives each half-hour the CPU count of its own boot: a reboot on its closing boundary is the next one's", () => {
     const t = new BoundaryTable(T, T + 2 * H, NAMES);
+    const all = (vals: Array<number | undefined>) =>
+      [1, 2, 3].map((i) => ({ metric: target(i), values: points(vals) }));
     t.add('busy', [
       { metric: target(1), values: points([0, 100, 50]) },
       { metric: target(2), values: points([0, 10, 20]) },
+      { metric: target(3), values: points([0, 100, 5]) },
     ]);
-    t.add('idle', [
-      { metric: target(1), values: points([0, 3000, 1000]) },
-      { metric: target(2), values: points([0, 1790, 3580]) },
-    ]);
-    t.add('other', [
-      { metric: target(1), values: points([0, 0, 0]) },
-      { metric: target(2), values: points([0, 0, 0]) },
-    ]);
+    t.add('idle', all([0, 1000, 1500]));
+    t.add('other', all([0, 0, 0]));
     t.add('targets', [
-      { metric: { __name__: 'node_boot_time_seconds', ...target(1) }, values: points([5, 5, 4000]) },
-      { metric: { __name__: 'node_boot_time_seconds', ...target(2) }, values: points([5, 5.5, 5]) }, // wobble, not a reboot
+      // h1 reboots 10 min into the second half-hour, h3 exactly on its closing boundary; h2's boot time wobbles
+      { metric: { __name__: 'node_boot_time_seconds', ...target(1) }, values: points([5, 5, T + H + 600]) },
+      { metric: { __name__: 'node_boot_time_seconds', ...target(2) }, values: points([5, 5.5, 5]) },
+      { metric: { __name__: 'node_boot_time_seconds', ...target(3) }, values: points([5, 5, T + 2 * H]) },
       { metric: target(2), values: points([undefined, 2 ** 30, 2 ** 31]) }, // avg_over_time drops the name: memory
     ]);
-    t.useChunkCpus(
-      countCpus(
-        [
-          { ...target(1), cpu: '0' },
-          { ...target(1), cpu: '1' },
-          { ...target(2), cpu: '0' },
-        ],
-        NAMES
-      ).cpus
-    );
-    expect(t.rebooted()).toEqual([target(1)]);
-    t.add('cpus', [{ metric: target(1), values: points([2, 2, 4]) }]);
+    t.add('cpus', [
+      { metric: target(1), values: points([2, 2, 4]) },
+      { metric: target(2), values: points([1, 1, 1]) },
+      { metric: target(3), values: points([2, 2, 4]) },
+    ]);
     const { usage, irregular } = t.difference();
     expect(usage.map((u) => [u.labels.host, u.fromSeconds - T, u.busyCpuSeconds, u.cpus, u.memoryActiveBytes])).toEqual(
       [
         ['h1', 0, 100, 2, undefined],
         ['h2', 0, 10, 1, 2 ** 30],
         ['h2', H, 10, 1, 2 ** 31],
+        ['h3', 0, 100, 2, undefined],
       ]
     );
-    expect(irregular.map((i) => [i.labels.host, i.fromSeconds - T, i.cpus])).toEqual([['h1', H, 4]]); // reset + reboot
+    // reset + reboot: h1's half-hour is shared by both boots (the larger count), h3's is all the 2-CPU boot's
+    expect(irregular.map((i) => [i.labels.host, i.fromSeconds - T, i.cpus])).toEqual([
+      ['h1', H, 4],
+      ['h3', H, 2],
+    ]);
   });
 });
