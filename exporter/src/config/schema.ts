@@ -48,6 +48,15 @@ const HistorySchema = section({
     default: 300,
     description: 'How often `serve` looks for newly completed hours.',
   }),
+  retentionDays: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 36500,
+      description:
+        'Keep this many whole UTC days of usage rows and hour statuses (plus the current day); older days are pruned ' +
+        'after each history run. Unset: keep everything.',
+    })
+  ),
   fillFromAverages: Type.Boolean({
     default: false,
     description:

@@ -53,7 +53,12 @@ export async function openHistory(opts: OpenHistoryOptions): Promise<HistoryCont
     store,
     now,
     loadOwnership: ownershipLoader(config),
-    afterRun: async () => machineMetrics.save(await store.machineAverages(), now()),
+    afterRun: async () => {
+      const days = config.history.retentionDays;
+      if (days !== undefined) await store.prune(now() - days * 86400);
+      // the store keeps the averages as it writes: this reads a few rows per machine type and day
+      await machineMetrics.save(await store.machineAverages(), now());
+    },
   });
   return {
     store,
