@@ -64,7 +64,10 @@ async function measure(hosts: number, days: number, sampleSeconds: number, repea
     startCarbonServer(),
   ]);
   try {
+    // BENCH_HOURS_PER_QUERY: force the chunk length (history.hoursPerQuery), to compare against the default sizing
+    const forced = process.env.BENCH_HOURS_PER_QUERY;
     const args = {
+      ...(forced && { hoursPerQuery: forced }),
       prom: prom.url,
       carbon: carbon.url,
       from: String(start),
