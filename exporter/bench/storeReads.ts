@@ -1,78 +1,173 @@
 /**
- * Usage-store read benchmark: the summary's top contributors (`SqliteUsageStore.keys`) over a year of user-level rows,
- * against the plain `GROUP BY key` over the level (the query it replaced), on the same file in one run.
- *   npx tsx exporter/bench/storeReads.ts [users=400] [days=365] [projects=20]
+ * Usage-store benchmark at year scale: the same synthetic fleet (storeFleet.ts) in the layout before the compact one
+ * (schema version 4, built with the first four migrations and its own inserts) and in the current layout (written
+ * through SqliteUsageStore.writeHours, a day per call). Prints bytes per host-day after VACUUM, the dashboard reads
+ * over 365 days (median and p99) and machineAverages(), old against new, as ratios from one run.
+ *   npx tsx exporter/bench/storeReads.ts [hosts=2000] [days=365] [hostsPerUser=0] [projects=20] [machines=8]
+ * hostsPerUser 0: users unknown (the shape the issue's 5.3 KB per host-day was measured on); 4: a user per 4 hosts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { migrate } from '../src/store/migrate';
+import { MIGRATIONS } from '../src/store/schema';
 import { SqliteUsageStore } from '../src/store/usage/sqlite';
+import { dayResults, FLEET_START_SECONDS, hostName, hourRows, projectName, SITE, type FleetShape } from './storeFleet';
 
-const [users = 400, days = 365, projects = 20] = process.argv.slice(2).map(Number);
-const START = Date.UTC(2025, 0, 1) / 1000;
-const REPEATS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const [hosts = 2000, days = 365, hostsPerUser = 0, projects = 20, machines = 8] = process.argv.slice(2).map(Number);
+const shape: FleetShape = { hosts, days, projects, machines, hostsPerUser };
+const REPEATS = 21;
+const FROM = FLEET_START_SECONDS;
+const TO = FROM + days * 86400;
 
-function timed<T>(fn: () => T): [T, number] {
-  const t0 = process.hrtime.bigint();
-  const out = fn();
-  return [out, Number(process.hrtime.bigint() - t0) / 1e6];
+// The reads of the layout before, as the store answered them then: kept here as the baseline.
+const OLD_SUMS = `SUM(busy_cpu) AS busyCpuSeconds, SUM(idle_cpu) AS idleCpuSeconds, SUM(busy_j) AS busyJoules,
+  SUM(idle_j) AS idleJoules, SUM(busy_g) AS busyGrams, SUM(idle_g) AS idleGrams, SUM(fallback_g) AS fallbackGrams,
+  CASE WHEN COUNT(runtime_s) = COUNT(*) THEN SUM(runtime_s) END AS runtimeSeconds`;
+const OLD = {
+  keys: `WITH RECURSIVE k(key) AS (
+      SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level)
+      UNION ALL SELECT (SELECT MIN(key) FROM history_usage WHERE level = @level AND key > k.key) FROM k WHERE k.key IS NOT NULL)
+    SELECT h.key AS name, ${OLD_SUMS} FROM k CROSS JOIN history_usage h
+    WHERE h.level = @level AND h.key = k.key AND h.hour_s >= @from AND h.hour_s < @to AND h.project = @project
+    GROUP BY h.key`,
+  day: `SELECT hour_s - (hour_s % 86400) AS startSeconds, ${OLD_SUMS} FROM history_usage
+    WHERE level = @level AND key = @key AND hour_s >= @from AND hour_s < @to GROUP BY startSeconds ORDER BY startSeconds`,
+  month: `SELECT CAST(strftime('%s', hour_s, 'unixepoch', 'start of month') AS INTEGER) AS startSeconds, ${OLD_SUMS}
+    FROM history_usage WHERE level = @level AND key = @key AND hour_s >= @from AND hour_s < @to
+    GROUP BY startSeconds ORDER BY startSeconds`,
+  rows: `SELECT * FROM history_usage WHERE level = @level AND key = @key AND hour_s >= @from AND hour_s < @to
+    ORDER BY hour_s, project, machine`,
+  averages: `SELECT machine, COUNT(*) AS days, SUM(n) AS hours, SUM(bj) AS bj FROM (
+      SELECT machine, key, hour_s - (hour_s % 86400) AS day, COUNT(*) AS n, SUM(busy_j) AS bj
+      FROM history_usage WHERE level = 'host' GROUP BY machine, key, day) GROUP BY machine ORDER BY machine`,
+};
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * q)]!;
+
+function buildOld(file: string): number {
+  const db = new Database(file);
+  migrate(db, MIGRATIONS.slice(0, 4));
+  const ins = db.prepare('INSERT INTO history_usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const t0 = now();
+  for (let d = 0; d < days; d++) {
+    db.transaction(() => {
+      for (let h = d * 24; h < d * 24 + 24; h++) {
+        for (const r of hourRows(shape, h)) {
+          ins.run(
+            ...[r.level, r.key, r.project, r.machine, r.hourStartSeconds, r.busyCpuSeconds, r.idleCpuSeconds],
+            ...[r.busyJoules, r.idleJoules, r.busyGrams, r.idleGrams, r.fallbackGrams, r.runtimeSeconds]
+          );
+        }
+      }
+    })();
+  }
+  const ms = now() - t0;
+  db.exec('VACUUM');
+  db.close();
+  return ms;
+}
+
+async function buildNew(file: string): Promise<number> {
+  const store = SqliteUsageStore.open(file);
+  const t0 = now();
+  for (let d = 0; d < days; d++) await store.writeHours(dayResults(shape, d));
+  const ms = now() - t0;
+  store.db.exec('VACUUM');
+  await store.close();
+  return ms;
+}
+
+type Read = [name: string, old: () => unknown, next: () => Promise<unknown>];
+
+async function timeReads(oldDb: Database.Database, store: SqliteUsageStore): Promise<string[][]> {
+  const year = { from: FROM, to: TO };
+  const site = { level: 'site' as const, key: SITE, fromSeconds: FROM, toSeconds: TO };
+  const host = { level: 'host' as const, key: hostName(7), fromSeconds: TO - 30 * 86400, toSeconds: TO };
+  const reads: Read[] = [
+    [
+      `keys(user, ${days} d, one project)`,
+      () => oldDb.prepare(OLD.keys).all({ level: 'user', project: projectName(3), ...year }),
+      () => store.keys('user', FROM, TO, projectName(3)),
+    ],
+    [
+      `buckets(site, day, ${days} d)`,
+      () => oldDb.prepare(OLD.day).all({ level: 'site', key: SITE, ...year }),
+      () => store.buckets(site, 'day'),
+    ],
+    [
+      `buckets(site, month, ${days} d)`,
+      () => oldDb.prepare(OLD.month).all({ level: 'site', key: SITE, ...year }),
+      () => store.buckets(site, 'month'),
+    ],
+    [
+      'rows(host, 30 d)',
+      () => oldDb.prepare(OLD.rows).all({ level: 'host', key: host.key, from: host.fromSeconds, to: host.toSeconds }),
+      () => store.rows(host),
+    ],
+    ['machineAverages()', () => oldDb.prepare(OLD.averages).all(), () => store.machineAverages()],
+  ];
+  const out: string[][] = [];
+  for (const [name, old, next] of reads) {
+    const repeats = name === 'machineAverages()' ? 3 : REPEATS;
+    const o: number[] = [];
+    const n: number[] = [];
+    let oldCount = 0;
+    let newCount = 0;
+    for (let i = 0; i < repeats; i++) {
+      let t = now();
+      oldCount = (old() as unknown[]).length;
+      o.push(now() - t);
+      t = now();
+      newCount = ((await next()) as unknown[]).length;
+      n.push(now() - t);
+    }
+    const [om, nm] = [quantile(o, 0.5), quantile(n, 0.5)];
+    out.push([name, om.toFixed(1), quantile(o, 0.99).toFixed(1), nm.toFixed(2), quantile(n, 0.99).toFixed(2)]);
+    out[out.length - 1]!.push(`${(om / nm).toFixed(0)}x`, oldCount === newCount ? 'yes' : `NO ${oldCount}/${newCount}`);
+  }
+  return out;
+}
+
+function table(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 }
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-carbon-store-bench-'));
-  const db = new Database(path.join(dir, 'usage.sqlite'));
-  const store = new SqliteUsageStore(db);
-  const ins = db.prepare('INSERT INTO history_usage VALUES (?, ?, ?, ?, ?, 1, 9, 3600, 1800, 0.2, 0.1, 0)');
-  const [, buildMs] = timed(() =>
-    db.transaction(() => {
-      for (let h = 0; h < days * 24; h++) {
-        for (let u = 0; u < users; u++) ins.run('user', `user${u}`, `project${u % projects}`, 'm4', START + h * 3600);
-      }
-    })()
-  );
-  console.log(
-    `${users} users x ${days} days: ${users * days * 24} user rows written in ${(buildMs / 1000).toFixed(1)} s`
-  );
-  // the replaced query, kept here as the baseline
-  const scan = db.prepare(`SELECT key AS name, SUM(busy_cpu) AS busyCpuSeconds FROM history_usage
-    WHERE level = 'user' AND hour_s >= ? AND hour_s < ? AND project = ? GROUP BY key`);
-
-  const mid = START + Math.floor(days / 2) * 86400;
-  const ranges: Array<[string, number, number]> = [
-    ['1 day', mid, mid + 86400],
-    ['30 days', mid, mid + 30 * 86400],
-    [`${days} days`, START, START + days * 86400],
-  ];
-  const rows: string[][] = [];
-  for (const [name, from, to] of ranges) {
-    const scanMs: number[] = [];
-    const keyedMs: number[] = [];
-    let agree = true;
-    for (let i = 0; i < REPEATS; i++) {
-      const [a, ta] = timed(() => scan.all(from, to, 'project3') as Array<{ name: string; busyCpuSeconds: number }>);
-      const t0 = process.hrtime.bigint();
-      const b = await store.keys('user', from, to, 'project3');
-      keyedMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      scanMs.push(ta);
-      const want = new Map(a.map((r) => [r.name, r.busyCpuSeconds]));
-      agree &&= b.length === a.length && b.every((r) => want.get(r.name) === r.busyCpuSeconds);
-    }
-    rows.push([
-      name,
-      median(scanMs).toFixed(1),
-      median(keyedMs).toFixed(1),
-      (median(scanMs) / median(keyedMs)).toFixed(1) + 'x',
-      agree ? 'yes' : 'NO',
-    ]);
+  try {
+    const oldFile = path.join(dir, 'old.sqlite');
+    const newFile = path.join(dir, 'new.sqlite');
+    const hostDays = hosts * days;
+    const oldMs = buildOld(oldFile);
+    const newMs = await buildNew(newFile);
+    const oldBytes = fs.statSync(oldFile).size;
+    const newBytes = fs.statSync(newFile).size;
+    console.log(
+      `store: ${hosts} hosts x ${days} days (${hostDays} host-days), ${projects} projects, ${machines} machine types, ` +
+        (hostsPerUser > 0 ? `a user per ${hostsPerUser} hosts` : 'users unknown')
+    );
+    table(
+      ['layout', 'build s', 'file MB (after VACUUM)', 'bytes per host-day'],
+      [
+        ['v4 (text, REAL)', (oldMs / 1000).toFixed(0), (oldBytes / 1e6).toFixed(0), (oldBytes / hostDays).toFixed(0)],
+        ['compact', (newMs / 1000).toFixed(0), (newBytes / 1e6).toFixed(0), (newBytes / hostDays).toFixed(0)],
+      ]
+    );
+    console.log(`size ratio: ${(oldBytes / newBytes).toFixed(1)}x smaller`);
+    const oldDb = new Database(oldFile, { readonly: true });
+    const store = SqliteUsageStore.open(newFile);
+    const rows = await timeReads(oldDb, store);
+    table(['read', 'v4 p50 ms', 'v4 p99 ms', 'compact p50 ms', 'compact p99 ms', 'speed-up', 'same count'], rows);
+    oldDb.close();
+    await store.close();
+    if (rows.some((r) => r[6] !== 'yes')) process.exitCode = 1;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  const head = ['range (one project)', 'GROUP BY scan ms', 'keys() ms', 'speed-up', 'same result'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (rows.some((r) => r[4] !== 'yes')) process.exitCode = 1;
 }
 
 void main();

@@ -1,7 +1,8 @@
 // Migration 5: the usage rows in a compact layout. Text (level, key, project, machine type) is stored once in
-// dictionary tables and referenced by integer ids; figures are scaled integers (exact sums); hours and
-// days count from the epoch. Beside the hour rows, a day rollup (whole UTC days, for long-range reads) and per
-// (machine type, day) host sums (the machine averages) are kept up to date by every write.
+// dictionary tables and referenced by integer ids; figures are scaled integers (exact sums); hours and days count
+// from the epoch. Beside the hour rows, a day rollup (whole UTC days, for long-range reads; not for hosts, whose
+// reads are one host's hours) and per (machine type, day) host sums (the machine averages) are kept up to date by
+// every write.
 import type Database from 'better-sqlite3';
 
 /** Level ids as stored: fixed here, never to be renumbered. */
@@ -53,12 +54,13 @@ export function compactUsageLayout(db: Database.Database): void {
     INSERT INTO history_day_rows
       SELECT key, hour / 24, project, machine, COUNT(*), COUNT(runtime_ms), SUM(busy_cpu_ms), SUM(idle_cpu_ms),
         SUM(busy_mj), SUM(idle_mj), SUM(busy_ng), SUM(idle_ng), SUM(fallback_ng), COALESCE(SUM(runtime_ms), 0)
-      FROM history_hour_rows GROUP BY key, hour / 24, project, machine;
+      FROM history_hour_rows WHERE key NOT IN (SELECT id FROM history_keys WHERE level = ${LEVEL_IDS.host})
+      GROUP BY key, hour / 24, project, machine;
     INSERT INTO history_machine_days
-      SELECT machine, day, COUNT(DISTINCT key), SUM(hours), SUM(busy_cpu_ms), SUM(idle_cpu_ms), SUM(busy_mj),
+      SELECT machine, hour / 24, COUNT(DISTINCT key), COUNT(*), SUM(busy_cpu_ms), SUM(idle_cpu_ms), SUM(busy_mj),
         SUM(idle_mj), SUM(busy_ng), SUM(idle_ng)
-      FROM history_day_rows WHERE key IN (SELECT id FROM history_keys WHERE level = ${LEVEL_IDS.host})
-      GROUP BY machine, day;
+      FROM history_hour_rows WHERE key IN (SELECT id FROM history_keys WHERE level = ${LEVEL_IDS.host})
+      GROUP BY machine, hour / 24;
     DROP TABLE history_usage;
   `);
 }

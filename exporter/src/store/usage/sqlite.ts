@@ -104,7 +104,10 @@ export class SqliteUsageStore implements UsageStore {
           `SELECT ${BUCKET[granularity]} AS startSeconds, ${SUMS} FROM (${rangeSource('key', false)})
           GROUP BY startSeconds ORDER BY startSeconds`
         )
-        .all({ key, ...rangeParams(f.fromSeconds, f.toSeconds, granularity !== 'hour') }) as Bucket[];
+        .all({
+          key,
+          ...rangeParams(f.fromSeconds, f.toSeconds, granularity !== 'hour' && f.level !== 'host'),
+        }) as Bucket[];
     });
   }
 
@@ -137,7 +140,7 @@ export class SqliteUsageStore implements UsageStore {
           `SELECT n.name AS name, ${SUMS} FROM (${rangeSource('key', false)}) u JOIN history_names n ON n.id = u.${by}
           GROUP BY u.${by} ORDER BY n.name`
         )
-        .all({ key, ...rangeParams(f.fromSeconds, f.toSeconds, true) }) as Contributor[];
+        .all({ key, ...rangeParams(f.fromSeconds, f.toSeconds, f.level !== 'host') }) as Contributor[];
     });
   }
 
@@ -151,7 +154,7 @@ export class SqliteUsageStore implements UsageStore {
         )
         .all({
           level: LEVEL_IDS[level],
-          ...rangeParams(fromSeconds, toSeconds, true),
+          ...rangeParams(fromSeconds, toSeconds, level !== 'host'),
           ...(projectId !== undefined ? { project: projectId } : {}),
         }) as Contributor[];
     });

@@ -1,5 +1,6 @@
-// The SQLite store's writes: hour rows replaced per (hour, scope), with the day rollup and the machine-day sums
-// adjusted by the same deltas in the same transaction. Integer figures make those running sums exact.
+// The SQLite store's writes: hour rows replaced per (hour, scope), with the day rollup (every level but the host:
+// host reads are one host's hours) and the machine-day sums adjusted by the same deltas in the same transaction.
+// Integer figures make those running sums exact.
 import type Database from 'better-sqlite3';
 import { LEVEL_IDS } from '../compactLayout';
 import { roundHour } from './sqliteRound';
@@ -80,7 +81,9 @@ export class SqliteUsageWriter {
       dayEmpty: db.prepare(
         'DELETE FROM history_day_rows WHERE key = ? AND day = ? AND project = ? AND machine = ? AND hours = 0'
       ),
-      hostDay: db.prepare('SELECT COUNT(*) FROM history_day_rows WHERE key = ? AND day = ? AND machine = ?').pluck(),
+      hostHours: db
+        .prepare('SELECT COUNT(*) FROM history_hour_rows WHERE key = ? AND hour >= ? AND hour < ? AND machine = ?')
+        .pluck(),
       machineDay: db.prepare(upsertSql('history_machine_days', ['machine', 'day'], ['workspaces', 'hours', ...SUMMED])),
       machineDayEmpty: db.prepare('DELETE FROM history_machine_days WHERE machine = ? AND day = ? AND hours = 0'),
       status:
@@ -220,31 +223,32 @@ export class SqliteUsageWriter {
     return id;
   }
 
-  /** Day rows and, for host keys, machine-day sums (a host counts once per machine type and day). */
+  /** Day rows, or for host keys machine-day sums (a host counts once per machine type and day). */
   private applyDays(deltas: readonly DayDelta[]): void {
-    const hostTriples = new Map<string, { key: number; day: number; machine: number; before: boolean }>();
+    // a host's hours on a day (at one machine type), counted from its hour rows after the batch; before = after - net
+    const hostTriples = new Map<string, { key: number; day: number; machine: number; net: number }>();
     const machineDays = new Map<string, { machine: number; day: number; v: number[] }>();
     for (const d of deltas) {
-      if (!this.isHost(d.key)) continue;
-      const t = `${d.key},${d.day},${d.machine}`;
-      if (!hostTriples.has(t)) {
-        const before = (this.st.hostDay!.get(d.key, d.day, d.machine) as number) > 0;
-        hostTriples.set(t, { key: d.key, day: d.day, machine: d.machine, before });
+      if (!this.isHost(d.key)) {
+        if (d.v.every((x) => x === 0)) continue;
+        this.st.day!.run(d.key, d.day, d.project, d.machine, ...d.v);
+        if (d.v[0]! < 0) this.st.dayEmpty!.run(d.key, d.day, d.project, d.machine);
+        continue;
       }
+      const t = `${d.key},${d.day},${d.machine}`;
+      const tr = hostTriples.get(t) ?? { key: d.key, day: d.day, machine: d.machine, net: 0 };
+      tr.net += d.v[0]!;
+      hostTriples.set(t, tr);
       const m = `${d.machine},${d.day}`;
       let md = machineDays.get(m);
       if (md === undefined) machineDays.set(m, (md = { machine: d.machine, day: d.day, v: Array<number>(8).fill(0) }));
       md.v[1]! += d.v[0]!;
       for (let i = 0; i < 6; i++) md.v[2 + i]! += d.v[2 + i]!;
     }
-    for (const d of deltas) {
-      if (d.v.every((x) => x === 0)) continue;
-      this.st.day!.run(d.key, d.day, d.project, d.machine, ...d.v);
-      if (d.v[0]! < 0) this.st.dayEmpty!.run(d.key, d.day, d.project, d.machine);
-    }
     for (const t of hostTriples.values()) {
-      const after = (this.st.hostDay!.get(t.key, t.day, t.machine) as number) > 0;
-      machineDays.get(`${t.machine},${t.day}`)!.v[0]! += Number(after) - Number(t.before);
+      if (t.net === 0) continue;
+      const after = this.st.hostHours!.get(t.key, t.day * DAY_HOURS, (t.day + 1) * DAY_HOURS, t.machine) as number;
+      machineDays.get(`${t.machine},${t.day}`)!.v[0]! += Number(after > 0) - Number(after - t.net > 0);
     }
     for (const md of machineDays.values()) {
       if (md.v.every((x) => x === 0)) continue;
