@@ -10,7 +10,7 @@ import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './
 import type { CarbonSlotCache } from './carbonCache';
 import type { Ownership } from '../ownership';
 import { cpuCountQuery, cpuSeriesMatchers, groupLabels, stateQueries, targetsQuery } from './queries';
-import { chunkHours, completeHours, doneHours } from './plan';
+import { chunkHours, completeHours, doneHours, hoursPerChunk } from './plan';
 import { fillFromStore } from './fillFromAverages';
 import {
   betweenBoundaries,
@@ -95,13 +95,16 @@ export class BackfillRunner {
     let progressed = 0;
     opts.onProgress?.(0, todo.length);
     // Each chunk is already several queries that Prometheus works on side by side (limit), so short ranges are not cut
-    // further: more chunks would only mean more requests reading the same samples.
+    // further: more chunks would only mean more requests reading the same samples. Long ranges are cut by the memory
+    // budget: the run's series call says how many targets there are.
     const parallel = config.history.parallelQueries;
     this.limit = pLimit(parallel);
-    const chunks = chunkHours(todo, config.history.hoursPerQuery);
-    // started, not awaited: the first chunk's targets query runs beside it
     const runSeries =
-      chunks.length > 0 ? this.runSeries(chunks[0]![0], chunks[chunks.length - 1]![1], opts.project) : undefined;
+      todo.length > 0 ? this.runSeries(todo[0]!, todo[todo.length - 1]! + HOUR_SECONDS, opts.project) : undefined;
+    const targets = runSeries && (await runSeries)?.found.labels.size;
+    const { hoursPerQuery, targetHoursInFlight } = config.history;
+    const chunks = chunkHours(todo, hoursPerChunk(targets, targetHoursInFlight, parallel, hoursPerQuery));
+    sum.hoursPerChunk = chunks.length > 0 ? Math.max(...chunks.map(([a, b]) => (b - a) / HOUR_SECONDS)) : 0;
     const one = async ([a, b]: [number, number]): Promise<void> => {
       const { results: got, recordedHours, anomalies } = await this.estimateRange(a, b, opts.project, runSeries);
       const results = await fillFromStore(store, got, config.history.fillFromAverages);

@@ -40,3 +40,23 @@ export function chunkHours(hours: readonly number[], maxHours: number): Array<[n
   if (start !== undefined) out.push([start, prev + HOUR_SECONDS]);
   return out;
 }
+
+/** Chunk length when the run's targets are not known (its series call failed): a day, within the cap. */
+const UNKNOWN_TARGETS_HOURS = 24;
+
+/**
+ * Hours per chunk from a budget of target-hours in flight. A chunk's memory (its answers' points, the rows built from
+ * them) grows with targets x hours, so the chunk shortens as the fleet grows: the budget is shared by the chunks in
+ * flight. At least one hour, at most `maxHours`.
+ */
+export function hoursPerChunk(
+  targets: number | undefined,
+  targetHoursInFlight: number,
+  parallelChunks: number,
+  maxHours: number
+): number {
+  if (targets === undefined) return Math.min(maxHours, UNKNOWN_TARGETS_HOURS);
+  if (targets <= 0) return maxHours;
+  const hours = Math.floor(targetHoursInFlight / Math.max(1, parallelChunks) / targets);
+  return Math.max(1, Math.min(maxHours, hours));
+}

@@ -19,6 +19,8 @@ export interface BackfillSummary {
   busyGrams: number;
   idleGrams: number;
   prometheusRequests: number;
+  /** the longest chunk of the run, in hours (history.hoursPerQuery, shortened by history.targetHoursInFlight) */
+  hoursPerChunk: number;
   /** hours read from the node-cpu recording rules' series instead of the raw counters */
   hoursFromRecordingRules: number;
   /** failed hours stored as `machine_averages` estimates (history.fillFromAverages), within hoursFailed */
@@ -36,6 +38,7 @@ export const emptySummary = (scope: string, hoursInRange: number): BackfillSumma
   hoursInRange,
   hoursSkipped: 0,
   hoursEstimated: 0,
+  hoursPerChunk: 0,
   hoursFailed: 0,
   hoursFallback: 0,
   hoursSumCheckOff: 0,

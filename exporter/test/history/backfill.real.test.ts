@@ -143,6 +143,30 @@ describe('backfill of a synthetic fleet in a real Prometheus', () => {
     expect(after).toEqual(before);
   });
 
+  it('cuts the range by the memory budget: one-hour chunks store the same numbers as the default', async () => {
+    // the default budget leaves the configured 4-hour chunks for 9 targets; a budget of 1 target-hour forces 1 hour
+    expect(firstRun.hoursPerChunk).toBe(4);
+    const loaded = historyConfig(up, { history: { hoursPerQuery: 4, targetHoursInFlight: 1 } });
+    const small = await openHistory({ config: loaded.config, ...clients(loaded) });
+    try {
+      const r = await small.runner.run({ fromSeconds: START, toSeconds: END });
+      expect(r).toMatchObject({ hoursPerChunk: 1, hoursEstimated: HOURS_EXPECTED(), hoursFailed: 0 });
+      const levels = ['project', 'host', 'machine', 'site'] as const;
+      for (const level of levels) {
+        const got = await small.store.keys(level, START, END);
+        const want = await ctx.store.keys(level, START, END);
+        expect(got.map((c) => c.name)).toEqual(want.map((c) => c.name));
+        got.forEach((c, i) => {
+          expect(c.busyJoules).toBeCloseTo(want[i]!.busyJoules, 3);
+          expect(c.idleJoules).toBeCloseTo(want[i]!.idleJoules, 3);
+          expect(c.busyGrams).toBeCloseTo(want[i]!.busyGrams, 6);
+        });
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('a run scoped to one project replaces only that project', async () => {
     const before = await ctx.store.keys('project', START, END);
     const r = await ctx.runner.run({ fromSeconds: START, toSeconds: END, project: EVIL_PROJECT, force: true });
