@@ -1,3 +1,6 @@
+import { MongoClient } from 'mongodb';
+import type { UsageRow } from '../../src/history/types';
+import { machineAveragesOf } from '../../src/store/usage/mongoClientSide';
 import { SqliteUsageStore } from '../../src/store/usage/sqlite';
 import { MongoUsageStore } from '../../src/store/usage/mongodb';
 import { UsageStoreError } from '../../src/store/usage/types';
@@ -23,6 +26,59 @@ describe('on FerretDB', () => {
     const second = await MongoUsageStore.connect(ferret().url, db);
     try {
       expect((await second.hourStatuses(['*'], 0, 7200)).map((h) => h.status)).toEqual(['failed']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a database written before the kept machine sums gets them built once from its host rows', async () => {
+    const db = `ada_carbon_averages_${process.pid}`;
+    const first = await MongoUsageStore.connect(ferret().url, db);
+    const row = (key: string, machine: string, h: number, busyJoules: number): UsageRow => ({
+      level: 'host',
+      key,
+      project: 'P',
+      machine,
+      hourStartSeconds: h,
+      busyCpuSeconds: 10,
+      idleCpuSeconds: 90,
+      busyJoules,
+      idleJoules: 1000,
+      busyGrams: 1.5,
+      idleGrams: 0.5,
+      fallbackGrams: 0,
+      runtimeSeconds: 3600,
+    });
+    const rows = [row('h1', 'Muon', 0, 3.6e6), row('h1', 'Muon', 3600, 7.2e6), row('h2', 'Muon', 86400, 1e6)];
+    rows.push(row('h3', 'SANS', 86400 * 2, 5e5));
+    await first.writeHours(
+      [0, 3600, 86400, 86400 * 2].map((h) => ({
+        scope: '*',
+        hourStartSeconds: h,
+        status: 'ok' as const,
+        sumCheckRatio: 1,
+        rows: rows.filter((r) => r.hourStartSeconds === h),
+      }))
+    );
+    const kept = await first.machineAverages();
+    await first.close();
+    // what a database of the version before holds: rows, no kept sums
+    const client = new MongoClient(ferret().url);
+    try {
+      for (const c of ['history_layout', 'history_host_days', 'history_machine_days']) {
+        await client.db(db).collection(c).deleteMany({});
+      }
+    } finally {
+      await client.close();
+    }
+    const second = await MongoUsageStore.connect(ferret().url, db);
+    try {
+      expect(await second.machineAverages()).toEqual(kept);
+      expect(kept).toEqual(machineAveragesOf(rows));
+      expect(kept.map((a) => [a.machine, a.workspaceDays, a.workspaceHours])).toEqual([
+        ['Muon', 2, 3],
+        ['SANS', 1, 1],
+      ]);
     } finally {
       await second.close();
     }

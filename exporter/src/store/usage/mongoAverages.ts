@@ -4,6 +4,7 @@ import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import type { UsageRow } from '../../history/types';
 import { perHour, type MachineAverage } from './types';
 import { docRow, type RowDoc } from './mongoWrite';
+import { isNotImplemented } from './mongoClientSide';
 
 const DAY_SECONDS = 86400;
 const FIELDS = ['bc', 'ic', 'bj', 'ij', 'bg', 'ig'] as const;
@@ -36,6 +37,26 @@ interface MachineDayDoc extends Document {
   bg: number;
   ig: number;
 }
+type HostDayGroup = HostDayDoc & Record<(typeof FIELDS)[number], number>;
+
+const dayStart = (s: number): number => s - (((s % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS);
+
+const HOST_DAY_PIPELINE: Document[] = [
+  { $match: { level: 'host' } },
+  {
+    $group: {
+      _id: { k: '$key', m: '$machine', d: { $subtract: ['$hour_s', { $mod: ['$hour_s', DAY_SECONDS] }] } },
+      n: { $sum: 1 },
+      ...Object.fromEntries(
+        FIELDS.map((f, i) => [f, { $sum: `$${['busy_cpu', 'idle_cpu', 'busy_j', 'idle_j', 'busy_g', 'idle_g'][i]}` }])
+      ),
+    },
+  },
+  {
+    $project: { _id: 0, k: '$_id.k', m: '$_id.m', d: '$_id.d', n: 1, ...Object.fromEntries(FIELDS.map((f) => [f, 1])) },
+  },
+];
+
 interface LayoutDoc extends Document {
   _id: string;
 }
@@ -62,12 +83,37 @@ export class MongoMachineDays {
     if (await this.layout.findOne({ _id: 'machine_days' })) return;
     await this.hostDays.deleteMany({});
     await this.machineDays.deleteMany({});
-    const batch: UsageRow[] = [];
-    for await (const d of this.usage.find({ level: 'host' })) {
-      batch.push(docRow(d));
-      if (batch.length >= 20000) await this.apply([], batch.splice(0));
+    const perMachineDay = new Map<string, MachineDayDoc>();
+    const hostDocs: HostDayDoc[] = [];
+    const add = async (g: HostDayGroup): Promise<void> => {
+      const id = JSON.stringify([g.m, g.d]);
+      const md = perMachineDay.get(id) ?? { m: g.m, d: g.d, w: 0, n: 0, bc: 0, ic: 0, bj: 0, ij: 0, bg: 0, ig: 0 };
+      md.w++;
+      md.n += g.n;
+      for (const f of FIELDS) md[f] += g[f];
+      perMachineDay.set(id, md);
+      hostDocs.push({ k: g.k, m: g.m, d: g.d, n: g.n });
+      if (hostDocs.length >= 10000) await this.hostDays.insertMany(hostDocs.splice(0), { ordered: false });
+    };
+    try {
+      // MongoDB groups on the server; FerretDB 1.x lacks $subtract/$mod there and the rows are summed here
+      for await (const g of this.usage.aggregate<HostDayGroup>(HOST_DAY_PIPELINE, { allowDiskUse: true })) await add(g);
+    } catch (err) {
+      if (!isNotImplemented(err)) throw err;
+      const groups = new Map<string, HostDayGroup>();
+      for await (const doc of this.usage.find({ level: 'host' })) {
+        const r = docRow(doc);
+        const d = dayStart(r.hourStartSeconds);
+        const id = JSON.stringify([r.key, r.machine, d]);
+        const g = groups.get(id) ?? { k: r.key, m: r.machine, d, n: 0, bc: 0, ic: 0, bj: 0, ij: 0, bg: 0, ig: 0 };
+        g.n++;
+        figures(r).forEach((x, i) => (g[FIELDS[i]!] += x));
+        groups.set(id, g);
+      }
+      for (const g of groups.values()) await add(g);
     }
-    await this.apply([], batch);
+    if (hostDocs.length) await this.hostDays.insertMany(hostDocs, { ordered: false });
+    if (perMachineDay.size) await this.machineDays.insertMany([...perMachineDay.values()], { ordered: false });
     await this.layout.updateOne({ _id: 'machine_days' }, { $set: { built_at_s: Date.now() / 1000 } }, { upsert: true });
   }
 
@@ -77,7 +123,7 @@ export class MongoMachineDays {
     const triples = new Map<string, { k: string; m: string; d: number; n: number }>();
     const machines = new Map<string, { m: string; d: number; w: number; n: number; v: number[] }>();
     const note = (r: UsageRow, sign: 1 | -1): void => {
-      const d = r.hourStartSeconds - (((r.hourStartSeconds % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS);
+      const d = dayStart(r.hourStartSeconds);
       const t = JSON.stringify([r.key, r.machine, d]);
       const tr = triples.get(t) ?? { k: r.key, m: r.machine, d, n: 0 };
       tr.n += sign;
