@@ -3,8 +3,8 @@
  * own process tracking them live. Prints one table measured in this run.
  *   npx tsx exporter/bench/tracking.ts [hosts ...]      (default 200, 1000, 2000)
  *   ADA_BENCH_LARGE=1 npm run bench -w exporter         (2,000, 5,000 and 10,000 hosts: generation takes minutes)
- * ADA_BENCH_CACHE=<dir> keeps each fleet's TSDB blocks (covering the next hour) for the runs that follow;
- * ADA_BENCH_CLI=<path> benches another build of cli.js (e.g. a copy of an older dist).
+ * ADA_BENCH_CLI=before=<path>,after=<path> benches several builds of cli.js one after the other on each generated
+ * fleet (e.g. a copy of an older dist against the current one), a row each.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +20,19 @@ import { startCarbonServer } from '../../tests/harness/carbonServer';
 import { freePort } from '../../tests/harness/ports';
 import { trackingQueries } from '../src/tracking/queries';
 
-const CLI = path.resolve(process.env.ADA_BENCH_CLI ?? path.join(__dirname, '../dist/cli.js'));
+const DIST_CLI = path.resolve(__dirname, '../dist/cli.js');
+
+/** The builds to bench: ADA_BENCH_CLI's `label=path` entries, else this checkout's dist. */
+function builds(): Array<{ label: string; cli: string }> {
+  const spec = process.env.ADA_BENCH_CLI;
+  if (!spec) return [{ label: 'dist', cli: DIST_CLI }];
+  return spec.split(',').map((entry) => {
+    const [label, file] = entry.includes('=') ? entry.split('=', 2) : [entry, entry];
+    const cli = path.resolve(file!);
+    if (!fs.existsSync(cli)) throw new Error(`ADA_BENCH_CLI: ${cli} missing`);
+    return { label: label!, cli };
+  });
+}
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 const median = (xs: number[]) => quantile(xs, 0.5);
@@ -28,8 +40,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const INTERVAL_SECONDS = 15;
 const CYCLES = 5;
 const HEALTH_PROBE_MS = 50;
-/** a cached fleet is used while at least this much of it lies ahead */
-const CACHE_MARGIN_SECONDS = 900;
+/** fleet data ahead of now: enough for every build's run on one fleet */
+const AHEAD_SECONDS = 900;
 
 /** The value of an unlabelled series, found without splitting a body of many megabytes into lines. */
 function valueIn(text: string, name: string): number {
@@ -88,52 +100,57 @@ function startHealthProbe(url: string) {
     parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage(probes); });
   `;
   const worker = new Worker(code, { eval: true, workerData: url });
-  return {
-    stop: async (): Promise<Array<[atMs: number, ms: number]>> => {
-      const done = new Promise<Array<[number, number]>>((r) => worker.once('message', r));
-      worker.postMessage('stop');
-      const probes = await done;
-      await worker.terminate();
-      return probes;
-    },
+  let stopped: Promise<Array<[atMs: number, ms: number]>> | undefined;
+  const stop = async (): Promise<Array<[atMs: number, ms: number]>> => {
+    const done = new Promise<Array<[number, number]>>((r) => worker.once('message', r));
+    worker.postMessage('stop');
+    const probes = await done;
+    await worker.terminate();
+    return probes;
   };
+  // once: a terminated worker would never answer a second stop
+  return { stop: () => (stopped ??= stop()) };
 }
 
-/** The fleet's TSDB blocks: generated now, or taken from ADA_BENCH_CACHE while they still cover what follows. */
-async function fleetBlocks(hosts: number, dir: string): Promise<{ blocks: string; genSeconds: number }> {
-  const now = Math.floor(Date.now() / 1000);
-  const cacheRoot = process.env.ADA_BENCH_CACHE;
-  const cached = cacheRoot ? path.join(cacheRoot, `tracking-${hosts}`) : undefined;
-  if (cached && fs.existsSync(path.join(cached, 'fleet.json'))) {
-    const meta = JSON.parse(fs.readFileSync(path.join(cached, 'fleet.json'), 'utf8')) as { endSeconds: number };
-    if (meta.endSeconds - now >= CACHE_MARGIN_SECONDS + 600) return { blocks: cached, genSeconds: 0 };
-    fs.rmSync(cached, { recursive: true, force: true });
-  }
-  const endSeconds = now + (cached ? 3600 : CACHE_MARGIN_SECONDS);
-  const spec = adaFleet({ hosts, cpus: 4, startSeconds: now - 1800, endSeconds, stepSeconds: 15, events: false });
-  const t0 = performance.now();
-  const blocks = cached ?? path.join(dir, 'blocks');
-  await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
-  await createBlocks(path.join(dir, 'fleet.om'), blocks);
-  fs.rmSync(path.join(dir, 'fleet.om'));
-  if (cached) fs.writeFileSync(path.join(cached, 'fleet.json'), JSON.stringify({ hosts, endSeconds }));
-  return { blocks, genSeconds: (performance.now() - t0) / 1000 };
-}
-
-async function benchFleet(hosts: number) {
+async function benchFleet(hosts: number, runs: Array<{ label: string; cli: string }>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ada-bench-${hosts}-`));
-  const { blocks, genSeconds } = await fleetBlocks(hosts, dir);
-  const prom = await startPrometheus({ blocksDir: blocks });
+  const now = Math.floor(Date.now() / 1000);
+  const spec = adaFleet({
+    hosts,
+    cpus: 4,
+    startSeconds: now - 600,
+    endSeconds: now + AHEAD_SECONDS * runs.length,
+    stepSeconds: 15,
+    events: false,
+  });
+  const t0 = performance.now();
+  await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
+  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'));
+  const genSeconds = (performance.now() - t0) / 1000;
+  fs.rmSync(path.join(dir, 'fleet.om'));
+  const prom = await startPrometheus({ blocksDir: path.join(dir, 'blocks') });
   const carbon = await startCarbonServer();
+  try {
+    const rows = [];
+    for (const run of runs) rows.push({ ...(await benchBuild(run.cli, dir, prom.url, carbon.url)), label: run.label });
+    return rows.map((r) => ({ ...r, hosts, genSeconds }));
+  } finally {
+    await Promise.all([prom.stop(), carbon.stop()]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchBuild(cli: string, fleetDir: string, promUrl: string, carbonUrl: string) {
+  const dir = fs.mkdtempSync(path.join(fleetDir, 'exporter-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  const child = spawn(process.execPath, [cli, 'serve'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       PATH: process.env.PATH,
-      ADA_CARBON_PROMETHEUS_URL: prom.url,
-      ADA_CARBON_CARBON_INTENSITY_URL: carbon.url,
+      ADA_CARBON_PROMETHEUS_URL: promUrl,
+      ADA_CARBON_CARBON_INTENSITY_URL: carbonUrl,
       ADA_CARBON_SERVER_PORT: String(port),
       ADA_CARBON_TRACKING_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
       ADA_CARBON_LOG_LEVEL: 'warn',
@@ -178,7 +195,7 @@ async function benchFleet(hosts: number) {
           if (steady) windows.push([lastPollMs - seconds * 1000, Date.now()]);
           last = { count, sum };
           if (cycles.length === 1) probe = startHealthProbe(url);
-          raw.push(await rawQueries(prom.url, Date.now() / 1000));
+          raw.push(await rawQueries(promUrl, Date.now() / 1000));
         }
         lastPollMs = Date.now();
       }
@@ -190,9 +207,7 @@ async function benchFleet(hosts: number) {
     const workspaces = (JSON.parse(await (await fetch(`${url}/api/v1/workspaces`)).text()) as { count: number }).count;
     const steady = median(cycles.slice(1));
     return {
-      hosts,
       workspaces,
-      genSeconds,
       queries: valueIn(metrics, 'ada_carbon_tracking_cycle_queries'),
       first: cycles[0] ?? NaN,
       cycle: steady,
@@ -213,8 +228,6 @@ async function benchFleet(hosts: number) {
     await probe?.stop().catch(() => undefined);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    await Promise.all([prom.stop(), carbon.stop()]);
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -228,20 +241,23 @@ function sizesToRun(): number[] {
 }
 
 async function main() {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build -w exporter first`);
+  if (!process.env.ADA_BENCH_CLI && !fs.existsSync(DIST_CLI))
+    throw new Error(`${DIST_CLI} missing: run npm run build -w exporter first`);
+  const runs = builds();
   const rows = [];
   for (const n of sizesToRun()) {
     process.stderr.write(`bench: ${n} hosts...\n`);
-    const r = await benchFleet(n);
-    process.stderr.write(`bench: ${n} hosts done (fleet generated in ${r.genSeconds.toFixed(0)} s)\n`);
-    rows.push(r);
+    const r = await benchFleet(n, runs);
+    process.stderr.write(`bench: ${n} hosts done (fleet generated in ${r[0]!.genSeconds.toFixed(0)} s)\n`);
+    rows.push(...r);
   }
   const head =
-    '| hosts x 4 CPUs | workspaces | queries/cycle | first cycle (s) | cycle, median (s) | raw, median (s) | ratio | RSS median (MB) | RSS peak (MB) | /metrics p50 (ms) | /metrics p99 (ms) | /healthz p50 (ms) | /healthz p99 (ms) | event-loop max lag (ms) | exposition (KB) | gzipped (KB) |';
+    '| build | hosts x 4 CPUs | workspaces | queries/cycle | first cycle (s) | cycle, median (s) | raw, median (s) | ratio | RSS median (MB) | RSS peak (MB) | /metrics p50 (ms) | /metrics p99 (ms) | /healthz p50 (ms) | /healthz p99 (ms) | event-loop max lag (ms) | exposition (KB) | gzipped (KB) |';
   console.log(head);
   console.log(head.replace(/[^|]/g, '-'));
   for (const r of rows) {
     const cells = [
+      r.label,
       r.hosts,
       r.workspaces,
       r.queries,

@@ -170,6 +170,14 @@ export const ConfigSchema = Type.Object(
           '`/metrics` (or query the Prometheus that stores it) then sees every user name with their kWh and gCO2e, ' +
           'and Prometheus keeps them for its whole retention. Off: those families carry no user name.',
       }),
+      perWorkspace: Type.Boolean({
+        default: true,
+        description:
+          'One series per workspace on the `ada_carbon_workspace_*` families of `/metrics`. Off, for fleets whose ' +
+          'series are too many to scrape or store: the same families carry one series per site and project ' +
+          '(energy, emissions and runtime summed, the workspaces closed since start still counted; power and vCPUs ' +
+          'summed), and the idle ratio and boot-time families are left out. The REST API keeps every workspace.',
+      }),
     }),
     store: section({
       sqlite: section({

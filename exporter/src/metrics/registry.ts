@@ -7,6 +7,7 @@ import { GRID_FAMILIES } from './families/grid';
 import { CONFLICTING_SLOTS, SOURCE_FAMILIES, type ConflictStats } from './families/sources';
 import { ANOMALIES, BUILD_INFO, CYCLE_FAMILIES, cycleRecorder, RENDER_DURATION } from './families/tracking';
 import { WORKSPACE_FAMILIES, workspaceFamilies } from './families/workspace';
+import { PROJECT_FAMILIES } from './families/projects';
 import { registerFamilies, type Descriptor } from './table';
 import { renderFamily, slicer } from './render';
 import { createScraper, newRegistry, type Scraper } from './exposition';
@@ -45,6 +46,8 @@ export interface ExporterMetrics {
 export interface MetricsOptions {
   /** keep the `user` label on the per-workspace families (config `metrics.userLabel`); off by default */
   userLabel?: boolean;
+  /** one series per workspace (default), or per site and project only (config `metrics.perWorkspace: false`) */
+  perWorkspace?: boolean;
 }
 
 /**
@@ -60,7 +63,7 @@ export function createMetrics(
   const snapshotVersion = (s: TrackingSnapshot): number => s.version;
   const f = EXPORTER_FAMILIES;
   const snapshotFamilies = [
-    ...workspaceFamilies(opts.userLabel === true),
+    ...(opts.perWorkspace === false ? PROJECT_FAMILIES : workspaceFamilies(opts.userLabel === true)),
     ...f.snapshot.filter((d) => !WORKSPACE_FAMILIES.includes(d)),
   ];
   const build = (format: ExpositionFormat) => {

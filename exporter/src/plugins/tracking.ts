@@ -18,7 +18,7 @@ export default fp<TrackingOptions>(
         () => tracker.snapshot,
         VERSION,
         () => app.carbon.stats,
-        { userLabel: app.settings.config.metrics.userLabel }
+        { userLabel: app.settings.config.metrics.userLabel, perWorkspace: app.settings.config.metrics.perWorkspace }
       );
       const owners = app.hasDecorator('ownership') ? app.ownership.refresher : undefined;
       const tracker = new Tracker({

@@ -1,5 +1,6 @@
 import type { Area, IntensityReading } from '../sources/carbon';
 import { ANOMALY_KINDS, type AnomalyKind, type WorkspaceState } from './types';
+import type { ProjectTotals } from './retired';
 
 export const SOURCES = ['prometheus', 'carbon_intensity', 'store'] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -28,6 +29,8 @@ export interface TrackingSnapshot {
   /** the instant of the last successful cycle (unix seconds), undefined before the first */
   generatedAtSeconds?: number;
   workspaces: readonly WorkspaceState[];
+  /** what the workspaces closed since start had reached, per site and project (for per-project counters) */
+  retired?: readonly ProjectTotals[];
   intensity: Partial<Record<Area, IntensityReading>>;
   sources: Readonly<Record<SourceName, SourceStatus>>;
   /** the ownership records' source, when one is configured (it never makes the exporter unready) */

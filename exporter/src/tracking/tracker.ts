@@ -12,6 +12,7 @@ import { ownedTargets, type OwnershipFeed } from '../ownership';
 import { trackingQueries, type TrackingQueryName } from './queries';
 import { emptySnapshot, type CycleStats, type SourceName, type SourceStatus, type TrackingSnapshot } from './snapshot';
 import { WriteBehind } from './retry';
+import { RetiredTotals } from './retired';
 import { ANOMALY_KINDS, type Anomaly, type AnomalyKind, type WorkspaceState } from './types';
 
 /** Bounds the memory of which (target, kind) pairs were logged already. */
@@ -51,6 +52,7 @@ export class Tracker {
   private readonly area: Area;
   private readonly anomalyCounts = Object.fromEntries(ANOMALY_KINDS.map((k) => [k, 0])) as Record<AnomalyKind, number>;
   private readonly logged = new Set<string>();
+  private readonly retired = new RetiredTotals();
 
   constructor(private readonly deps: TrackerDeps) {
     this.unsaved = new WriteBehind((states) => deps.store.saveWorkspaces(states));
@@ -186,6 +188,7 @@ export class Tracker {
       if (previous.has(id)) continue;
       const stored = this.unsaved.get(id) ?? (await this.deps.store.getWorkspace(id).catch(() => undefined));
       if (stored) previous.set(id, stored);
+      if (stored?.status === 'closed') this.retired.reopen(id);
     }
     const detail = await readDetail(
       { ...this.deps, selector: this.deps.config.prometheus.selector },
@@ -209,7 +212,10 @@ export class Tracker {
     );
     this.countAnomalies([...observed.anomalies, ...anomalies]);
     this.open = open;
-    for (const s of changed) this.unsaved.set(s);
+    for (const s of changed) {
+      this.unsaved.set(s);
+      if (s.status === 'closed') this.retired.add(s);
+    }
     // active workspaces change every cycle: persist them all, closed ones once
     for (const s of open.values()) this.unsaved.set(s);
     await this.persist(at, sources);
@@ -217,6 +223,7 @@ export class Tracker {
     return finish(true, undefined, {
       generatedAtSeconds: at,
       workspaces: [...open.values()],
+      retired: this.retired.totals(),
       intensity,
       anomalies: { ...this.anomalyCounts },
     });
