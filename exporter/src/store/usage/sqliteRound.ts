@@ -10,33 +10,43 @@ const UNITS = ['cpu', 'cpu', 'joules', 'joules', 'grams', 'grams', 'grams', 'run
  * VM once, every level still adds up to the same total per project and machine type. The key order makes the result
  * independent of the order rows come in and of the run's scope (a project-scoped run stores the same numbers).
  */
-export function roundHour(rows: readonly UsageRow[]): Map<UsageRow, Array<number | null>> {
-  const groups = new Map<string, UsageRow[]>();
-  for (const x of rows) {
-    const g = JSON.stringify([x.level, x.project, x.machine]);
+export function roundHour(
+  rows: readonly UsageRow[]
+): Array<[number, number, number, number, number, number, number, number | null]> {
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const x = rows[i]!;
+    const g = `${x.level}\u0000${x.project}\u0000${x.machine}`;
     const list = groups.get(g);
-    if (list === undefined) groups.set(g, [x]);
-    else list.push(x);
+    if (list === undefined) groups.set(g, [i]);
+    else list.push(i);
   }
-  const out = new Map<UsageRow, Array<number | null>>();
+  const out = new Array<[number, number, number, number, number, number, number, number | null]>(rows.length);
+  const truth = new Float64Array(8);
+  const stored = new Float64Array(8);
   for (const list of groups.values()) {
-    list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const truth = Array<number>(8).fill(0);
-    const stored = Array<number>(8).fill(0);
-    for (const x of list) {
-      const values = [x.busyCpuSeconds, x.idleCpuSeconds, x.busyJoules, x.idleJoules, x.busyGrams, x.idleGrams];
-      values.push(x.fallbackGrams, x.runtimeSeconds ?? NaN);
-      out.set(
-        x,
-        values.map((v, i) => {
-          if (Number.isNaN(v)) return null;
-          truth[i]! += v;
-          const total = Math.round(truth[i]! * SCALES[UNITS[i]!]);
-          const own = total - stored[i]!;
-          stored[i] = total;
-          return own;
-        })
-      );
+    list.sort((a, b) => (rows[a]!.key < rows[b]!.key ? -1 : rows[a]!.key > rows[b]!.key ? 1 : 0));
+    truth.fill(0);
+    stored.fill(0);
+    for (const i of list) {
+      const x = rows[i]!;
+      const carry = (k: number, v: number): number => {
+        truth[k]! += v;
+        const total = Math.round(truth[k]! * SCALES[UNITS[k]!]);
+        const own = total - stored[k]!;
+        stored[k] = total;
+        return own;
+      };
+      out[i] = [
+        carry(0, x.busyCpuSeconds),
+        carry(1, x.idleCpuSeconds),
+        carry(2, x.busyJoules),
+        carry(3, x.idleJoules),
+        carry(4, x.busyGrams),
+        carry(5, x.idleGrams),
+        carry(6, x.fallbackGrams),
+        x.runtimeSeconds == null ? null : carry(7, x.runtimeSeconds),
+      ];
     }
   }
   return out;

@@ -21,6 +21,16 @@ export function hourIndex(hourStartSeconds: number): number {
   return hourStartSeconds / HOUR_SECONDS;
 }
 
+/** A key's hour span during a batch; dirty: widened here and not yet written. */
+interface Span {
+  f: number;
+  l: number;
+  dirty: boolean;
+}
+
+type Figures = [number, number, number, number, number, number, number, number | null];
+const FIGURE_KEYS = FIGURE_COLUMNS.split(', ') as Array<Exclude<keyof StoredRow, 'project' | 'machine'>>;
+
 interface StoredRow {
   project: number;
   machine: number;
@@ -49,7 +59,7 @@ const upsertSql = (table: string, pk: string[], cols: string[]): string =>
 
 export class SqliteUsageWriter {
   /** ids never change once given; cleared when a transaction fails, since its new ids are rolled back */
-  private readonly keyIds = new Map<string, number>();
+  private readonly keyIds = new Map<number, Map<string, number>>();
   private readonly levels = new Map<number, number>();
   private readonly nameIds = new Map<string, number>();
   private readonly st: Record<string, Database.Statement>;
@@ -136,17 +146,24 @@ export class SqliteUsageWriter {
 
   private writeBatch(results: readonly HourResult[]): void {
     const now = Date.now() / 1000;
-    const spans = new Map<number, { f: number; l: number }>();
+    const spans = new Map<number, Span>();
+    /** keys with rows in `hour`: as stored, or as widened earlier in this batch */
+    const keysAt = (hour: number): Set<number> => {
+      const out = new Set(this.st.keysAt!.all(hour, hour) as number[]);
+      for (const [id, sp] of spans) if (sp.dirty && sp.f <= hour && hour <= sp.l) out.add(id);
+      return out;
+    };
     const deltas = new Map<string, DayDelta>();
-    const add = (key: number, hour: number, r: StoredRow, sign: 1 | -1): void => {
+    /** figures in column order (busy/idle cpu, busy/idle energy, busy/idle/fallback carbon, runtime) */
+    const add = (key: number, hour: number, project: number, machine: number, f: Figures, sign: 1 | -1): void => {
       const day = Math.floor(hour / DAY_HOURS);
-      const k = `${key},${day},${r.project},${r.machine}`;
+      const k = `${key},${day},${project},${machine}`;
       let d = deltas.get(k);
-      if (d === undefined)
-        deltas.set(k, (d = { key, day, project: r.project, machine: r.machine, v: Array<number>(10).fill(0) }));
-      const v = [1, r.runtime_ms === null ? 0 : 1, r.busy_cpu_ms, r.idle_cpu_ms, r.busy_mj, r.idle_mj, r.busy_ng];
-      v.push(r.idle_ng, r.fallback_ng, r.runtime_ms ?? 0);
-      for (let i = 0; i < 10; i++) d.v[i]! += sign * v[i]!;
+      if (d === undefined) deltas.set(k, (d = { key, day, project, machine, v: Array<number>(10).fill(0) }));
+      d.v[0]! += sign;
+      if (f[7] !== null) d.v[1]! += sign;
+      for (let i = 0; i < 7; i++) d.v[2 + i]! += sign * f[i]!;
+      d.v[9]! += sign * (f[7] ?? 0);
     };
     for (const r of results) {
       if (r.status === 'failed') {
@@ -156,69 +173,50 @@ export class SqliteUsageWriter {
       const hour = hourIndex(r.hourStartSeconds);
       const project = r.scope === '*' ? undefined : (this.st.nameSel!.get(r.scope) as number | undefined);
       if (r.scope === '*' || project !== undefined) {
-        for (const key of this.st.keysAt!.all(hour, hour) as number[]) {
+        for (const key of keysAt(hour)) {
           const old = (
             project === undefined ? this.st.del!.all(key, hour) : this.st.delProject!.all(key, hour, project)
           ) as StoredRow[];
-          for (const o of old) add(key, hour, o, -1);
+          for (const o of old) add(key, hour, o.project, o.machine, FIGURE_KEYS.map((c) => o[c]) as Figures, -1);
         }
       }
       const kept = r.scope === '*' ? r.rows : r.rows.filter((x) => x.project === r.scope);
       const rounded = roundHour(kept);
-      for (const x of kept) {
+      for (let i = 0; i < kept.length; i++) {
+        const x = kept[i]!;
+        const f = rounded[i]!;
         const h = hourIndex(x.hourStartSeconds);
         const key = this.keyId(x, h, spans);
-        const row = this.stored(x, rounded.get(x)!);
-        this.st.ins!.run(key, h, ...(Object.values(row) as Array<number | null>)); // fields in column order
-        add(key, h, row, 1);
+        const p = this.nameId(x.project);
+        const m = this.nameId(x.machine);
+        this.st.ins!.run(key, h, p, m, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
+        add(key, h, p, m, f, 1);
       }
       this.st.status!.run(r.scope, r.hourStartSeconds, r.status, r.error ?? null, r.sumCheckRatio, now);
     }
+    for (const [id, sp] of spans) if (sp.dirty) this.st.widen!.run(sp.f, sp.l, id);
     this.applyDays([...deltas.values()]);
   }
 
-  private stored(x: UsageRow, figures: Array<number | null>): StoredRow {
-    const [bc, ic, bj, ij, bg, ig, fg, rt] = figures as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number | null,
-    ];
-    return {
-      project: this.nameId(x.project),
-      machine: this.nameId(x.machine),
-      busy_cpu_ms: bc,
-      idle_cpu_ms: ic,
-      busy_mj: bj,
-      idle_mj: ij,
-      busy_ng: bg,
-      idle_ng: ig,
-      fallback_ng: fg,
-      runtime_ms: rt,
-    };
-  }
-
   /** The key's id, created when new, with its hour span widened to include `hour`. */
-  private keyId(x: UsageRow, hour: number, spans: Map<number, { f: number; l: number }>): number {
+  private keyId(x: UsageRow, hour: number, spans: Map<number, Span>): number {
     const level = LEVEL_IDS[x.level];
-    const k = `${level}\u0000${x.key}`;
-    let id = this.keyIds.get(k);
+    let ofLevel = this.keyIds.get(level);
+    if (ofLevel === undefined) this.keyIds.set(level, (ofLevel = new Map<string, number>()));
+    let id = ofLevel.get(x.key);
     if (id === undefined) {
       this.st.keyIns!.run(level, x.key, hour, hour);
       id = (this.st.keySel!.get(level, x.key) as { id: number }).id;
-      this.keyIds.set(k, id);
+      ofLevel.set(x.key, id);
       this.levels.set(id, level);
     }
     let span = spans.get(id);
-    if (span === undefined) spans.set(id, (span = this.st.span!.get(id) as { f: number; l: number }));
+    if (span === undefined)
+      spans.set(id, (span = { ...(this.st.span!.get(id) as { f: number; l: number }), dirty: false }));
     if (hour < span.f || hour > span.l) {
-      this.st.widen!.run(hour, hour, id);
       span.f = Math.min(span.f, hour);
       span.l = Math.max(span.l, hour);
+      span.dirty = true; // written once at the end of the batch, not once per row
     }
     return id;
   }
