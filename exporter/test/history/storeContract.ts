@@ -228,6 +228,19 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
       expect((await store.buckets(f, 'day')).map((b) => b.busyCpuSeconds)).toEqual([100, 200]);
     });
 
+    it('prunes sparse old data in one call: rows decades apart, then nothing left before the cut', async () => {
+      await store.writeHours([hour(3600), hour(86400 * 400), hour(H0)]);
+      const t0 = Date.now();
+      expect(await store.prune(H0)).toEqual({ rows: 12, statuses: 2 });
+      expect(Date.now() - t0).toBeLessThan(5000); // not a walk over the 20,000 days in between
+      expect((await store.keys('host', 0, 4e9)).map((k) => k.name)).toEqual(['h1', 'h2']);
+      expect(await store.keys('host', 0, H0)).toEqual([]);
+      expect(await store.prune(H0 + 86400 * 2)).toEqual({ rows: 6, statuses: 1 });
+      expect(await store.machineAverages()).toEqual([]);
+      await store.writeHours([hour(H0 + 86400 * 3)]);
+      expect(await store.machineAverages()).toEqual(await recounted());
+    });
+
     it('reads whole days from rollups and partial days from hours alike, at any range edges', async () => {
       const hours = Array.from({ length: 60 }, (_, i) => H0 + i * 3600);
       await store.writeHours(hours.map((h, i) => hour(h, '*', 1 + (i % 5))));

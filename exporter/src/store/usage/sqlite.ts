@@ -185,8 +185,20 @@ export class SqliteUsageStore implements UsageStore {
     );
   }
 
-  prune(beforeSeconds: number): Promise<PruneResult> {
-    return this.guard('prune', () => this.writer.prune(beforeSeconds));
+  /** A day per transaction, oldest first, yielding between days: a first prune of years of rows never stalls serve. */
+  async prune(beforeSeconds: number): Promise<PruneResult> {
+    const cutDay = Math.floor(beforeSeconds / 86400);
+    const total: PruneResult = { rows: 0, statuses: 0 };
+    for (;;) {
+      // the next day with anything in it: sparse old data is skipped, not walked day by day
+      const oldest = await this.guard('prune', () => this.writer.oldestDay());
+      if (oldest === undefined || oldest >= cutDay) break;
+      const r = await this.guard('prune', () => this.writer.prune((oldest + 1) * 86400));
+      total.rows += r.rows;
+      total.statuses += r.statuses;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return total;
   }
 
   ping(): Promise<void> {

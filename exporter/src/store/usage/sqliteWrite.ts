@@ -118,6 +118,17 @@ export class SqliteUsageWriter {
     }
   }
 
+  /** The first UTC day with rows or statuses; undefined when there are none. */
+  oldestDay(): number | undefined {
+    const hour = this.db
+      .prepare(
+        'SELECT MIN(h) FROM (SELECT MIN(first_hour) AS h FROM history_keys WHERE first_hour <= last_hour UNION ALL SELECT MIN(hour_s) / 3600 FROM history_hours)'
+      )
+      .pluck()
+      .get() as number | null;
+    return hour === null ? undefined : Math.floor(hour / DAY_HOURS);
+  }
+
   /** Whole UTC days before the one holding `beforeSeconds`, from every table, in one transaction. */
   prune(beforeSeconds: number): PruneResult {
     const day = Math.floor(beforeSeconds / (HOUR_SECONDS * DAY_HOURS));
@@ -128,7 +139,14 @@ export class SqliteUsageWriter {
       const rows = this.db.prepare(`DELETE FROM history_hour_rows WHERE ${old} AND hour < @hour`).run(p).changes;
       this.db.prepare(`DELETE FROM history_day_rows WHERE ${old} AND day < @day`).run(p);
       this.db.prepare('DELETE FROM history_machine_days WHERE day < @day').run(p);
-      this.db.prepare('UPDATE history_keys SET first_hour = @hour WHERE first_hour < @hour').run(p);
+      // spans start at the key's first remaining hour; a key left without rows gets an empty span (first > last)
+      this.db
+        .prepare(
+          `UPDATE history_keys SET first_hour = COALESCE(
+            (SELECT MIN(r.hour) FROM history_hour_rows r WHERE r.key = history_keys.id), last_hour + 1)
+          WHERE first_hour < @hour`
+        )
+        .run(p);
       const statuses = this.db.prepare('DELETE FROM history_hours WHERE hour_s < @s').run(p).changes;
       return { rows, statuses };
     })();
