@@ -20,7 +20,7 @@ export const HistorySchema = section({
   targetHoursInFlight: Type.Integer({
     minimum: 1,
     maximum: 100_000_000,
-    default: 24_000,
+    default: 48_000,
     description:
       'Target-hours (hosts x hours) the backfill holds in memory at once, over every chunk in flight: a chunk ' +
       'covers this / parallelQueries / targets hours (at least 1, at most hoursPerQuery), so memory stays bounded ' +
