@@ -65,9 +65,12 @@ async function measure(hosts: number, days: number, sampleSeconds: number, repea
   ]);
   try {
     // BENCH_HOURS_PER_QUERY: force the chunk length (history.hoursPerQuery), to compare against the default sizing
+    // BENCH_TARGET_HOURS: the memory budget (history.targetHoursInFlight); a huge one gives the fixed-length chunks
     const forced = process.env.BENCH_HOURS_PER_QUERY;
+    const budget = process.env.BENCH_TARGET_HOURS;
     const args = {
       ...(forced && { hoursPerQuery: forced }),
+      ...(budget && { targetHoursInFlight: budget }),
       prom: prom.url,
       carbon: carbon.url,
       from: String(start),

@@ -99,6 +99,7 @@ export async function child(method: string, a: Record<string, string>): Promise<
     config.carbonIntensity.url = a.carbon!;
     config.store.sqlite.path = path.join(a.dir!, `history-${process.pid}.sqlite`);
     if (a.hoursPerQuery) config.history.hoursPerQuery = Number(a.hoursPerQuery);
+    if (a.targetHoursInFlight) config.history.targetHoursInFlight = Number(a.targetHoursInFlight);
     const prometheus = new PrometheusClient({ url: prom, timeoutSeconds: 120, retries: 0 });
     const carbon = new CarbonIntensityClient({
       baseUrl: a.carbon,
