@@ -107,11 +107,24 @@ export async function child(method: string, a: Record<string, string>): Promise<
       cacheSeconds: 0,
       fallbackGramsPerKwh: 129,
     });
+    // BENCH_DEBUG: the peak of each memory kind during the run (where peak RSS comes from)
+    const peak = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
+    const sampler = process.env.BENCH_DEBUG
+      ? setInterval(() => {
+          const m = process.memoryUsage();
+          for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], m[k] / 2 ** 20);
+        }, 50)
+      : undefined;
     const ctx = await openHistory({ config, prometheus, carbon });
     const tOpen = performance.now();
     const s = await ctx.runner.run({ fromSeconds: from, toSeconds: to });
     if (a.recorded && s.hoursFromRecordingRules !== s.hoursEstimated)
       throw new Error(`only ${s.hoursFromRecordingRules} of ${s.hoursEstimated} hours read from recording rules`);
+    clearInterval(sampler);
+    if (process.env.BENCH_DEBUG)
+      console.error(
+        `peak MB: ${JSON.stringify(peak, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`
+      );
     if (process.env.BENCH_DEBUG)
       console.error(
         `open ${((tOpen - t0) / 1000).toFixed(2)} s, run ${((performance.now() - tOpen) / 1000).toFixed(2)} s, prometheus call ${prometheus.stats.lastDurationSeconds.toFixed(2)} s`
