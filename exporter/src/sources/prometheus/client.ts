@@ -11,7 +11,7 @@ import {
   parseSeriesData,
   Sample,
   Series,
-  unwrapEnvelope,
+  unwrapEnvelopeSteps,
 } from './parse';
 
 export interface PrometheusClientOptions {
@@ -172,7 +172,8 @@ export class PrometheusClient {
         timeoutSeconds: this.opts.timeoutSeconds,
         httpsAgent: this.httpsAgent,
       });
-      return unwrapEnvelope(res.status, res.text, expr);
+      // a large answer is parsed in slices, so that it never holds the event loop for long
+      return await runSliced(unwrapEnvelopeSteps(res.status, res.text, expr));
     } catch (err) {
       this.stats.failures++;
       if (err instanceof PrometheusError) throw err;

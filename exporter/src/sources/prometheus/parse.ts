@@ -1,6 +1,7 @@
 // Pure decoding of Prometheus HTTP API bodies (docs/querying/api.md) into typed results.
 import { PrometheusError } from './errors';
 import { ITEMS_PER_STEP, runNow, type Steps } from '../../tracking/slices';
+import { parseJsonSteps } from './jsonSlices';
 
 export interface Sample {
   metric: Record<string, string>;
@@ -62,10 +63,14 @@ function fail(message: string, expr?: string, status?: number): never {
  * Checks HTTP status and the {"status","data"|"errorType","error"} envelope; returns `data`.
  * Error envelopes become kind 'api' (with errorType), other non-2xx kind 'http', malformed 2xx bodies kind 'parse'.
  */
-export function unwrapEnvelope(httpStatus: number, text: string, expr?: string): Json {
+export const unwrapEnvelope = (httpStatus: number, text: string, expr?: string): Json =>
+  runNow(unwrapEnvelopeSteps(httpStatus, text, expr));
+
+/** unwrapEnvelope as steps: a large 2xx answer is parsed in slices (see jsonSlices.ts). */
+export function* unwrapEnvelopeSteps(httpStatus: number, text: string, expr?: string): Steps<Json> {
   let body: Json;
   try {
-    body = JSON.parse(text);
+    body = httpStatus >= 200 && httpStatus < 300 ? yield* parseJsonSteps(text) : JSON.parse(text);
   } catch {
     const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 100);
     if (httpStatus < 200 || httpStatus >= 300) {
