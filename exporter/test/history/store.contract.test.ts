@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import type { UsageRow } from '../../src/history/types';
-import { machineAveragesOf } from '../../src/store/usage/mongoClientSide';
+import { machineAveragesOf } from '../store/recount';
 import { SqliteUsageStore } from '../../src/store/usage/sqlite';
 import { MongoUsageStore } from '../../src/store/usage/mongodb';
 import { UsageStoreError } from '../../src/store/usage/types';

@@ -1,7 +1,7 @@
 /** The usage-store contract: every adapter must pass it (SQLite always, MongoDB when MONGODB_URL is set). */
 import type { HourResult, UsageRow } from '../../src/history/types';
 import type { UsageStore } from '../../src/store/usage/types';
-import { machineAveragesOf } from '../../src/store/usage/mongoClientSide';
+import { machineAveragesOf } from '../store/recount';
 
 const H0 = Date.UTC(2025, 11, 31, 22) / 1000; // 2025-12-31T22:00Z: spans a day, month and year boundary
 const row = (

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { migrate } from '../../src/store/migrate';
 import { MIGRATIONS } from '../../src/store/schema';
 import { SqliteUsageStore } from '../../src/store/usage/sqlite';
-import { bucketsOf, contributorsOf, machineAveragesOf } from '../../src/store/usage/mongoClientSide';
+import { bucketsOf, contributorsOf } from '../../src/store/usage/mongoClientSide';
+import { machineAveragesOf } from './recount';
 import { GRANULARITIES } from '../../src/store/usage/types';
 import { LEVELS, type UsageRow } from '../../src/history/types';
 

@@ -3,7 +3,7 @@
 // takes the server-side pipeline; only on that answer does the adapter read the matching rows and sum them here,
 // with the same semantics (runtime null when any row lacks it; UTC buckets; days per host-day).
 import type { UsageFigures, UsageRow } from '../../history/types';
-import { perHour, type Bucket, type Contributor, type Granularity, type MachineAverage } from './types';
+import type { Bucket, Contributor, Granularity } from './types';
 
 /** True for a server error that means "this operator/stage is not implemented" (FerretDB code 238). */
 export function isNotImplemented(err: unknown): boolean {
@@ -19,7 +19,7 @@ export function bucketStartSeconds(hourStartSeconds: number, g: Granularity): nu
   return Date.UTC(d.getUTCFullYear(), month, 1) / 1000;
 }
 
-const zero = (): Required<UsageFigures> => ({
+export const zero = (): Required<UsageFigures> => ({
   busyCpuSeconds: 0,
   idleCpuSeconds: 0,
   busyJoules: 0,
@@ -30,7 +30,7 @@ const zero = (): Required<UsageFigures> => ({
   runtimeSeconds: 0,
 });
 
-function add(acc: Required<UsageFigures>, r: UsageRow): void {
+export function add(acc: Required<UsageFigures>, r: UsageRow): void {
   acc.busyCpuSeconds += r.busyCpuSeconds;
   acc.idleCpuSeconds += r.idleCpuSeconds;
   acc.busyJoules += r.busyJoules;
@@ -64,39 +64,4 @@ export function contributorsOf(rows: readonly UsageRow[], nameOf: (r: UsageRow) 
   return [...groupBy(rows, nameOf)]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([name, sums]) => ({ name, ...sums }));
-}
-
-/** Machine averages from host-level rows: a workspace-day is one distinct (host, UTC day) pair. */
-export function machineAveragesOf(hostRows: readonly UsageRow[]): MachineAverage[] {
-  const perMachine = new Map<string, { days: Set<string>; hours: number; s: Required<UsageFigures> }>();
-  for (const r of hostRows) {
-    let m = perMachine.get(r.machine);
-    if (m === undefined) perMachine.set(r.machine, (m = { days: new Set(), hours: 0, s: zero() }));
-    m.days.add(`${r.key}\u0000${bucketStartSeconds(r.hourStartSeconds, 'day')}`);
-    m.hours++;
-    add(m.s, r);
-  }
-  return [...perMachine]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([machine, { days: daySet, hours, s }]) => {
-      const days = daySet.size;
-      return {
-        machine,
-        workspaceDays: days,
-        busyKwhPerWorkspaceDay: s.busyJoules / 3.6e6 / days,
-        idleKwhPerWorkspaceDay: s.idleJoules / 3.6e6 / days,
-        busyGramsPerWorkspaceDay: s.busyGrams / days,
-        idleGramsPerWorkspaceDay: s.idleGrams / days,
-        ...perHour({
-          days,
-          hours,
-          bc: s.busyCpuSeconds,
-          ic: s.idleCpuSeconds,
-          bj: s.busyJoules,
-          ij: s.idleJoules,
-          bg: s.busyGrams,
-          ig: s.idleGrams,
-        }),
-      };
-    });
 }
