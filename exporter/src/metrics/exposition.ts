@@ -65,7 +65,11 @@ const withoutEof = (text: string): string => (text.endsWith(EOF) ? text.slice(0,
  * every scrape). The big part is gzipped once per rendering, on libuv's thread pool; the small part is gzipped per
  * scrape and appended as a second gzip member, which RFC 1952 readers (Go's, zlib's, browsers') decode as one body.
  */
-export function createScraper(renderFamilies: (format: ExpositionFormat) => Promise<string>): Scraper {
+export function createScraper(
+  renderFamilies: (format: ExpositionFormat) => Promise<string>,
+  /** what warm() prepares: the latest rendering, where scrapes may be served an older one meanwhile */
+  renderLatest: (format: ExpositionFormat) => Promise<string> = renderFamilies
+): Scraper {
   const zipped = new Map<ExpositionFormat, { text: string; gz: Promise<Buffer> }>();
   const zippedFamilies = (format: ExpositionFormat, text: string): Promise<Buffer> => {
     const hit = zipped.get(format);
@@ -89,7 +93,7 @@ export function createScraper(renderFamilies: (format: ExpositionFormat) => Prom
     const wanted: Array<[ExpositionFormat, boolean]> = asked.size > 0 ? [...asked] : [['text', false]];
     await Promise.all(
       wanted.map(async ([format, gzipped]) => {
-        const text = await renderFamilies(format);
+        const text = await renderLatest(format);
         if (gzipped) await zippedFamilies(format, text);
       })
     );

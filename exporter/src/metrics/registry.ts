@@ -14,6 +14,9 @@ import { createScraper, newRegistry, type Scraper } from './exposition';
 import type { ExpositionFormat } from './negotiate';
 
 export type SnapshotSource = () => TrackingSnapshot;
+
+/** How long a scrape waits for a rendering under way before it is served the previous one. */
+export const SCRAPE_WAIT_MS = 100;
 export type { ConflictStats };
 
 /** The exporter's own families, by what feeds them, in exposition order (createMetrics registers them so). */
@@ -95,6 +98,7 @@ export function createMetrics(
     const t0 = performance.now();
     const text = renderAll(format, registry).finally(() => renderDuration.set((performance.now() - t0) / 1000));
     cached.set(format, { version: v, text });
+    text.then((t) => void rendered.set(format, t)).catch(() => undefined);
     text.catch(() => {
       if (cached.get(format)?.text === text) cached.delete(format);
     });
@@ -109,7 +113,18 @@ export function createMetrics(
     const rest = await registry.metrics();
     return format === 'openmetrics' ? `${blocks.join('\n')}\n${rest}` : `${blocks.join('\n\n')}\n\n${rest}`;
   };
-  const scraper = createScraper(render);
+  // A scrape that comes while the next rendering is under way (thousands of workspaces take a while in slices)
+  // waits for it at most SCRAPE_WAIT_MS, then gets the previous one: one cycle older, never a stall.
+  const rendered = new Map<ExpositionFormat, string>();
+  const forScrape = (format: ExpositionFormat): Promise<string> => {
+    const fresh = render(format);
+    const previous = rendered.get(format);
+    if (previous === undefined) return fresh;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(previous), SCRAPE_WAIT_MS)));
+    return Promise.race([fresh, late]).finally(() => clearTimeout(timer));
+  };
+  const scraper = createScraper(forScrape, render);
   return {
     registries: { text: built.text.registry, openmetrics: built.openmetrics.registry },
     onCycle: (c) => each.forEach((b) => b.observeCycle(c)),
