@@ -5,9 +5,11 @@ import { SqliteUsageStore } from '../../src/store/usage/sqlite';
 import { MongoUsageStore } from '../../src/store/usage/mongodb';
 import { UsageStoreError } from '../../src/store/usage/types';
 import { usageStoreContract } from './storeContract';
+import { keptSumsContract } from './storeContractKept';
 import { useFerretDb } from '../../../tests/harness/ferretdb';
 
 usageStoreContract('sqlite', () => Promise.resolve(SqliteUsageStore.open(':memory:')));
+keptSumsContract('sqlite', () => Promise.resolve(SqliteUsageStore.open(':memory:')));
 
 // A real MongoDB wire server every run: FerretDB (SQLite backend) on loopback.
 describe('on FerretDB', () => {
@@ -15,6 +17,9 @@ describe('on FerretDB', () => {
   let n = 0;
   // a fresh database per test so the contract starts empty
   usageStoreContract('ferretdb', async () => {
+    return MongoUsageStore.connect(ferret().url, `ada_carbon_contract_${process.pid}_${n++}`);
+  });
+  keptSumsContract('ferretdb', async () => {
     return MongoUsageStore.connect(ferret().url, `ada_carbon_contract_${process.pid}_${n++}`);
   });
 
@@ -89,6 +94,9 @@ const mongoUrl = process.env.MONGODB_URL;
 if (mongoUrl) {
   let n = 0;
   usageStoreContract('mongodb', async () =>
+    MongoUsageStore.connect(mongoUrl, `ada_carbon_contract_${process.pid}_${n++}`)
+  );
+  keptSumsContract('mongodb', async () =>
     MongoUsageStore.connect(mongoUrl, `ada_carbon_contract_${process.pid}_${n++}`)
   );
 } else {
