@@ -4,7 +4,7 @@ import { machineAveragesOf } from '../store/recount';
 import { SqliteUsageStore } from '../../src/store/usage/sqlite';
 import { MongoUsageStore } from '../../src/store/usage/mongodb';
 import { UsageStoreError } from '../../src/store/usage/types';
-import { usageStoreContract } from './storeContract';
+import { H0, hour, usageStoreContract } from './storeContract';
 import { keptSumsContract } from './storeContractKept';
 import { useFerretDb } from '../../../tests/harness/ferretdb';
 
@@ -33,6 +33,31 @@ describe('on FerretDB', () => {
       expect((await second.hourStatuses(['*'], 0, 7200)).map((h) => h.status)).toEqual(['failed']);
     } finally {
       await second.close();
+    }
+  });
+
+  it('a write that fails between the rows and their sums has the sums rebuilt from the rows by the next call', async () => {
+    const db = `ada_carbon_sums_fault_${process.pid}`;
+    const store = await MongoUsageStore.connect(ferret().url, db);
+    const client = new MongoClient(ferret().url);
+    try {
+      await store.writeHours([hour(H0), hour(H0 + 3600)]);
+      // a sums document the next update cannot $inc: the write fails after the rows went in
+      await client
+        .db(db)
+        .collection('history_machine_days')
+        .updateMany({}, { $set: { bc: 'not a number' } });
+      await expect(store.writeHours([hour(H0, '*', 2)])).rejects.toThrow(UsageStoreError);
+      const all = { fromSeconds: 0, toSeconds: 4e9 };
+      const hostRows = [
+        ...(await store.rows({ level: 'host', key: 'h1', ...all })),
+        ...(await store.rows({ level: 'host', key: 'h2', ...all })),
+      ];
+      expect(hostRows.map((r) => r.busyCpuSeconds)).toEqual([200, 100, 200, 100]); // the rows of the failed write
+      expect(await store.machineAverages()).toEqual(machineAveragesOf(hostRows));
+    } finally {
+      await client.close();
+      await store.close();
     }
   });
 

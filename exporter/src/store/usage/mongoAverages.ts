@@ -117,6 +117,11 @@ export class MongoMachineDays {
     await this.layout.updateOne({ _id: 'machine_days' }, { $set: { built_at_s: Date.now() / 1000 } }, { upsert: true });
   }
 
+  /** Makes the next prepare() rebuild the sums from the rows. */
+  async invalidate(): Promise<void> {
+    await this.layout.deleteOne({ _id: 'machine_days' });
+  }
+
   /** Adjusts both collections for host rows removed and added by one write. */
   async apply(removed: readonly UsageRow[], added: readonly UsageRow[]): Promise<void> {
     if (removed.length === 0 && added.length === 0) return;

@@ -89,8 +89,15 @@ export class MongoUsageStore implements UsageStore {
       const removed = replaced.length
         ? (await this.usage.find({ level: 'host', $or: replaced }).toArray()).map(docRow)
         : [];
-      if (ops.rows.length) await this.usage.bulkWrite(ops.rows, { ordered: true });
-      await this.machineDays.apply(removed, ops.hostRows);
+      try {
+        if (ops.rows.length) await this.usage.bulkWrite(ops.rows, { ordered: true });
+        await this.machineDays.apply(removed, ops.hostRows);
+      } catch (err) {
+        // rows may have changed without their sums: have the next call rebuild the sums from the rows
+        this.indexes = undefined;
+        await this.machineDays.invalidate().catch(() => undefined);
+        throw err;
+      }
       if (ops.statuses.length) await this.hours.bulkWrite(ops.statuses, { ordered: true });
     });
   }
