@@ -21,6 +21,9 @@ import { LEVEL_IDS } from '../compactLayout';
 import { base, BUCKET, rangeParams, rangeSource, SUMS } from './sqliteReads';
 import { SqliteUsageWriter } from './sqliteWrite';
 
+/** Rows per write transaction: about 10-20 ms of work each here. */
+const WRITE_SLICE_ROWS = 2000;
+
 /** Usage history in the embedded SQLite file (the default store). */
 export class SqliteUsageStore implements UsageStore {
   readonly kind = 'sqlite' as const;
@@ -55,8 +58,23 @@ export class SqliteUsageStore implements UsageStore {
     });
   }
 
-  writeHours(results: readonly HourResult[]): Promise<void> {
-    return results.length > 0 ? this.guard('write', () => this.writer.write(results)) : Promise.resolve();
+  /**
+   * Whole hours per transaction, about WRITE_SLICE_ROWS rows each, with a turn of the event loop between: a long
+   * chunk written from serve never holds it for more than one slice.
+   */
+  async writeHours(results: readonly HourResult[]): Promise<void> {
+    let from = 0;
+    while (from < results.length) {
+      let to = from;
+      let rows = 0;
+      while (to < results.length && (to === from || rows + results[to]!.rows.length <= WRITE_SLICE_ROWS)) {
+        rows += results[to++]!.rows.length;
+      }
+      const slice = results.slice(from, to);
+      await this.guard('write', () => this.writer.write(slice));
+      from = to;
+      if (from < results.length) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   hourStatuses(scopes: readonly string[], fromSeconds: number, toSeconds: number): Promise<HourStatusRecord[]> {

@@ -84,8 +84,9 @@ export class UsageStoreError extends Error {
 export interface UsageStore {
   readonly kind: 'sqlite' | 'mongodb';
   /**
-   * Per result, atomically per batch: an estimated hour replaces every row earlier runs stored for that hour and
-   * scope (so a re-run never double counts); a failed hour only records its status and never removes an estimate.
+   * Per result, each hour atomically with its status: an estimated hour replaces every row earlier runs stored for
+   * that hour and scope (so a re-run never double counts); a failed hour only records its status and never removes
+   * an estimate. An interrupted batch leaves some hours unmarked, which the next run redoes.
    */
   writeHours(results: readonly HourResult[]): Promise<void>;
   hourStatuses(scopes: readonly string[], fromSeconds: number, toSeconds: number): Promise<HourStatusRecord[]>;
