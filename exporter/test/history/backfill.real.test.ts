@@ -1,150 +1,17 @@
-/** Backfill against a real Prometheus loaded with the synthetic fleet; stored numbers vs hand-computed truth. */
-import { openHistory, type HistoryContext } from '../../src/history/context';
-import { LEVELS } from '../../src/history/types';
-import {
-  clients,
-  END,
-  EVIL_PROJECT,
-  historyConfig,
-  hourTruth,
-  HOSTILE,
-  spec,
-  START,
-  startUpstreams,
-  within,
-  type Upstreams,
-} from './support';
+/**
+ * Backfill against a real Prometheus loaded with the synthetic fleet; stored numbers vs hand-computed truth (the
+ * shared suite, which runs against VictoriaMetrics in backfill.victoria.test.ts), then the memory budget's chunks.
+ */
+import { openHistory } from '../../src/history/context';
+import { backfillSuite, HOURS_EXPECTED } from './backfillSuite';
+import { clients, END, historyConfig, START } from './support';
 
-let up: Upstreams;
-let ctx: HistoryContext;
-let firstRun: Awaited<ReturnType<HistoryContext['runner']['run']>>;
-const NOW = Date.now() / 1000;
+const state = backfillSuite('Prometheus', { sameKeys: (after, before) => expect(after).toEqual(before) });
 
-beforeAll(async () => {
-  up = await startUpstreams();
-  const loaded = historyConfig(up);
-  ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
-  firstRun = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
-}, 120000);
-
-afterAll(async () => {
-  await ctx?.close();
-  await up?.stop();
-});
-
-const sumRows = (
-  rows: Array<{
-    busyCpuSeconds: number;
-    idleCpuSeconds: number;
-    busyJoules: number;
-    idleJoules: number;
-    busyGrams: number;
-    idleGrams: number;
-  }>
-) =>
-  rows.reduce(
-    (a, r) => ({
-      busy: a.busy + r.busyCpuSeconds,
-      idle: a.idle + r.idleCpuSeconds,
-      joules: a.joules + r.busyJoules + r.idleJoules,
-      busyJoules: a.busyJoules + r.busyJoules,
-      grams: a.grams + r.busyGrams + r.idleGrams,
-    }),
-    { busy: 0, idle: 0, joules: 0, busyJoules: 0, grams: 0 }
-  );
-
-describe('backfill of a synthetic fleet in a real Prometheus', () => {
-  it('estimates every hour with many hours per request', () => {
-    expect(firstRun).toMatchObject({
-      hoursInRange: HOURS_EXPECTED(),
-      hoursEstimated: HOURS_EXPECTED(),
-      hoursFailed: 0,
-      hoursFallback: 0,
-    });
-    // 6 hours in chunks of 4 and 2: the run's series call, per chunk a series call, 4 range queries and the CPU
-    // count, one raw query for the host that lived between two boundaries, and one raw query per half-hour with a
-    // reboot, gap, birth or death
-    expect(firstRun.prometheusRequests).toBeLessThanOrEqual(1 + 2 * 6 + 1 + 8);
-    expect(firstRun.prometheusRequests).toBeGreaterThanOrEqual(1 + 2 * 6 + 1);
-  });
-
-  it('matches the hand-computed cpu-seconds, kWh and gCO2e of every host and hour within 0.5%', async () => {
-    for (const h of spec.hosts) {
-      for (let hour = START; hour < END; hour += 3600) {
-        const want = hourTruth(h, hour, NOW);
-        const rows = await ctx.store.rows({
-          level: 'host',
-          key: h.labels.host!,
-          fromSeconds: hour,
-          toSeconds: hour + 3600,
-        });
-        const got = sumRows(rows);
-        const msg = `${h.instance} hour ${(hour - START) / 3600}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`;
-        expect([msg, within(got.busy, want.busy)]).toEqual([msg, true]);
-        expect([msg, within(got.idle, want.idle)]).toEqual([msg, true]);
-        expect([msg, within(got.joules, want.joules)]).toEqual([msg, true]);
-        expect([msg, within(got.busyJoules, want.busyJoules)]).toEqual([msg, true]);
-        expect([msg, within(got.grams, want.grams)]).toEqual([msg, true]);
-      }
-    }
-  });
-
-  it('adds every level up to the same site total, hour by hour', async () => {
-    for (let hour = START; hour < END; hour += 3600) {
-      const totals = await Promise.all(
-        LEVELS.map(
-          async (level) => sumRows((await ctx.store.keys(level, hour, hour + 3600)).map((c) => ({ ...c }))).joules
-        )
-      );
-      for (const t of totals) expect(t).toBeCloseTo(totals[0]!, 6);
-      const want = spec.hosts.reduce((a, h) => a + hourTruth(h, hour, NOW).joules, 0);
-      expect(within(totals[0]!, want)).toBe(true);
-    }
-  });
-
-  it('attributes users from ownership records: intervals, overlaps, open ends, unknown', async () => {
-    const users = new Map((await ctx.store.keys('user', START, END)).map((c) => [c.name, c.busyJoules + c.idleJoules]));
-    const [h1, h2] = spec.hosts;
-    const j = (h: typeof h1, from: number, to: number) => {
-      let s = 0;
-      for (let t = from; t < to; t += 3600) s += hourTruth(h!, t, NOW).joules;
-      return s;
-    };
-    expect(within(users.get('alice')!, j(h1, START, START + 3 * 3600))).toBe(true);
-    expect(within(users.get('bob')!, j(h1, START + 3 * 3600, END))).toBe(true);
-    expect(within(users.get('dave')!, j(h2, START + 2 * 3600, START + 4 * 3600))).toBe(true);
-    expect(within(users.get('carol')!, j(h2, START, START + 2 * 3600) + j(h2, START + 4 * 3600, END))).toBe(true);
-    const others = spec.hosts.slice(2).reduce((a, h) => a + j(h, START, END), 0);
-    expect(within(users.get('unknown')!, others)).toBe(true);
-  });
-
-  it('keeps hostile label values intact as keys', async () => {
-    const machines = (await ctx.store.keys('machine', START, END)).map((c) => c.name);
-    expect(machines).toContain(HOSTILE);
-    const projects = (await ctx.store.keys('project', START, END)).map((c) => c.name);
-    expect(projects).toEqual(expect.arrayContaining(['IDAaaS', 'CDAaaS', 'DDAaaS', 'TDAaaS', EVIL_PROJECT]));
-    const sites = (await ctx.store.keys('site', START, END)).map((c) => c.name).sort();
-    expect(sites).toEqual(['clf', 'diamond', 'isis', 'unknown']);
-  });
-
-  it('is idempotent: a re-run asks for nothing and a forced re-run stores the same numbers', async () => {
-    const before = await ctx.store.keys('project', START, END);
-    const again = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
-    expect(again).toMatchObject({
-      hoursSkipped: HOURS_EXPECTED(),
-      hoursEstimated: 0,
-      prometheusRequests: 0,
-      carbonRequests: 0,
-    });
-    const forced = await ctx.runner.run({ fromSeconds: START, toSeconds: END, force: true });
-    expect(forced.hoursEstimated).toBe(HOURS_EXPECTED());
-    expect(forced.carbonRequests).toBe(0); // intensities come from the local cache
-    const after = await ctx.store.keys('project', START, END);
-    expect(after).toEqual(before);
-  });
-
+describe('backfill chunks sized by the memory budget', () => {
   it('cuts the range by the memory budget: one-hour chunks store the same numbers as the default', async () => {
     // the default budget leaves the configured 4-hour chunks for 9 targets; a budget of 1 target-hour forces 1 hour
+    const { up, ctx, firstRun } = state();
     expect(firstRun.hoursPerChunk).toBe(4);
     const loaded = historyConfig(up, { history: { hoursPerQuery: 4, targetHoursInFlight: 1 } });
     const small = await openHistory({ config: loaded.config, ...clients(loaded) });
@@ -166,22 +33,4 @@ describe('backfill of a synthetic fleet in a real Prometheus', () => {
       await small.close();
     }
   });
-
-  it('a run scoped to one project replaces only that project', async () => {
-    const before = await ctx.store.keys('project', START, END);
-    const r = await ctx.runner.run({ fromSeconds: START, toSeconds: END, project: EVIL_PROJECT, force: true });
-    expect(r.hoursEstimated).toBe(HOURS_EXPECTED());
-    expect(await ctx.store.keys('project', START, END)).toEqual(before);
-  });
-
-  it('refreshes machine averages per workspace-day', async () => {
-    const list = await ctx.machineMetrics.list();
-    const muon = list.find((m) => m.machine_name === 'Muon')!;
-    expect(muon.workspace_days).toBe(5); // hosts 1, 4, 6, 8 and the 15-min host 9 on one day
-    expect(muon.metrics.energy_kwh.busy.average).toBeGreaterThan(0);
-  });
 });
-
-function HOURS_EXPECTED(): number {
-  return (END - START) / 3600;
-}
