@@ -8,15 +8,10 @@
  * x 1-7 days at 60 and 300 s) takes about an hour of generation and tens of GB of temporary OpenMetrics: on request.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { adaFleet } from '../../tests/harness/fleet';
-import { writeFleetOpenMetrics } from '../../tests/harness/openmetrics';
-import { createBlocks } from '../../tests/harness/blocks';
 import { startPrometheus } from '../../tests/harness/prometheus';
 import { startCarbonServer } from '../../tests/harness/carbonServer';
 import { child, type Result } from './historyMethods';
-import { runChild } from './historySupport';
+import { benchFleetBlocks, runChild } from './historySupport';
 
 const list = (arg: string | undefined, dflt: number[]): number[] =>
   arg
@@ -42,27 +37,16 @@ interface Cell {
 }
 
 async function measure(hosts: number, days: number, sampleSeconds: number, repeats: number): Promise<Cell> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-bench-grid-'));
-  const end = Math.floor(Date.now() / 1000 / 86400) * 86400 - 86400;
-  const start = end - days * 86400;
-  const spec = adaFleet({
-    hosts,
-    cpus: 4,
-    startSeconds: start - 600,
-    endSeconds: end + 600,
-    stepSeconds: sampleSeconds,
-    events: false,
-  });
-  const g0 = performance.now();
-  const w = await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
-  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'), { maxBlockDuration: '24h' });
-  fs.rmSync(path.join(dir, 'fleet.om'));
-  const genSeconds = (performance.now() - g0) / 1000;
-  const projects = [...new Set(spec.hosts.map((h) => h.labels.cloud_project_name!))];
-  const [prom, carbon] = await Promise.all([
-    startPrometheus({ blocksDir: path.join(dir, 'blocks') }),
-    startCarbonServer(),
-  ]);
+  const {
+    dir,
+    blocksDir,
+    start,
+    end,
+    written: w,
+    genSeconds,
+    projects,
+  } = await benchFleetBlocks(hosts, days, sampleSeconds, 'ada-bench-grid-');
+  const [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: blocksDir }), startCarbonServer()]);
   try {
     // BENCH_HOURS_PER_QUERY: force the chunk length (history.hoursPerQuery), to compare against the default sizing
     // BENCH_TARGET_HOURS: the memory budget (history.targetHoursInFlight); a huge one gives the fixed-length chunks

@@ -17,15 +17,11 @@
  *   BENCH_COMPARE_WITH=/other/checkout/exporter/bench/history.ts ... also runs that checkout's backfill (before/after)
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { adaFleet } from '../../tests/harness/fleet';
-import { writeFleetOpenMetrics } from '../../tests/harness/openmetrics';
-import { createBlocks } from '../../tests/harness/blocks';
 import { startPrometheus } from '../../tests/harness/prometheus';
 import { startCarbonServer } from '../../tests/harness/carbonServer';
 import { child, type Result } from './historyMethods';
-import { runChild } from './historySupport';
+import { benchFleetBlocks, runChild } from './historySupport';
 import { printReport } from './historyReport';
 import { createRuleBlocks, mergeBlockDirs, RULE_INTERVAL_SECONDS } from '../test/history/recordingRules';
 
@@ -69,24 +65,16 @@ async function main(): Promise<void> {
   const days = Number(argv[1] ?? 2);
   const sampleSeconds = Number(argv[2] ?? 60);
   const repeats = Math.max(1, Number(argv[3] ?? 3));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ada-bench-history-'));
-  const end = Math.floor(Date.now() / 1000 / 86400) * 86400 - 86400; // whole past days
-  const start = end - days * 86400;
-  const spec = adaFleet({
-    hosts,
-    cpus: 4,
-    startSeconds: start - 600,
-    endSeconds: end + 600,
-    stepSeconds: sampleSeconds,
-    events: false,
-  });
-  const g0 = performance.now();
-  const w = await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
-  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'), { maxBlockDuration: '24h' });
-  fs.rmSync(path.join(dir, 'fleet.om'));
-  const genSeconds = (performance.now() - g0) / 1000;
-  const projects = [...new Set(spec.hosts.map((h) => h.labels.cloud_project_name!))];
-  const prom = await startPrometheus({ blocksDir: path.join(dir, 'blocks') });
+  const {
+    dir,
+    blocksDir,
+    start,
+    end,
+    written: w,
+    genSeconds,
+    projects,
+  } = await benchFleetBlocks(hosts, days, sampleSeconds, 'ada-bench-history-');
+  const prom = await startPrometheus({ blocksDir: blocksDir });
   const carbon = await startCarbonServer();
   const fleetCompaction = await waitForCompaction(prom.url);
   try {

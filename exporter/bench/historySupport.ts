@@ -1,4 +1,10 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { adaFleet } from '../../tests/harness/fleet';
+import { writeFleetOpenMetrics } from '../../tests/harness/openmetrics';
+import { createBlocks } from '../../tests/harness/blocks';
 import { HOUR_SECONDS } from '../src/history/types';
 export { historyQueries } from '../src/history/queries';
 import type { Result } from './historyMethods';
@@ -30,4 +36,26 @@ export function runChild(method: string, args: Record<string, string>, file: str
         : reject(new Error(`${method} exited ${code}`))
     );
   });
+}
+
+/** A fleet of whole past days written as OpenMetrics and turned into 24-hour TSDB blocks in a fresh temp dir. */
+export async function benchFleetBlocks(hosts: number, days: number, sampleSeconds: number, prefix: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const end = Math.floor(Date.now() / 1000 / 86400) * 86400 - 86400; // whole past days
+  const start = end - days * 86400;
+  const spec = adaFleet({
+    hosts,
+    cpus: 4,
+    startSeconds: start - 600,
+    endSeconds: end + 600,
+    stepSeconds: sampleSeconds,
+    events: false,
+  });
+  const g0 = performance.now();
+  const written = await writeFleetOpenMetrics(spec, path.join(dir, 'fleet.om'));
+  await createBlocks(path.join(dir, 'fleet.om'), path.join(dir, 'blocks'), { maxBlockDuration: '24h' });
+  fs.rmSync(path.join(dir, 'fleet.om'));
+  const genSeconds = (performance.now() - g0) / 1000;
+  const projects = [...new Set(spec.hosts.map((h) => h.labels.cloud_project_name!))];
+  return { dir, blocksDir: path.join(dir, 'blocks'), start, end, written, genSeconds, projects };
 }
