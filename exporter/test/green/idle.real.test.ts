@@ -10,20 +10,11 @@ import { startFleetPrometheus } from '../support/fleetPrometheus';
 import { parseExposition, testApp, testConfig } from '../support/app';
 import { promtoolCheckMetrics } from '../support/promtool';
 import type { IdleWasteBody } from '../support/restTypes';
+import { shares } from '../support/fleetSpec';
 
 const START = Date.UTC(2026, 10, 1, 0, 0) / 1000;
 const END = START + 3600;
 const GiB = 1024 ** 3;
-const shares = (busy: number) => ({
-  user: busy * 0.7,
-  system: busy * 0.2,
-  softirq: busy * 0.05,
-  nice: busy * 0.05,
-  idle: (1 - busy) * 0.9,
-  iowait: (1 - busy) * 0.08,
-  steal: (1 - busy) * 0.02,
-  irq: 0,
-});
 const host = (n: number, project: string, busy: number, owner: string): FleetHost => ({
   instance: `host-172-16-0-${n}.nubes.example:9100`,
   labels: { cloud_project_name: project, machine_name: 'Muon', host: `172.16.0.${n}`, owner },

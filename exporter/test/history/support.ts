@@ -17,6 +17,7 @@ import { PrometheusClient } from '../../src/sources/prometheus';
 import { CarbonIntensityClient } from '../../src/sources/carbon';
 import { tempDir, testConfig } from '../support/app';
 import type { LoadedConfig } from '../../src/config';
+import { shares } from '../support/fleetSpec';
 
 export const START = Date.UTC(2026, 10, 1, 0, 0) / 1000; // 2026-11-01T00:00Z
 export const HOURS = 6;
@@ -25,16 +26,6 @@ export const HOSTILE = 'Weird "quoted" \\ back\nslash — ünïcödé 😀' + 'x
 export const EVIL_PROJECT = 'Evil"Proj\\ect\n{x=~".*"}';
 const GiB = 1024 ** 3;
 
-const shares = (busy: number) => ({
-  user: busy * 0.7,
-  system: busy * 0.2,
-  softirq: busy * 0.05,
-  nice: busy * 0.05,
-  idle: (1 - busy) * 0.9,
-  iowait: (1 - busy) * 0.08,
-  steal: (1 - busy) * 0.02,
-  irq: 0,
-});
 const host = (n: number, project: string, machine: string, extra: Partial<FleetHost> = {}): FleetHost => ({
   instance: `host-172-16-0-${n}.nubes.example:9100`,
   labels: { cloud_project_name: project, machine_name: machine, host: `172.16.0.${n}` },

@@ -10,7 +10,8 @@ export const END = START + 3 * 3600;
 export const GiB = 1024 ** 3;
 export const HOSTILE = 'Weird "quoted" \\ back\nslash — ünïcödé 😀';
 
-const shares = (busy: number) => ({
+/** CPU mode shares of a host `busy` of the time: the split every synthetic fleet of the tests uses. */
+export const shares = (busy: number) => ({
   user: busy * 0.7,
   system: busy * 0.2,
   softirq: busy * 0.05,
