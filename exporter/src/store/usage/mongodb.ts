@@ -1,9 +1,14 @@
-// Usage history in MongoDB (production at Ada): same rows and semantics as the SQLite adapter, bulk writes, indexes.
+// Usage history in MongoDB (production at Ada): same rows and semantics as the SQLite adapter, in the compact key-day
+// layout of mongoLayout.ts (a store in the row layout before it is migrated when first connected).
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import { MongoDerivedStore } from './mongoDerived';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
 import { MongoMachineDays } from './mongoAverages';
-import { docRow, replacedBy, writeOps, type RowDoc, type StatusDoc } from './mongoWrite';
+import { applyResults, KeyDays, machineDeltas, statusOps, type StatusDoc } from './mongoWrite';
+import { MongoDictionary } from './mongoDictionary';
+import { decodeCells, docId, hoursIn, keyOfId, LAYOUT_VERSION, type DayDoc } from './mongoLayout';
+import { bucketOf, figuresOf, groupSums, hourRange, visitHours } from './mongoReads';
+import { migrateRows, oldCollections } from './mongoMigrate';
 import {
   UsageStoreError,
   type Bucket,
@@ -14,36 +19,43 @@ import {
   type UsageFilter,
   type UsageStore,
 } from './types';
-import { bucketExpr, SUMS, withRuntime } from './mongoPipelines';
-import { bucketsOf, contributorsOf, isNotImplemented } from './mongoClientSide';
+
+/** Above this many keys of a level, keys() reads the range's documents of every level instead of one range per key. */
+const KEY_RANGES_MAX = 200;
 
 export class MongoUsageStore implements UsageStore {
   readonly kind = 'mongodb' as const;
   private indexes: Promise<void> | undefined;
   readonly derived: MongoDerivedStore;
   private readonly machineDays: MongoMachineDays;
+  private readonly dict: MongoDictionary;
+  private readonly days: Collection<DayDoc>;
+  private readonly hours: Collection<StatusDoc>;
+  private readonly layout: Collection<{ _id: string; v?: number }>;
+
   private constructor(
     private readonly client: MongoClient,
-    private readonly usage: Collection<RowDoc>,
-    private readonly hours: Collection<StatusDoc>,
-    db: Db,
-    prefix: string
+    private readonly db: Db,
+    private readonly prefix: string
   ) {
+    this.days = db.collection(`${prefix}_usage_days`);
+    this.hours = db.collection(`${prefix}_hours`);
+    this.layout = db.collection(`${prefix}_layout`);
+    this.dict = new MongoDictionary(db.collection(`${prefix}_keys`), db.collection(`${prefix}_names`));
     this.derived = new MongoDerivedStore(db, prefix, (what, fn) => this.guard(what, fn));
-    this.machineDays = new MongoMachineDays(db, prefix, usage);
+    this.machineDays = new MongoMachineDays(db, prefix, this.days, this.dict);
   }
 
   /**
-   * Does not connect: the first call connects and creates the indexes (idempotent), so serve starts with MongoDB
-   * down. The URL's options (replicaSet, retryWrites, w, ...) pass through to the driver.
+   * Does not connect: the first call connects, creates the indexes and migrates an old layout (idempotent), so serve
+   * starts with MongoDB down. The URL's options (replicaSet, retryWrites, w, ...) pass through to the driver.
    */
   static open(url: string, database: string, prefix = 'history'): MongoUsageStore {
     const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
-    const db = client.db(database);
-    return new MongoUsageStore(client, db.collection(`${prefix}_usage`), db.collection(`${prefix}_hours`), db, prefix);
+    return new MongoUsageStore(client, client.db(database), prefix);
   }
 
-  /** Connects and creates the indexes now; rejects with UsageStoreError when MongoDB is unreachable. */
+  /** Connects and prepares the store now; rejects with UsageStoreError when MongoDB is unreachable. */
   static async connect(url: string, database: string, prefix = 'history'): Promise<MongoUsageStore> {
     const store = MongoUsageStore.open(url, database, prefix);
     try {
@@ -59,16 +71,33 @@ export class MongoUsageStore implements UsageStore {
   private ready(): Promise<void> {
     this.indexes ??= (async () => {
       await this.client.connect();
-      await this.usage.createIndex({ level: 1, key: 1, hour_s: 1, project: 1, machine: 1 }, { unique: true });
-      await this.usage.createIndex({ hour_s: 1, project: 1 });
+      await this.days.createIndex({ d: 1 });
       await this.hours.createIndex({ scope: 1, hour_s: 1 }, { unique: true });
       await this.derived.createIndexes();
+      this.dict.clear();
+      await this.dict.prepare();
+      await this.migrate();
       await this.machineDays.prepare();
     })().catch((err: unknown) => {
       this.indexes = undefined;
       throw err;
     });
     return this.indexes;
+  }
+
+  /** Rows of the row layout move into key-day documents; the machine sums are then rebuilt from those. */
+  private async migrate(): Promise<void> {
+    const old = oldCollections(this.db, this.prefix);
+    if (await old.rows.findOne({}, { projection: { _id: 1 } })) {
+      await this.machineDays.invalidate();
+      await migrateRows(old.rows, this.days, this.dict);
+      await old.rows.drop().catch(() => undefined);
+      await this.db.dropCollection(old.hostDays).catch(() => undefined);
+    }
+    const layout = await this.layout.findOne({ _id: 'usage_layout' });
+    if (layout?.v !== LAYOUT_VERSION) {
+      await this.layout.updateOne({ _id: 'usage_layout' }, { $set: { v: LAYOUT_VERSION } }, { upsert: true });
+    }
   }
 
   private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -82,23 +111,28 @@ export class MongoUsageStore implements UsageStore {
 
   async writeHours(results: readonly HourResult[]): Promise<void> {
     if (results.length === 0) return;
-    const ops = writeOps(results, Date.now() / 1000);
-    const replaced = results.filter((r) => r.status !== 'failed').map(replacedBy);
-    // rows, then the averages, then statuses: a crash in between leaves the hour unmarked, so the next run redoes it
+    // documents, then the machine sums, then statuses: a crash in between leaves the hour unmarked, so the next run
+    // redoes it
     await this.guard('write', async () => {
-      const removed = replaced.length
-        ? (await this.usage.find({ level: 'host', $or: replaced }).toArray()).map(docRow)
-        : [];
+      const rows = results.filter((r) => r.status !== 'failed').flatMap((r) => r.rows);
+      await this.dict.ensure(
+        rows,
+        rows.flatMap((r) => [r.project, r.machine])
+      );
+      const kd = new KeyDays(this.days);
+      await applyResults(kd, this.dict, results);
+      const { ops, hosts } = kd.changes((k) => this.dict.isHost(k));
       try {
-        if (ops.rows.length) await this.usage.bulkWrite(ops.rows, { ordered: true });
-        await this.machineDays.apply(removed, ops.hostRows);
+        if (ops.length) await this.days.bulkWrite(ops, { ordered: false });
+        await this.machineDays.apply(machineDeltas(hosts));
       } catch (err) {
-        // rows may have changed without their sums: have the next call rebuild the sums from the rows
+        // documents may have changed without their sums: have the next call rebuild the sums from them
         this.indexes = undefined;
         await this.machineDays.invalidate().catch(() => undefined);
         throw err;
       }
-      if (ops.statuses.length) await this.hours.bulkWrite(ops.statuses, { ordered: true });
+      const statuses = statusOps(results, Date.now() / 1000);
+      if (statuses.length) await this.hours.bulkWrite(statuses, { ordered: true });
     });
   }
 
@@ -122,81 +156,106 @@ export class MongoUsageStore implements UsageStore {
     });
   }
 
-  private match(f: UsageFilter): Document {
-    return { level: f.level, key: f.key, hour_s: { $gte: f.fromSeconds, $lt: f.toSeconds } };
+  /** The key's documents over the filter's days; undefined when the key was never written. */
+  private async keyDocs(f: UsageFilter): Promise<{ docs: DayDoc[]; fromH: number; toH: number } | undefined> {
+    let key = this.dict.keyId(f.level, f.key);
+    if (key === undefined) {
+      await this.dict.refresh(); // another process may have written it
+      key = this.dict.keyId(f.level, f.key);
+      if (key === undefined) return undefined;
+    }
+    const { fromH, toH, d0, d1 } = hourRange(f.fromSeconds, f.toSeconds);
+    if (d0 >= d1) return { docs: [], fromH, toH };
+    const docs = await this.days.find({ _id: { $gte: docId(key, d0), $lt: docId(key, d1) } }).toArray();
+    return { docs, fromH, toH };
   }
 
   async buckets(f: UsageFilter, granularity: Granularity): Promise<Bucket[]> {
-    const match = this.match(f);
-    return this.rollup(
-      match,
-      async () => {
-        const docs = await this.usage
-          .aggregate([{ $match: match }, { $group: { _id: bucketExpr(granularity), ...SUMS } }, { $sort: { _id: 1 } }])
-          .toArray();
-        return docs.map(({ _id, ...rest }) => ({ startSeconds: Number(_id), ...withRuntime(rest) }) as Bucket);
-      },
-      (rows) => bucketsOf(rows, granularity)
-    );
-  }
-
-  async rows(f: UsageFilter): Promise<UsageRow[]> {
-    return this.guard('read', () => this.findRows(this.match(f)));
-  }
-
-  private async findRows(match: Document): Promise<UsageRow[]> {
-    const docs = await this.usage.find(match).sort({ hour_s: 1, project: 1, machine: 1 }).toArray();
-    return docs.map(docRow);
-  }
-
-  /** The server-side pipeline; on a server lacking its operators (FerretDB), the same rollup from the rows. */
-  private rollup<T>(match: Document, server: () => Promise<T>, client: (rows: UsageRow[]) => T): Promise<T> {
     return this.guard('read', async () => {
-      try {
-        return await server();
-      } catch (err) {
-        if (!isNotImplemented(err)) throw err;
-        return client(await this.findRows(match));
-      }
+      const r = await this.keyDocs(f);
+      if (r === undefined) return [];
+      const bucket = bucketOf(granularity);
+      return groupSums(r.docs, r.fromH, r.toH, (_k, hour) => bucket(hour)).map(([startSeconds, s]) => ({
+        startSeconds,
+        ...figuresOf(s),
+      }));
     });
   }
 
+  async rows(f: UsageFilter): Promise<UsageRow[]> {
+    return this.guard('read', async () => {
+      const r = await this.keyDocs(f);
+      if (r === undefined) return [];
+      const docs = r.docs;
+      const out = await this.withNames(() => {
+        const list: UsageRow[] = [];
+        visitHours(docs, r.fromH, r.toH, (_k, hour, cell, fig) => {
+          const s = { n: 1, rn: fig[7] === null ? 0 : 1, v: fig.map((x) => x ?? 0) };
+          const [project, machine] = [this.dict.name(cell.p), this.dict.name(cell.m)];
+          list.push({ level: f.level, key: f.key, project, machine, hourStartSeconds: hour * 3600, ...figuresOf(s) });
+        });
+        return list;
+      });
+      const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+      return out.sort(
+        (a, b) => a.hourStartSeconds - b.hourStartSeconds || cmp(a.project, b.project) || cmp(a.machine, b.machine)
+      );
+    });
+  }
+
+  /** Retried once with the dictionary reloaded: another process may have given ids since this one loaded them. */
+  private async withNames<T>(fn: () => T): Promise<T> {
+    try {
+      return fn();
+    } catch {
+      await this.dict.refresh();
+      return fn();
+    }
+  }
+
   async split(f: UsageFilter, by: 'project' | 'machine'): Promise<Contributor[]> {
-    const match = this.match(f);
-    return this.rollup(
-      match,
-      async () => {
-        const docs = await this.usage.aggregate([{ $match: match }, { $group: { _id: `$${by}`, ...SUMS } }]).toArray();
-        return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
-      },
-      (rows) => contributorsOf(rows, (r) => r[by])
-    );
+    return this.guard('read', async () => {
+      const r = await this.keyDocs(f);
+      if (r === undefined) return [];
+      const sums = groupSums(r.docs, r.fromH, r.toH, (_k, _h, cell) => (by === 'project' ? cell.p : cell.m));
+      return this.withNames(() => byName(sums.map(([id, s]) => ({ name: this.dict.name(id), ...figuresOf(s) }))));
+    });
   }
 
   async keys(level: Level, fromSeconds: number, toSeconds: number, project?: string): Promise<Contributor[]> {
-    const match: Document = { level, hour_s: { $gte: fromSeconds, $lt: toSeconds } };
-    if (project !== undefined) match.project = project;
-    return this.rollup(
-      match,
-      async () => {
-        const docs = await this.usage.aggregate([{ $match: match }, { $group: { _id: '$key', ...SUMS } }]).toArray();
-        return docs.map(({ _id, ...rest }) => ({ name: String(_id), ...withRuntime(rest) }) as Contributor);
-      },
-      (rows) => contributorsOf(rows, (r) => r.key)
-    );
+    return this.guard('read', async () => {
+      await this.dict.refresh();
+      const p = project === undefined ? undefined : this.dict.nameId(project);
+      const ids = this.dict.keysOfLevel(level);
+      if ((project !== undefined && p === undefined) || ids.length === 0) return [];
+      const { fromH, toH, d0, d1 } = hourRange(fromSeconds, toSeconds);
+      if (d0 >= d1) return [];
+      const filter: Document =
+        ids.length <= KEY_RANGES_MAX
+          ? { $or: ids.map((k) => ({ _id: { $gte: docId(k, d0), $lt: docId(k, d1) } })) }
+          : { d: { $gte: d0, $lt: d1 } };
+      const wanted = new Set(ids);
+      const docs = (await this.days.find(filter).toArray()).filter((d) => wanted.has(keyOfId(d._id)));
+      const sums = groupSums(docs, fromH, toH, (k, _h, cell) => (p === undefined || cell.p === p ? k : -1));
+      return byName(sums.filter(([k]) => k >= 0).map(([k, s]) => ({ name: this.dict.key(k).name, ...figuresOf(s) })));
+    });
   }
 
-  /** Reads the machine-day sums every write keeps, never the host rows. */
+  /** Reads the machine-day sums every write keeps, never the host documents. */
   async machineAverages(): Promise<MachineAverage[]> {
     return this.guard('read', () => this.machineDays.averages());
   }
 
+  /** Whole UTC days before the one holding `beforeSeconds`; `rows` counts the hour rows those days held. */
   async prune(beforeSeconds: number): Promise<PruneResult> {
-    const dayStart = Math.floor(beforeSeconds / 86400) * 86400;
+    const day = Math.floor(beforeSeconds / 86400);
     return this.guard('prune', async () => {
-      const rows = (await this.usage.deleteMany({ hour_s: { $lt: dayStart } })).deletedCount;
-      await this.machineDays.prune(dayStart);
-      const statuses = (await this.hours.deleteMany({ hour_s: { $lt: dayStart } })).deletedCount;
+      const old = { d: { $lt: day } };
+      let rows = 0;
+      for await (const doc of this.days.find(old)) rows += hoursIn(decodeCells(doc.b));
+      await this.days.deleteMany(old);
+      await this.machineDays.prune(day);
+      const statuses = (await this.hours.deleteMany({ hour_s: { $lt: day * 86400 } })).deletedCount;
       return { rows, statuses };
     });
   }
@@ -208,4 +267,8 @@ export class MongoUsageStore implements UsageStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+function byName(list: Contributor[]): Contributor[] {
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
