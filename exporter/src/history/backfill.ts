@@ -3,24 +3,19 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Config } from '../config';
 import type { PrometheusClient } from '../sources/prometheus';
-import type { Series } from '../sources/prometheus/parse';
 import type { UsageStore } from '../store/usage/types';
 import { attributeRange } from './attribution';
-import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './boundaries';
-import type { CarbonSlotCache } from './carbonCache';
+import type { HalfHourUsage, Irregular } from './boundaries';
+import type { CarbonSlotCache, IntensityLookup } from './carbonCache';
 import type { Ownership } from '../ownership';
-import { cpuCountQuery, cpuSeriesMatchers, groupLabels, stateQueries, targetsQuery } from './queries';
-import { chunkHours, completeHours, doneHours, hoursPerChunk } from './plan';
+import { chunkHours, chunkPlan, completeHours, doneHours } from './plan';
+import { hostSets, type HostSet } from './hostSets';
+import { boundHeapGrowth } from './heapGrowth';
+import { cpuSeries, readSet, type RunSeries } from './readSet';
 import { fillFromStore } from './fillFromAverages';
-import {
-  betweenBoundaries,
-  noAnomalies,
-  resolveIrregular,
-  type RawAnomalyCounts,
-  type RecountDeps,
-} from './rawRecount';
+import { noAnomalies, resolveIrregular, type RawAnomalyCounts, type RecountDeps } from './rawRecount';
 import { emptySummary, tallyHours, type BackfillSummary } from './summary';
-import { HALF_HOUR_SECONDS, HOUR_SECONDS, type HourResult } from './types';
+import { HOUR_SECONDS, type HourResult } from './types';
 
 export interface BackfillDeps {
   config: Config;
@@ -47,18 +42,12 @@ export interface BackfillOptions {
 
 const scopeOf = (project?: string): string => project ?? '*';
 
-type CpuSeries = ReturnType<typeof countCpus>;
-/** The run's one series call over all its chunks: which path to take, and the targets when there is one chunk. */
-interface RunSeries {
-  fromSeconds: number;
-  toSeconds: number;
-  found: CpuSeries;
-}
-
 export class BackfillRunner {
   private running?: Promise<BackfillSummary>;
   private ownership?: Ownership;
   private limit: LimitFunction = pLimit(1);
+  /** the run's host sets, each chunk reads one after another (one set of every target for most runs) */
+  private sets: HostSet[] = [undefined];
 
   constructor(private readonly deps: BackfillDeps) {}
 
@@ -74,6 +63,7 @@ export class BackfillRunner {
   }
 
   private async doRun(opts: BackfillOptions): Promise<BackfillSummary> {
+    boundHeapGrowth();
     const { config, prometheus, store } = this.deps;
     const now = this.deps.now ?? ((): number => Date.now() / 1000);
     const started = process.hrtime.bigint();
@@ -101,10 +91,13 @@ export class BackfillRunner {
     this.limit = pLimit(parallel);
     const runSeries =
       todo.length > 0 ? this.runSeries(todo[0]!, todo[todo.length - 1]! + HOUR_SECONDS, opts.project) : undefined;
-    const targets = runSeries && (await runSeries)?.found.labels.size;
+    const found = runSeries && (await runSeries)?.found;
     const { hoursPerQuery, targetHoursInFlight } = config.history;
-    const chunks = chunkHours(todo, hoursPerChunk(targets, targetHoursInFlight, parallel, hoursPerQuery));
+    const plan = chunkPlan(found?.labels.size, targetHoursInFlight, parallel, hoursPerQuery);
+    this.sets = found ? hostSets(found.labels, config.labels.host, plan.targetsPerSet) : [undefined];
+    const chunks = chunkHours(todo, plan.hours);
     sum.hoursPerChunk = chunks.length > 0 ? Math.max(...chunks.map(([a, b]) => (b - a) / HOUR_SECONDS)) : 0;
+    sum.hostSetsPerChunk = this.sets.length;
     const one = async ([a, b]: [number, number]): Promise<void> => {
       const { results: got, recordedHours, anomalies } = await this.estimateRange(a, b, opts.project, runSeries);
       const results = await fillFromStore(store, got, config.history.fillFromAverages);
@@ -138,77 +131,35 @@ export class BackfillRunner {
   }
 
   /**
-   * [a, b) on hour boundaries; a failed request is split in halves down to single hours, which are then failed.
-   * Requests: the targets query (boot time, memory) beside a series call (index only: the targets, and whether the
-   * recording rules' series exist; the run's, when the run is this one chunk), then the state queries of the
-   * recorded path, or those of the raw path and its CPU count query, side by side, one raw-sample request per target
-   * that lived only between two boundaries and one per half-hour with irregular targets.
+   * [a, b) on hour boundaries, read one host set after another (readSet.ts) and attributed together; a failed request
+   * is split in halves down to single hours, which are then failed. The half-hour intensities are fetched once per
+   * chunk (not again for its halves), while Prometheus works: they are needed only for attribution.
    */
   async estimateRange(
     a: number,
     b: number,
     project?: string,
-    run?: Promise<RunSeries | undefined>
+    run?: Promise<RunSeries | undefined>,
+    carbonReady: Promise<IntensityLookup> = this.deps.carbon.ensure(a, b) // never rejects
   ): Promise<{ results: HourResult[]; recordedHours: number; anomalies: RawAnomalyCounts }> {
-    const { config, prometheus } = this.deps;
-    // the half-hour intensities are needed only for attribution: fetched while Prometheus works
-    const carbonReady = this.deps.carbon.ensure(a, b); // never rejects
-    let usage: HalfHourUsage[];
-    let irregular: Irregular[];
-    let recorded = false;
+    const { config } = this.deps;
+    const usage: HalfHourUsage[] = [];
+    const irregular: Irregular[] = [];
+    let recorded = true;
     try {
-      const names = groupLabels(config.labels);
-      const range = (expr: string): Promise<Series[]> =>
-        this.limit(() => prometheus.rangeQuery(expr, a, b, HALF_HOUR_SECONDS));
-      const seriesCall = (): Promise<CpuSeries> => this.cpuSeries(a, b, project);
-      // both paths read the targets query: started first, beside the series call that picks the path
-      const targets = range(targetsQuery(config, project).expr);
-      targets.catch(() => undefined);
       const runFound = await run;
-      // the run's series call when it is this chunk's, else one of the chunk's own: first when the run's failed
-      // (it picks the path), else side by side with the queries (only the CPU counts are needed, at the end)
-      let found: Promise<CpuSeries>;
-      let picked: CpuSeries;
-      if (runFound) {
-        picked = runFound.found;
-        found = runFound.fromSeconds === a && runFound.toSeconds === b ? Promise.resolve(runFound.found) : seriesCall();
-        found.catch(() => undefined);
-      } else {
-        picked = await seriesCall();
-        found = Promise.resolve(picked);
-      }
-      const fill = async (fromRules: boolean): Promise<BoundaryTable> => {
-        const table = new BoundaryTable(a, b, names);
-        // the raw path's CPU counts per boundary (the rules record their own)
-        const queries = stateQueries(config, project, fromRules);
-        if (!fromRules) queries.push({ kind: 'cpus', expr: cpuCountQuery(config, project) });
-        await Promise.all([
-          targets.then((answer) => table.add('targets', answer)),
-          ...queries.map(async ({ kind, expr }) => table.add(kind, await range(expr))),
-        ]);
-        return table;
-      };
-      // the recorded path when the rules' series exist; the answers then show whether every boundary where a
-      // target exists is covered (rules deployed mid-range, a rule outage, a new target), else the raw counters
-      recorded = picked.recorded;
-      let table = recorded ? await fill(true) : undefined;
-      if (table && !table.covered()) {
-        recorded = false;
-        table = undefined;
-      }
-      const chunk = await found;
-      table ??= await fill(false);
-      ({ usage, irregular } = table.difference());
-      // targets with CPU series in the chunk but at no boundary lived only between two: counted from raw samples
-      for (const [key, labels] of chunk.labels) {
-        if (!table.hasCounters(key))
-          usage.push(...(await betweenBoundaries(this.recountDeps(), table, key, labels, project)));
+      for (const set of this.sets) {
+        const got = await readSet(this.recountDeps(), a, b, project, runFound, set);
+        for (const u of got.usage) usage.push(u);
+        for (const i of got.irregular) irregular.push(i);
+        recorded &&= got.recorded;
       }
     } catch (err) {
       const hours = (b - a) / HOUR_SECONDS;
       if (hours > 1) {
         const mid = a + Math.floor(hours / 2) * HOUR_SECONDS;
-        const [x, y] = [await this.estimateRange(a, mid, project, run), await this.estimateRange(mid, b, project, run)];
+        const x = await this.estimateRange(a, mid, project, run, carbonReady);
+        const y = await this.estimateRange(mid, b, project, run, carbonReady);
         return {
           results: [...x.results, ...y.results],
           recordedHours: x.recordedHours + y.recordedHours,
@@ -246,18 +197,10 @@ export class BackfillRunner {
     return { results, recordedHours: recorded ? (b - a) / HOUR_SECONDS : 0, anomalies };
   }
 
-  /** The chunk's (or run's) series call: the targets, and whether the recording rules' series exist. */
-  private cpuSeries(a: number, b: number, project?: string): Promise<CpuSeries> {
-    const { config, prometheus } = this.deps;
-    return this.limit(async () =>
-      countCpus(await prometheus.series(cpuSeriesMatchers(config, project), a, b), groupLabels(config.labels))
-    );
-  }
-
   /** The series call over the whole run; on error undefined, and each chunk makes its own (and fails with it). */
   private async runSeries(a: number, b: number, project?: string): Promise<RunSeries | undefined> {
     try {
-      return { fromSeconds: a, toSeconds: b, found: await this.cpuSeries(a, b, project) };
+      return { fromSeconds: a, toSeconds: b, found: await cpuSeries(this.recountDeps(), a, b, project) };
     } catch {
       return undefined;
     }

@@ -1,6 +1,10 @@
 import type { Config } from '../config';
 import { modeRegex } from '../model/modes';
 import { matchers, promString, reExact } from '../sources/prometheus/promql';
+import type { HostSet } from './hostSets';
+
+/** An `instance=~` matcher for exactly these instances. */
+const instancesMatcher = (instances: string[]): string => `instance=~${promString(instances.map(reExact).join('|'))}`;
 
 /** Labels every history series is grouped by: the target plus each configured attribution label. */
 export function groupLabels(labels: Config['labels']): string[] {
@@ -10,7 +14,12 @@ export function groupLabels(labels: Config['labels']): string[] {
   return [...new Set(names)];
 }
 
-export function scopeSelector(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string[] {
+/** The configured selector, the project when the run has one, and the instances of a host set. */
+export function scopeSelector(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  project?: string,
+  hosts?: HostSet
+): string[] {
   const parts = [
     config.prometheus.selector
       .trim()
@@ -18,6 +27,7 @@ export function scopeSelector(config: Pick<Config, 'prometheus' | 'labels'>, pro
       .trim(),
   ];
   if (project !== undefined) parts.push(`${config.labels.project}=${promString(project)}`);
+  if (hosts !== undefined) parts.push(instancesMatcher([...hosts].sort()));
   return parts.filter((p) => p.length > 0);
 }
 
@@ -50,8 +60,12 @@ export interface HistoryQuery {
  * the targets that lived only between two boundaries, and the recorded CPU count, whose presence picks the recorded
  * path.
  */
-export function cpuSeriesMatchers(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string[] {
-  const sel = scopeSelector(config, project).join(', ');
+export function cpuSeriesMatchers(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  project?: string,
+  hosts?: HostSet
+): string[] {
+  const sel = scopeSelector(config, project, hosts).join(', ');
   return [`node_cpu_seconds_total${matchers(sel, 'mode="idle"')}`, `${RECORDED_CPUS}${matchers(sel)}`];
 }
 
@@ -78,9 +92,10 @@ export function historyQueries(
 export function stateQueries(
   config: Pick<Config, 'prometheus' | 'labels'>,
   project?: string,
-  recorded = false
+  recorded = false,
+  hosts?: HostSet
 ): HistoryQuery[] {
-  const sel = scopeSelector(config, project).join(', ');
+  const sel = scopeSelector(config, project, hosts).join(', ');
   if (recorded) {
     return [
       {
@@ -101,24 +116,29 @@ export function stateQueries(
 }
 
 /** Boot time and the mean active memory of the half-hour ending at each boundary, one series per target each. */
-export function targetsQuery(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): HistoryQuery {
-  const sel = scopeSelector(config, project).join(', ');
+export function targetsQuery(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  project?: string,
+  hosts?: HostSet
+): HistoryQuery {
+  const sel = scopeSelector(config, project, hosts).join(', ');
   return {
     kind: 'targets',
     expr: `${BOOT_METRIC}${matchers(sel)} or label_replace(avg_over_time(node_memory_Active_bytes${matchers(sel)}[30m]), "${MEMORY_TAG}", "memory", "", "")`,
   };
 }
 
-/** An `instance=~` matcher for exactly these instances. */
-const instancesMatcher = (instances: string[]): string => `instance=~${promString(instances.map(reExact).join('|'))}`;
-
 /**
  * The CPU count of every target at each boundary (raw path). Not from the series call: that answers from the index,
  * which on VictoriaMetrics covers whole days, so a VM resized later that day would count its later CPUs here; and a
  * resize reboots the VM, so one count per chunk cannot hold both boots.
  */
-export function cpuCountQuery(config: Pick<Config, 'prometheus' | 'labels'>, project?: string): string {
-  const sel = scopeSelector(config, project);
+export function cpuCountQuery(
+  config: Pick<Config, 'prometheus' | 'labels'>,
+  project?: string,
+  hosts?: HostSet
+): string {
+  const sel = scopeSelector(config, project, hosts);
   sel.push('mode="idle"');
   return `count by (${groupLabels(config.labels).join(', ')}) (node_cpu_seconds_total${matchers(sel.join(', '))})`;
 }

@@ -21,6 +21,8 @@ export interface BackfillSummary {
   prometheusRequests: number;
   /** the longest chunk of the run, in hours (history.hoursPerQuery, shortened by history.targetHoursInFlight) */
   hoursPerChunk: number;
+  /** host sets each chunk was read in, one after another (more than one when its targets exceed the budget) */
+  hostSetsPerChunk: number;
   /** hours read from the node-cpu recording rules' series instead of the raw counters */
   hoursFromRecordingRules: number;
   /** failed hours stored as `machine_averages` estimates (history.fillFromAverages), within hoursFailed */
@@ -39,6 +41,7 @@ export const emptySummary = (scope: string, hoursInRange: number): BackfillSumma
   hoursSkipped: 0,
   hoursEstimated: 0,
   hoursPerChunk: 0,
+  hostSetsPerChunk: 0,
   hoursFailed: 0,
   hoursFallback: 0,
   hoursSumCheckOff: 0,

@@ -9,15 +9,17 @@ import { clients, END, historyConfig, START } from './support';
 const state = backfillSuite('Prometheus', { sameKeys: (after, before) => expect(after).toEqual(before) });
 
 describe('backfill chunks sized by the memory budget', () => {
-  it('cuts the range by the memory budget: one-hour chunks store the same numbers as the default', async () => {
-    // the default budget leaves the configured 4-hour chunks for 9 targets; a budget of 1 target-hour forces 1 hour
+  it('cuts the range by the memory budget: one-hour chunks, one host set per target, store the same numbers', async () => {
+    // the default budget leaves the configured 4-hour chunks for 9 targets in one set; a budget of 1 target-hour
+    // forces 1 hour, read a host at a time (every query matches one instance)
     const { up, ctx, firstRun } = state();
-    expect(firstRun.hoursPerChunk).toBe(4);
+    expect(firstRun).toMatchObject({ hoursPerChunk: 4, hostSetsPerChunk: 1 });
     const loaded = historyConfig(up, { history: { hoursPerQuery: 4, targetHoursInFlight: 1 } });
     const small = await openHistory({ config: loaded.config, ...clients(loaded) });
     try {
       const r = await small.runner.run({ fromSeconds: START, toSeconds: END });
       expect(r).toMatchObject({ hoursPerChunk: 1, hoursEstimated: HOURS_EXPECTED(), hoursFailed: 0 });
+      expect(r.hostSetsPerChunk).toBeGreaterThan(1);
       const levels = ['project', 'host', 'machine', 'site'] as const;
       for (const level of levels) {
         const got = await small.store.keys(level, START, END);

@@ -48,6 +48,23 @@ describe('history faults', () => {
     }
   });
 
+  it('asks the carbon API once per chunk while Prometheus fails, not again for each half it retries', async () => {
+    const loaded = historyConfig(up, { history: { hoursPerQuery: 6 } }, proxy.url);
+    const ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
+    try {
+      for (let h = START; h < END; h += 3600) proxy.failHours.add(h);
+      up.carbon.setMode('empty'); // answers, but no slot gets cached: each ask would go to the API again
+      const r = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
+      expect(r).toMatchObject({ hoursEstimated: 0, hoursFailed: 6, hoursPerChunk: 6 });
+      expect(r.prometheusRequests).toBeGreaterThan(6); // the chunk was split down to single hours
+      expect(r.carbonRequests).toBe(1);
+    } finally {
+      up.carbon.setMode('ok');
+      proxy.failHours.clear();
+      await ctx.close();
+    }
+  });
+
   it('uses the flagged fallback during a carbon outage for part of the range, then replaces it', async () => {
     const loaded = historyConfig(up, { history: { hoursPerQuery: 2, parallelQueries: 1 } });
     const ctx = await openHistory({ config: loaded.config, ...clients(loaded) });

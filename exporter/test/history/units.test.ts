@@ -1,7 +1,7 @@
 import { BoundaryTable, clampToCpus } from '../../src/history/boundaries';
 import { rawIncrease } from '../../src/history/estimate';
 import pLimit from 'p-limit';
-import { chunkHours, completeHours, doneHours, hoursPerChunk } from '../../src/history/plan';
+import { chunkHours, completeHours, doneHours } from '../../src/history/plan';
 import { Ownership, OwnershipError, hostNames, parseOwnershipText } from '../../src/ownership';
 import { historyQueries, rawCpuQuery, targetCpuQuery } from '../../src/history/queries';
 import { promString } from '../../src/sources/prometheus/promql';
@@ -197,19 +197,6 @@ describe('planning', () => {
       'P'
     );
     expect([...done]).toEqual([T]);
-  });
-
-  it('sizes chunks by the target-hours budget shared by the chunks in flight, within 1..hoursPerQuery', () => {
-    const budget = 24_000;
-    expect(hoursPerChunk(250, budget, 2, 168)).toBe(48);
-    expect(hoursPerChunk(2_000, budget, 2, 168)).toBe(6);
-    expect(hoursPerChunk(10_000, budget, 2, 168)).toBe(1);
-    expect(hoursPerChunk(100_000, budget, 2, 168)).toBe(1); // never below an hour
-    expect(hoursPerChunk(10, budget, 2, 168)).toBe(168); // never above the cap
-    expect(hoursPerChunk(2_000, budget, 1, 168)).toBe(12);
-    expect(hoursPerChunk(0, budget, 2, 168)).toBe(168); // nothing to read: one chunk
-    expect(hoursPerChunk(undefined, budget, 2, 168)).toBe(24); // unknown (series call failed): a day
-    expect(hoursPerChunk(undefined, budget, 2, 6)).toBe(6);
   });
 });
 
