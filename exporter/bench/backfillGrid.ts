@@ -4,14 +4,16 @@
  * of 2,000 hosts projected from the measured throughput. One table, measured in this run.
  *   npx tsx exporter/bench/backfillGrid.ts [hosts,..] [days,..] [sampleSeconds,..] [repeats=3]
  *   e.g. npx tsx exporter/bench/backfillGrid.ts 250,2000 1,7 60,300
- * Default: 250 and 500 hosts x 1 and 2 days at 300-s samples (minutes to generate). The issue's grid (250-2,000 hosts
- * x 1-7 days at 60 and 300 s) takes about an hour of generation and tens of GB of temporary OpenMetrics: on request.
+ * Default: 250 and 500 hosts x 1 and 2 days at 300-s samples (minutes to generate). One fleet per hosts and interval,
+ * of the longest days asked; the shorter days are its last days. Generating dominates (promtool reads ~200 bytes of
+ * OpenMetrics per sample: ~4 min per 2,000 host-days at 300 s, 5x that at 60 s, on a loaded 2-core machine), so
+ * BENCH_FLEET_CACHE=<dir> keeps the fleets (per UTC day) and a re-run the same day only measures.
  */
 import fs from 'node:fs';
 import { startPrometheus } from '../../tests/harness/prometheus';
 import { startCarbonServer } from '../../tests/harness/carbonServer';
 import { child, type Result } from './historyMethods';
-import { benchFleetBlocks, runChild } from './historySupport';
+import { cachedFleetBlocks, runChild } from './historySupport';
 
 const list = (arg: string | undefined, dflt: number[]): number[] =>
   arg
@@ -36,57 +38,75 @@ interface Cell {
   totalsDelta: number;
 }
 
-async function measure(hosts: number, days: number, sampleSeconds: number, repeats: number): Promise<Cell> {
-  const {
-    dir,
-    blocksDir,
-    start,
-    end,
-    written: w,
-    genSeconds,
-    projects,
-  } = await benchFleetBlocks(hosts, days, sampleSeconds, 'ada-bench-grid-');
-  const [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: blocksDir }), startCarbonServer()]);
+/** Every days cell of one fleet (hosts at sampleSeconds over the longest days), against one Prometheus. */
+async function measureFleet(
+  hosts: number,
+  dayList: readonly number[],
+  sampleSeconds: number,
+  repeats: number
+): Promise<Cell[]> {
+  const cache = process.env.BENCH_FLEET_CACHE;
+  const longest = Math.max(...dayList);
+  const fleet = await cachedFleetBlocks(hosts, longest, sampleSeconds, cache);
+  const [prom, carbon] = await Promise.all([startPrometheus({ blocksDir: fleet.blocksDir }), startCarbonServer()]);
+  const cells: Cell[] = [];
   try {
-    // BENCH_HOURS_PER_QUERY: force the chunk length (history.hoursPerQuery), to compare against the default sizing
-    // BENCH_TARGET_HOURS: the memory budget (history.targetHoursInFlight); a huge one gives the fixed-length chunks
-    const forced = process.env.BENCH_HOURS_PER_QUERY;
-    const budget = process.env.BENCH_TARGET_HOURS;
-    const args = {
-      ...(forced && { hoursPerQuery: forced }),
-      ...(budget && { targetHoursInFlight: budget }),
-      prom: prom.url,
-      carbon: carbon.url,
-      from: String(start),
-      to: String(end),
-      projects: projects.join(','),
-      dir,
-    };
-    await runChild('floor', args, __filename); // warms the page cache for both
-    const runs: Record<'backfill' | 'floor', Result[]> = { backfill: [], floor: [] };
-    for (let i = 0; i < repeats; i++) {
-      runs.backfill.push(await runChild('backfill', args, __filename));
-      runs.floor.push(await runChild('floor', args, __filename));
+    for (const days of dayList) {
+      const start = fleet.end - days * 86400;
+      // the fleet's samples in these days: the writer's are spread evenly over its range
+      const samples = (fleet.written.samples * days) / longest;
+      cells.push(
+        await measure(prom.url, carbon.url, { ...fleet, start }, { hosts, days, sampleSeconds, samples }, repeats)
+      );
     }
-    const b = runs.backfill;
-    const f = runs.floor;
-    const busy = (r: Result[]) => r[0]!.busyCpuSeconds + r[0]!.idleCpuSeconds;
-    return {
-      hosts,
-      days,
-      sampleSeconds,
-      samples: w.samples,
-      genSeconds,
-      backfill: median(b.map((r) => r.wallSeconds)),
-      floor: median(f.map((r) => r.wallSeconds)),
-      peakRssMb: Math.max(...b.map((r) => r.peakRssMb)),
-      floorRssMb: Math.max(...f.map((r) => r.peakRssMb)),
-      totalsDelta: busy(b) / busy(f) - 1,
-    };
   } finally {
     await Promise.all([prom.stop(), carbon.stop()]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!cache) fs.rmSync(fleet.dir, { recursive: true, force: true });
   }
+  return cells.map((c) => ({ ...c, genSeconds: fleet.cached ? 0 : fleet.genSeconds }));
+}
+
+async function measure(
+  promUrl: string,
+  carbonUrl: string,
+  fleet: { dir: string; start: number; end: number; projects: string[] },
+  cell: Pick<Cell, 'hosts' | 'days' | 'sampleSeconds' | 'samples'>,
+  repeats: number
+): Promise<Cell> {
+  const { dir, start, end, projects } = fleet;
+  // BENCH_HOURS_PER_QUERY: force the chunk length (history.hoursPerQuery), to compare against the default sizing
+  // BENCH_TARGET_HOURS: the memory budget (history.targetHoursInFlight); a huge one gives the fixed-length chunks
+  const forced = process.env.BENCH_HOURS_PER_QUERY;
+  const budget = process.env.BENCH_TARGET_HOURS;
+  const args = {
+    ...(forced && { hoursPerQuery: forced }),
+    ...(budget && { targetHoursInFlight: budget }),
+    prom: promUrl,
+    carbon: carbonUrl,
+    from: String(start),
+    to: String(end),
+    projects: projects.join(','),
+    dir,
+    stats: '0',
+  };
+  await runChild('floor', args, __filename); // warms the page cache for both
+  const runs: Record<'backfill' | 'floor', Result[]> = { backfill: [], floor: [] };
+  for (let i = 0; i < repeats; i++) {
+    runs.backfill.push(await runChild('backfill', args, __filename));
+    runs.floor.push(await runChild('floor', args, __filename));
+  }
+  const b = runs.backfill;
+  const f = runs.floor;
+  const busy = (r: Result[]) => r[0]!.busyCpuSeconds + r[0]!.idleCpuSeconds;
+  return {
+    ...cell,
+    genSeconds: 0,
+    backfill: median(b.map((r) => r.wallSeconds)),
+    floor: median(f.map((r) => r.wallSeconds)),
+    peakRssMb: Math.max(...b.map((r) => r.peakRssMb)),
+    floorRssMb: Math.max(...f.map((r) => r.peakRssMb)),
+    totalsDelta: busy(b) / busy(f) - 1,
+  };
 }
 
 /**
@@ -125,22 +145,24 @@ async function main(): Promise<void> {
   const days = list(argv[1], [1, 2]);
   const samples = list(argv[2], [300]);
   const repeats = Math.max(1, Number(argv[3] ?? 3));
+  const t0 = performance.now();
   const cells: Cell[] = [];
   for (const s of samples)
-    for (const h of hosts)
-      for (const d of days) {
-        process.stderr.write(`backfill grid: ${h} hosts x ${d} days at ${s}-s samples...\n`);
-        cells.push(await measure(h, d, s, repeats));
-      }
+    for (const h of hosts) {
+      process.stderr.write(`backfill grid: ${h} hosts x ${days.join(', ')} days at ${s}-s samples...\n`);
+      cells.push(...(await measureFleet(h, days, s, repeats)));
+    }
+  const minutes = (performance.now() - t0) / 60000;
   console.log(`Backfill grid: ${repeats} runs of each method per cell, medians; each run in its own process.`);
   console.log(
-    '| hosts | days | sample s | M samples | generated s | backfill wall s | floor wall s | backfill / floor | backfill peak RSS MB | floor peak RSS MB | totals vs floor |'
+    '| hosts | days | sample s | backfill wall s | floor wall s | backfill / floor | backfill peak RSS MB | M samples | floor peak RSS MB | totals vs floor | fleet generated s |'
   );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of cells)
     console.log(
-      `| ${c.hosts} | ${c.days} | ${c.sampleSeconds} | ${(c.samples / 1e6).toFixed(1)} | ${c.genSeconds.toFixed(0)} | ${c.backfill.toFixed(2)} | ${c.floor.toFixed(2)} | ${(c.backfill / c.floor).toFixed(2)} | ${c.peakRssMb.toFixed(0)} | ${c.floorRssMb.toFixed(0)} | ${(c.totalsDelta * 100).toFixed(3)}% |`
+      `| ${c.hosts} | ${c.days} | ${c.sampleSeconds} | ${c.backfill.toFixed(2)} | ${c.floor.toFixed(2)} | ${(c.backfill / c.floor).toFixed(2)} | ${c.peakRssMb.toFixed(0)} | ${(c.samples / 1e6).toFixed(1)} | ${c.floorRssMb.toFixed(0)} | ${(c.totalsDelta * 100).toFixed(3)}% | ${c.genSeconds.toFixed(0)} |`
     );
+  console.log(`grid: ${minutes.toFixed(1)} min in all (fleet generation included; 0 s generated = from the cache)`);
   const worstRatio = Math.max(...cells.map((c) => c.backfill / c.floor));
   const worstRss = Math.max(...cells.map((c) => c.peakRssMb));
   console.log(

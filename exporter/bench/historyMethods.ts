@@ -136,8 +136,12 @@ export async function child(method: string, a: Record<string, string>): Promise<
     }
     await ctx.close();
     const wall = (performance.now() - t0) / 1000;
-    // server-side time and bytes of the same range queries, re-issued with stats (not part of the wall time)
-    for (const [ca, cb] of chunkHoursForBench(from, to, config.history.hoursPerQuery)) {
+    // the backfill's own peak: the re-issued queries below decode whole answers and would raise it
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    // server-side time and bytes of the same range queries, re-issued with stats (not part of the wall time); not
+    // when the caller only wants wall time and memory (stats=0)
+    const chunks = a.stats === '0' ? [] : chunkHoursForBench(from, to, config.history.hoursPerQuery);
+    for (const [ca, cb] of chunks) {
       for (const { expr } of historyQueries(config, undefined, a.recorded === '1')) {
         const res = await post<unknown>(prom, '/api/v1/query_range', {
           query: expr,
@@ -154,7 +158,7 @@ export async function child(method: string, a: Record<string, string>): Promise<
       method,
       requests,
       wallSeconds: wall,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb,
       busyCpuSeconds: busy,
       idleCpuSeconds: idle,
       responseMb: bytes / 1e6,

@@ -59,3 +59,25 @@ export async function benchFleetBlocks(hosts: number, days: number, sampleSecond
   const projects = [...new Set(spec.hosts.map((h) => h.labels.cloud_project_name!))];
   return { dir, blocksDir: path.join(dir, 'blocks'), start, end, written, genSeconds, projects };
 }
+
+/**
+ * benchFleetBlocks kept in `cacheDir` (one directory per fleet and day, with what it wrote), so a grid re-run the
+ * same day skips the generation; a fresh temp dir, removed by the caller, without one.
+ */
+export async function cachedFleetBlocks(hosts: number, days: number, sampleSeconds: number, cacheDir?: string) {
+  if (!cacheDir) return { ...(await benchFleetBlocks(hosts, days, sampleSeconds, 'ada-bench-grid-')), cached: false };
+  const end = Math.floor(Date.now() / 1000 / 86400) * 86400 - 86400;
+  const dir = path.join(cacheDir, `${hosts}h-${days}d-${sampleSeconds}s-${end}`);
+  const metaFile = path.join(dir, 'fleet.json');
+  if (fs.existsSync(metaFile)) {
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Awaited<ReturnType<typeof benchFleetBlocks>>;
+    return { ...meta, cached: true };
+  }
+  const made = await benchFleetBlocks(hosts, days, sampleSeconds, 'ada-bench-grid-');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(made.dir, dir);
+  const meta = { ...made, dir, blocksDir: path.join(dir, 'blocks') };
+  fs.writeFileSync(metaFile, JSON.stringify(meta));
+  return { ...meta, cached: false };
+}
