@@ -7,6 +7,11 @@ import { MIGRATIONS } from './schema';
 import type { WorkspaceQuery, WorkspaceStore } from './types';
 import { settle } from '../util/settle';
 
+/** Workspace states one transaction writes (a few ms of work). */
+export const STATES_PER_TRANSACTION = 256;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** The store file is unusable (not a database, corrupt, unreadable): the message names the file and its key. */
 export class StoreOpenError extends Error {
   constructor(
@@ -88,10 +93,16 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     });
   }
 
-  saveWorkspaces(states: readonly WorkspaceState[]): Promise<void> {
-    return settle(() => {
-      if (states.length > 0) this.saveMany(states);
-    });
+  /**
+   * Upserts the states a transaction of STATES_PER_TRANSACTION at a time, the event loop getting a turn between two:
+   * a cycle at 10,000 workspaces writes them all, which in one transaction held serving for a few hundred ms. Each
+   * state stands alone (totals since boot), so a failure part way loses nothing: the caller writes them all again.
+   */
+  async saveWorkspaces(states: readonly WorkspaceState[]): Promise<void> {
+    for (let i = 0; i < states.length; i += STATES_PER_TRANSACTION) {
+      if (i > 0) await nextTurn();
+      this.saveMany(states.slice(i, i + STATES_PER_TRANSACTION));
+    }
   }
 
   listWorkspaces(query: WorkspaceQuery = {}): Promise<WorkspaceState[]> {
