@@ -158,9 +158,37 @@ export function useFerretDb(): () => RunningFerretDb {
   }, 60000);
   afterAll(async () => {
     await ferret?.close();
-  });
+  }, 60000);
   return () => {
     if (ferret === undefined) throw new Error('FerretDB did not start');
     return ferret;
+  };
+}
+
+/**
+ * A FerretDB and one MongoClient on it for the enclosing describe block. The client is closed before the server
+ * stops: jest-circus runs afterAll hooks in declaration order, and a client closed after its server waits out the
+ * server selection timeout.
+ */
+export function useFerretDbClient(): { ferret: () => RunningFerretDb; client: () => MongoClient } {
+  let ferret: RunningFerretDb | undefined;
+  let client: MongoClient | undefined;
+  beforeAll(async () => {
+    ferret = await startFerretDb();
+    client = await new MongoClient(ferret.url, { serverSelectionTimeoutMS: 5000 }).connect();
+  }, 60000);
+  afterAll(async () => {
+    await client?.close();
+    await ferret?.close();
+  }, 60000);
+  return {
+    ferret: () => {
+      if (ferret === undefined) throw new Error('FerretDB did not start');
+      return ferret;
+    },
+    client: () => {
+      if (client === undefined) throw new Error('FerretDB client did not connect');
+      return client;
+    },
   };
 }

@@ -3,7 +3,7 @@
  * wrote them) migrates to the key-day layout on connect without loss: every read afterwards equals the same read
  * summed from the old rows, also when the migration was interrupted and resumed.
  */
-import { MongoClient, type Db } from 'mongodb';
+import { type Db } from 'mongodb';
 import { MongoUsageStore } from '../../src/store/usage/mongodb';
 import { MongoDictionary } from '../../src/store/usage/mongoDictionary';
 import { migrateRows, type OldRowDoc } from '../../src/store/usage/mongoMigrate';
@@ -12,7 +12,7 @@ import { bucketsOf, contributorsOf } from '../../src/store/usage/mongoClientSide
 import { GRANULARITIES } from '../../src/store/usage/types';
 import { LEVELS, type UsageRow } from '../../src/history/types';
 import { machineAveragesOf } from './recount';
-import { useFerretDb } from '../../../tests/harness/ferretdb';
+import { useFerretDbClient } from '../../../tests/harness/ferretdb';
 
 const H0 = Date.UTC(2025, 11, 30, 20) / 1000; // crosses two day, a month and a year boundary
 const HOURS = 60;
@@ -156,23 +156,16 @@ async function expectReadsOf(store: MongoUsageStore, rows: readonly UsageRow[]):
 }
 
 describe('MongoDB store: migration from the row layout (FerretDB)', () => {
-  const ferret = useFerretDb();
-  let client: MongoClient;
-  beforeAll(async () => {
-    client = await new MongoClient(ferret().url).connect();
-  });
-  afterAll(async () => {
-    await client?.close();
-  });
+  const { ferret, client } = useFerretDbClient();
 
   it('keeps every row, rollup, key list, split, machine average and status, and records the layout', async () => {
     const name = `ada_carbon_migrate_${process.pid}`;
     const rows = oldRows();
-    await writeRowLayout(client.db(name), rows);
+    await writeRowLayout(client().db(name), rows);
     const store = await MongoUsageStore.connect(ferret().url, name);
     try {
       await expectReadsOf(store, rows);
-      const db = client.db(name);
+      const db = client().db(name);
       const collections = (await db.listCollections().toArray()).map((c) => c.name);
       expect(collections).not.toContain('history_usage');
       expect(collections).not.toContain('history_host_days');
@@ -195,7 +188,7 @@ describe('MongoDB store: migration from the row layout (FerretDB)', () => {
   it('resumes an interrupted migration: days moved before, and a day moved but not yet deleted, count once', async () => {
     const name = `ada_carbon_migrate_resume_${process.pid}`;
     const rows = oldRows();
-    const db = client.db(name);
+    const db = client().db(name);
     await writeRowLayout(db, rows);
     const dict = new MongoDictionary(db.collection('history_keys'), db.collection('history_names'));
     await dict.prepare();
@@ -205,7 +198,7 @@ describe('MongoDB store: migration from the row layout (FerretDB)', () => {
     expect(moved).toBeLessThan(rows.length);
     // and the next day's rows written into key-day documents while the process died before deleting them
     const day2 = rows.filter((r) => r.hourStartSeconds >= H0 + 4 * 3600 && r.hourStartSeconds < H0 + 28 * 3600);
-    const copy = client.db(`${name}_copy`);
+    const copy = client().db(`${name}_copy`);
     await copy.collection<OldRowDoc>('history_usage').insertMany(day2.map(oldDoc));
     await migrateRows(copy.collection('history_usage'), db.collection('history_usage_days'), dict);
     const store = await MongoUsageStore.connect(ferret().url, name);
