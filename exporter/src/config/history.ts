@@ -22,9 +22,11 @@ export const HistorySchema = section({
     maximum: 100_000_000,
     default: 48_000,
     description:
-      'Target-hours (hosts x hours) the backfill holds in memory at once, over every chunk in flight: a chunk ' +
-      'covers this / parallelQueries / targets hours (at least 1, at most hoursPerQuery), so memory stays bounded ' +
-      'at any fleet size.',
+      'Budget of target-hours (hosts x hours) whose Prometheus answers the backfill decodes at once, shared by ' +
+      "the parallelQueries chunks in flight. A fleet within a chunk's share is read whole, in chunks of share / " +
+      'targets hours (at most hoursPerQuery); a larger fleet keeps 24-hour chunks and reads each one a host set ' +
+      '(share / 24 targets) at a time; chunks shorten (to 1 hour at least) only where targets x 24 exceeds 4 shares. ' +
+      'Peak memory follows this budget, not the fleet size or date range.',
   }),
   parallelQueries: Type.Integer({
     minimum: 1,
