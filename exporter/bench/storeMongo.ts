@@ -12,9 +12,10 @@
  */
 import { BSON, MongoClient, type Db, type Document } from 'mongodb';
 import { startFerretDb } from '../../tests/harness/ferretdb';
+import { createRowLayoutIndexes, rowDocOf } from '../../tests/harness/mongoRowLayout';
 import { MongoUsageStore } from '../src/store/usage/mongodb';
 import { bucketsOf, contributorsOf } from '../src/store/usage/mongoClientSide';
-import type { OldRowDoc } from '../src/store/usage/mongoMigrate';
+import { oldRowOf, type OldRowDoc } from '../src/store/usage/mongoMigrate';
 import type { UsageRow } from '../src/history/types';
 import { keyOfId, type DayDoc } from '../src/store/usage/mongoLayout';
 import { LEVEL_IDS } from '../src/store/compactLayout';
@@ -30,35 +31,15 @@ const YEAR_TO = FROM + 365 * 86400;
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * q)]!;
 
-const oldDoc = (r: UsageRow): OldRowDoc => ({
-  level: r.level,
-  key: r.key,
-  project: r.project,
-  machine: r.machine,
-  hour_s: r.hourStartSeconds,
-  busy_cpu: r.busyCpuSeconds,
-  idle_cpu: r.idleCpuSeconds,
-  busy_j: r.busyJoules,
-  idle_j: r.idleJoules,
-  busy_g: r.busyGrams,
-  idle_g: r.idleGrams,
-  fallback_g: r.fallbackGrams,
-  runtime_s: r.runtimeSeconds ?? null,
-});
-
 /** The row layout as the store before kept it: rows, statuses, per host-day counts and per machine-day sums. */
 async function buildOld(db: Db): Promise<void> {
   const usage = db.collection<OldRowDoc>('history_usage');
-  await usage.createIndex({ level: 1, key: 1, hour_s: 1, project: 1, machine: 1 }, { unique: true });
-  await usage.createIndex({ hour_s: 1, project: 1 });
-  await db.collection('history_hours').createIndex({ scope: 1, hour_s: 1 }, { unique: true });
-  await db.collection('history_host_days').createIndex({ d: 1, k: 1, m: 1 }, { unique: true });
-  await db.collection('history_machine_days').createIndex({ m: 1, d: 1 }, { unique: true });
+  await createRowLayoutIndexes(db);
   const t = Date.now() / 1000;
   for (let d = 0; d < days; d++) {
     const results = dayResults(shape, d);
     await usage.insertMany(
-      results.flatMap((r) => r.rows.map(oldDoc)),
+      results.flatMap((r) => r.rows.map((x) => rowDocOf(x))),
       { ordered: false }
     );
     const day = FROM + d * 86400;
@@ -141,21 +122,7 @@ type Read = [name: string, old: () => Promise<unknown[]>, next: () => Promise<un
 async function timeReads(old: Db, store: MongoUsageStore): Promise<string[][]> {
   const usage = old.collection<OldRowDoc>('history_usage');
   const rowsOf = async (match: Document): Promise<UsageRow[]> =>
-    (await usage.find(match).sort({ hour_s: 1, project: 1, machine: 1 }).toArray()).map((d) => ({
-      level: d.level as UsageRow['level'],
-      key: d.key,
-      project: d.project,
-      machine: d.machine,
-      hourStartSeconds: d.hour_s,
-      busyCpuSeconds: d.busy_cpu,
-      idleCpuSeconds: d.idle_cpu,
-      busyJoules: d.busy_j,
-      idleJoules: d.idle_j,
-      busyGrams: d.busy_g,
-      idleGrams: d.idle_g,
-      fallbackGrams: d.fallback_g,
-      runtimeSeconds: d.runtime_s ?? null,
-    }));
+    (await usage.find(match).sort({ hour_s: 1, project: 1, machine: 1 }).toArray()).map(oldRowOf);
   const year = { $gte: FROM, $lt: YEAR_TO };
   const site = { level: 'site' as const, key: SITE, fromSeconds: FROM, toSeconds: YEAR_TO };
   const hostTo = FROM + days * 86400;

@@ -13,6 +13,7 @@ import { GRANULARITIES } from '../../src/store/usage/types';
 import { LEVELS, type UsageRow } from '../../src/history/types';
 import { machineAveragesOf } from './recount';
 import { useFerretDbClient } from '../../../tests/harness/ferretdb';
+import { createRowLayoutIndexes, rowDocOf } from '../../../tests/harness/mongoRowLayout';
 
 const H0 = Date.UTC(2025, 11, 30, 20) / 1000; // crosses two day, a month and a year boundary
 const HOURS = 60;
@@ -52,29 +53,11 @@ function oldRows(): UsageRow[] {
   return rows;
 }
 
-const oldDoc = (r: UsageRow): OldRowDoc => ({
-  level: r.level,
-  key: r.key,
-  project: r.project,
-  machine: r.machine,
-  hour_s: r.hourStartSeconds,
-  busy_cpu: r.busyCpuSeconds,
-  idle_cpu: r.idleCpuSeconds,
-  busy_j: r.busyJoules,
-  idle_j: r.idleJoules,
-  busy_g: r.busyGrams,
-  idle_g: r.idleGrams,
-  fallback_g: r.fallbackGrams,
-  // the oldest rows had no runtime field at all
-  ...(r.runtimeSeconds === null ? {} : { runtime_s: r.runtimeSeconds }),
-});
-
 /** What the store before left in a database: rows, statuses, its indexes, its kept sums and their marker. */
 async function writeRowLayout(db: Db, rows: readonly UsageRow[]): Promise<void> {
-  const usage = db.collection<OldRowDoc>('history_usage');
-  await usage.createIndex({ level: 1, key: 1, hour_s: 1, project: 1, machine: 1 }, { unique: true });
-  await usage.createIndex({ hour_s: 1, project: 1 });
-  await usage.insertMany(rows.map(oldDoc));
+  await createRowLayoutIndexes(db);
+  // the oldest rows had no runtime field at all
+  await db.collection<OldRowDoc>('history_usage').insertMany(rows.map((r) => rowDocOf(r, true)));
   await db.collection('history_hours').insertOne({
     scope: '*',
     hour_s: H0,
@@ -199,7 +182,7 @@ describe('MongoDB store: migration from the row layout (FerretDB)', () => {
     // and the next day's rows written into key-day documents while the process died before deleting them
     const day2 = rows.filter((r) => r.hourStartSeconds >= H0 + 4 * 3600 && r.hourStartSeconds < H0 + 28 * 3600);
     const copy = client().db(`${name}_copy`);
-    await copy.collection<OldRowDoc>('history_usage').insertMany(day2.map(oldDoc));
+    await copy.collection<OldRowDoc>('history_usage').insertMany(day2.map((r) => rowDocOf(r, true)));
     await migrateRows(copy.collection('history_usage'), db.collection('history_usage_days'), dict);
     const store = await MongoUsageStore.connect(ferret().url, name);
     try {

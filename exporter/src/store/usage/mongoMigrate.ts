@@ -5,9 +5,8 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { Level, UsageRow } from '../../history/types';
 import { DAY_SECONDS, type DayDoc } from './mongoLayout';
-import { dayHour, KeyDays } from './mongoWrite';
+import { KeyDays, setHourRows } from './mongoWrite';
 import type { MongoDictionary } from './mongoDictionary';
-import { roundHour } from './sqliteRound';
 
 /** A document of the row layout. */
 export interface OldRowDoc extends Document {
@@ -82,20 +81,7 @@ export async function migrateRows(
       if (list === undefined) perHour.set(r.hourStartSeconds, [r]);
       else list.push(r);
     }
-    for (const list of perHour.values()) {
-      const rounded = roundHour(list);
-      list.forEach((x, i) => {
-        const at = dayHour(x.hourStartSeconds);
-        kd.set(
-          dict.keyId(x.level, x.key)!,
-          at.day,
-          at.h,
-          dict.nameId(x.project)!,
-          dict.nameId(x.machine)!,
-          rounded[i]!
-        );
-      });
-    }
+    for (const list of perHour.values()) setHourRows(kd, dict, list);
     const { ops } = kd.changes(() => false);
     if (ops.length) await days.bulkWrite(ops, { ordered: false });
     await old.deleteMany(range);

@@ -2,7 +2,7 @@
 // memory (an estimated hour replaces every stored cell hour of its scope, then its rows go in) and written back,
 // only those that changed. The same pass gives the machine-day deltas of the host documents.
 import type { AnyBulkWriteOperation, Binary, Collection, Document } from 'mongodb';
-import type { HourResult } from '../../history/types';
+import type { HourResult, UsageRow } from '../../history/types';
 import {
   checkDay,
   DAY_SECONDS,
@@ -153,20 +153,20 @@ export async function applyResults(
       const p = dict.nameId(r.scope);
       if (p !== undefined) days.removeHour(day, h, p);
     }
-    const kept = r.scope === '*' ? r.rows : r.rows.filter((x) => x.project === r.scope);
-    const rounded = roundHour(kept);
-    kept.forEach((x, i) => {
-      const at = dayHour(x.hourStartSeconds);
-      days.set(
-        dict.keyId(x.level, x.key)!,
-        at.day,
-        at.h,
-        dict.nameId(x.project)!,
-        dict.nameId(x.machine)!,
-        rounded[i]!
-      );
-    });
+    setHourRows(days, dict, r.scope === '*' ? r.rows : r.rows.filter((x) => x.project === r.scope));
   }
+}
+
+/**
+ * Sets the rows of one hour on the loaded key-days, rounded together (the rounding keeps the hour's totals, so it
+ * needs all of them at once); ids must exist for their keys and names.
+ */
+export function setHourRows(days: KeyDays, dict: MongoDictionary, rows: readonly UsageRow[]): void {
+  const rounded = roundHour(rows);
+  rows.forEach((x, i) => {
+    const at = dayHour(x.hourStartSeconds);
+    days.set(dict.keyId(x.level, x.key)!, at.day, at.h, dict.nameId(x.project)!, dict.nameId(x.machine)!, rounded[i]!);
+  });
 }
 
 export function statusOps(results: readonly HourResult[], now: number): AnyBulkWriteOperation<StatusDoc>[] {
