@@ -43,6 +43,7 @@ export const WorkspacesResponse = Type.Object({
   count: Type.Integer(),
   workspaces: Type.Array(WorkspaceView),
 });
+export type WorkspacesResponseT = Static<typeof WorkspacesResponse>;
 
 export const WorkspacesSchema = (sites: readonly string[]) => ({
   querystring: WorkspacesQuery(sites),

@@ -13,7 +13,7 @@ export const ADMIN = 'admin-token-0123456789';
 export const PROXY = 'proxy-token-9876543210';
 export const DAY = '/api/v1/usage/user/alice/days/2026-03-01';
 
-const ws = (id: string, user: string, site = 'isis'): WorkspaceState => ({
+export const ws = (id: string, user: string, site = 'isis'): WorkspaceState => ({
   id,
   job: 'node',
   instance: `${id}:9100`,
