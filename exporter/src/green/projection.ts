@@ -3,7 +3,8 @@ import type { PowerProfile } from '../model/power';
 import type { Area } from '../sources/carbon';
 import type { TrackingSnapshot } from '../tracking/snapshot';
 import type { ForecastSnapshot } from './refresher';
-import { idleTotalsBy, meanForecast, type IdleTotals } from './savings';
+import { runNow, runSliced, type Steps } from '../tracking/slices';
+import { idleTotalsSteps, meanForecast, type IdleTotals } from './savings';
 
 /** Idle totals per site and project, with the intensity their projected day was converted at. */
 export interface SavingsView {
@@ -42,18 +43,37 @@ export interface SavingsContext {
 
 /** The savings view of one tracking and forecast snapshot pair. */
 export function savingsView(tracking: TrackingSnapshot, forecast: ForecastSnapshot, ctx: SavingsContext): SavingsView {
+  return runNow(savingsViewSteps(tracking, forecast, ctx));
+}
+
+/** savingsView in steps (one per few hundred workspaces), for serve to run in slices. */
+export function* savingsViewSteps(
+  tracking: TrackingSnapshot,
+  forecast: ForecastSnapshot,
+  ctx: SavingsContext
+): Steps<SavingsView> {
   const at = tracking.generatedAtSeconds ?? forecast.atSeconds ?? ctx.clock();
   const { gramsPerKwh, basis } = projectionIntensity(forecast, tracking, ctx.area, ctx.fallbackGramsPerKwh, at);
-  const totals = idleTotalsBy(
+  // a NUL-joined key: site and project names never hold one, and it costs far less than JSON per workspace
+  const names = new Map<string, { site: string; project: string }>();
+  const totals = yield* idleTotalsSteps(
     tracking.workspaces,
     { profileFor: ctx.profileFor, pue: ctx.pue, idleRatioThreshold: ctx.idleRatioThreshold, gramsPerKwh },
-    (w) => JSON.stringify([w.site, w.project])
+    (w) => {
+      const k = `${w.site}\u0000${w.project}`;
+      if (!names.has(k)) names.set(k, { site: w.site, project: w.project });
+      return k;
+    }
   );
-  const groups = [...totals].map(([k, v]) => {
-    const [site, project] = JSON.parse(k) as [string, string];
-    return { site, project, ...v };
-  });
+  const groups = [...totals].map(([k, v]) => ({ ...names.get(k)!, ...v }));
   return { atSeconds: tracking.generatedAtSeconds, area: ctx.area, gramsPerKwh, intensityBasis: basis, groups };
+}
+
+/** The savings view of the current snapshots, and how to compute it ahead in slices. */
+export interface MemoSavings {
+  (): SavingsView;
+  /** computes the view of the current snapshots in slices, so that the next call finds it ready */
+  prepare: () => Promise<void>;
 }
 
 /** savingsView memoised on the two snapshot versions, so a scrape or request recomputes only after a change. */
@@ -61,13 +81,24 @@ export function memoSavings(
   tracking: () => TrackingSnapshot,
   forecast: () => ForecastSnapshot,
   ctx: SavingsContext
-): () => SavingsView {
+): MemoSavings {
   let memo: { key: string; view: SavingsView } | undefined;
-  return () => {
+  const keyOf = (t: TrackingSnapshot, f: ForecastSnapshot): string => `${t.version}:${f.version}`;
+  const get = (): SavingsView => {
     const t = tracking();
     const f = forecast();
-    const key = `${t.version}:${f.version}`;
+    const key = keyOf(t, f);
     if (memo?.key !== key) memo = { key, view: savingsView(t, f, ctx) };
     return memo.view;
   };
+  const prepare = async (): Promise<void> => {
+    const t = tracking();
+    const f = forecast();
+    const key = keyOf(t, f);
+    if (memo?.key === key) return;
+    const view = await runSliced(savingsViewSteps(t, f, ctx));
+    // kept only while its snapshots are still the current ones
+    if (keyOf(tracking(), forecast()) === key) memo = { key, view };
+  };
+  return Object.assign(get, { prepare });
 }

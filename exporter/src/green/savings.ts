@@ -2,6 +2,7 @@
 import { intervalEnergy, type PowerProfile } from '../model/power';
 import { DAY_SECONDS } from '../model/slots';
 import { gramsFor } from '../model/units';
+import { ITEMS_PER_STEP, runNow, type Steps } from '../tracking/slices';
 import type { WorkspaceState } from '../tracking/types';
 
 /** The parts of a tracked workspace this needs. */
@@ -95,8 +96,19 @@ export function idleTotalsBy<K extends string>(
   opts: SavingsOptions,
   keyOf: (w: IdleInput) => K
 ): Map<K, IdleTotals> {
+  return runNow(idleTotalsSteps(workspaces, opts, keyOf));
+}
+
+/** idleTotalsBy in steps of ITEMS_PER_STEP workspaces, for serve to run in slices. */
+export function* idleTotalsSteps<K extends string>(
+  workspaces: readonly IdleInput[],
+  opts: SavingsOptions,
+  keyOf: (w: IdleInput) => K
+): Steps<Map<K, IdleTotals>> {
   const out = new Map<K, IdleTotals>();
+  let n = 0;
   for (const w of workspaces) {
+    if (++n % ITEMS_PER_STEP === 0) yield;
     if (w.status !== 'active') continue;
     const k = keyOf(w);
     let t = out.get(k);

@@ -57,25 +57,36 @@ export interface Scraper {
   warm: () => Promise<void>;
 }
 
-/** The families' text without OpenMetrics' end marker, so that the process families can follow it. */
-const withoutEof = (text: string): string => (text.endsWith(EOF) ? text.slice(0, -EOF.length) : text);
+/** One rendering of the families: its UTF-8 bytes in pieces (what scrapes send) and, on demand, its text. */
+export interface Rendered {
+  readonly parts: readonly Buffer[];
+  text: () => string;
+}
+
+const EOF_BYTES = Buffer.from(EOF);
+
+/** The families' bytes without OpenMetrics' end marker, so that the process families can follow it. */
+const withoutEof = (bytes: Buffer): Buffer =>
+  bytes.length >= EOF_BYTES.length && bytes.subarray(bytes.length - EOF_BYTES.length).equals(EOF_BYTES)
+    ? bytes.subarray(0, bytes.length - EOF_BYTES.length)
+    : bytes;
 
 /**
- * Serves the families' cached text (rendered once per snapshot) followed by the process families (read fresh at
- * every scrape). The big part is gzipped once per rendering, on libuv's thread pool; the small part is gzipped per
- * scrape and appended as a second gzip member, which RFC 1952 readers (Go's, zlib's, browsers') decode as one body.
+ * Serves the families' cached bytes (rendered once per snapshot) followed by the process families (read fresh at
+ * every scrape). The families are never one JavaScript string on this path: encoding megabytes of text in one go
+ * holds the event loop. The big part is gzipped once per rendering, on libuv's thread pool; the small part is gzipped
+ * per scrape and appended as a second gzip member, which RFC 1952 readers (Go's, zlib's, browsers') decode as one body.
  */
 export function createScraper(
-  renderFamilies: (format: ExpositionFormat) => Promise<string>,
+  renderFamilies: (format: ExpositionFormat) => Promise<Rendered>,
   /** what warm() prepares: the latest rendering, where scrapes may be served an older one meanwhile */
-  renderLatest: (format: ExpositionFormat) => Promise<string> = renderFamilies
+  renderLatest: (format: ExpositionFormat) => Promise<Rendered> = renderFamilies
 ): Scraper {
-  const zipped = new Map<ExpositionFormat, { text: string; gz: Promise<Buffer> }>();
-  const zippedFamilies = (format: ExpositionFormat, text: string): Promise<Buffer> => {
-    const hit = zipped.get(format);
-    if (hit?.text === text) return hit.gz;
-    const gz = gzip(withoutEof(text));
-    zipped.set(format, { text, gz });
+  const zipped = new WeakMap<Rendered, Promise<Buffer>>();
+  const zippedFamilies = (r: Rendered): Promise<Buffer> => {
+    let gz = zipped.get(r);
+    // one copy of the pieces per rendering; gzip itself runs on the thread pool
+    if (!gz) zipped.set(r, (gz = gzip(withoutEof(Buffer.concat(r.parts)))));
     return gz;
   };
   const asked = new Map<ExpositionFormat, boolean>();
@@ -84,17 +95,21 @@ export function createScraper(
     const [families, processText] = await Promise.all([renderFamilies(format), processRegistry(format).metrics()]);
     const contentType = CONTENT_TYPES[format];
     // text joins families with a blank line; OpenMetrics has no blank lines and ends with the process part's EOF
-    const tail = format === 'text' ? `\n${processText}` : processText;
-    if (!gzipped) return { body: withoutEof(families) + tail, contentType, gzip: false };
-    const [head, rest] = await Promise.all([zippedFamilies(format, families), gzip(tail)]);
+    const tail = Buffer.from(format === 'text' ? `\n${processText}` : processText);
+    if (!gzipped) {
+      const last = families.parts.length - 1;
+      const parts = families.parts.map((p, i) => (i === last ? withoutEof(p) : p));
+      return { body: Buffer.concat([...parts, tail]), contentType, gzip: false };
+    }
+    const [head, rest] = await Promise.all([zippedFamilies(families), gzip(tail)]);
     return { body: Buffer.concat([head, rest]), contentType, gzip: true };
   };
   const warm = async (): Promise<void> => {
     const wanted: Array<[ExpositionFormat, boolean]> = asked.size > 0 ? [...asked] : [['text', false]];
     await Promise.all(
       wanted.map(async ([format, gzipped]) => {
-        const text = await renderLatest(format);
-        if (gzipped) await zippedFamilies(format, text);
+        const r = await renderLatest(format);
+        if (gzipped) await zippedFamilies(r);
       })
     );
   };

@@ -9,8 +9,8 @@ import { ANOMALIES, BUILD_INFO, CYCLE_FAMILIES, cycleRecorder, RENDER_DURATION }
 import { WORKSPACE_FAMILIES, workspaceFamilies } from './families/workspace';
 import { PROJECT_FAMILIES } from './families/projects';
 import { registerFamilies, type Descriptor } from './table';
-import { renderFamily, slicer } from './render';
-import { createScraper, newRegistry, type Scraper } from './exposition';
+import { familySlicer, renderFamily, slicer } from './render';
+import { createScraper, newRegistry, type Rendered, type Scraper } from './exposition';
 import type { ExpositionFormat } from './negotiate';
 
 export type SnapshotSource = () => TrackingSnapshot;
@@ -44,6 +44,8 @@ export interface ExporterMetrics {
   addVersionSource: (version: () => number) => void;
   /** registers more families in every format's registry (the forecast plugin's) */
   extend: (register: (registry: Registry) => void) => void;
+  /** work a rendering awaits before prom-client collects the small families (e.g. a view computed in slices) */
+  beforeCollect: (prepare: () => Promise<void>) => void;
 }
 
 export interface MetricsOptions {
@@ -86,45 +88,66 @@ export function createMetrics(
   const built = { text: build('text'), openmetrics: build('openmetrics') };
   const each = Object.values(built);
 
-  // Every family changes only when a cycle ends (snapshot version and cycle stats move together), so the text of
-  // one version serves every scrape until the next: thousands of workspaces cost one rendering per cycle and format.
-  const cached = new Map<ExpositionFormat, { version: string; text: Promise<string> }>();
+  // Every family changes only when a cycle ends (snapshot version and cycle stats move together), so the bytes of
+  // one version serve every scrape until the next: thousands of workspaces cost one rendering per cycle and format.
+  const cached = new Map<ExpositionFormat, { version: string; rendered: Promise<Rendered> }>();
   const versions: Array<() => number> = [() => source().version];
-  const render = (format: ExpositionFormat = 'text'): Promise<string> => {
+  const preparers: Array<() => Promise<void>> = [];
+  const renderLatest = (format: ExpositionFormat = 'text'): Promise<Rendered> => {
     const v = versions.map((fn) => fn()).join(':');
     const hit = cached.get(format);
-    if (hit?.version === v) return hit.text;
+    if (hit?.version === v) return hit.rendered;
     const { registry, renderDuration } = built[format];
     const t0 = performance.now();
-    const text = renderAll(format, registry).finally(() => renderDuration.set((performance.now() - t0) / 1000));
-    cached.set(format, { version: v, text });
-    text.then((t) => void rendered.set(format, t)).catch(() => undefined);
-    text.catch(() => {
-      if (cached.get(format)?.text === text) cached.delete(format);
+    const rendered = renderAll(format, registry).finally(() => renderDuration.set((performance.now() - t0) / 1000));
+    cached.set(format, { version: v, rendered });
+    rendered.then((r) => void previous.set(format, r)).catch(() => undefined);
+    rendered.catch(() => {
+      if (cached.get(format)?.rendered === rendered) cached.delete(format);
     });
-    return text;
+    return rendered;
   };
-  // The snapshot families (one series per workspace) are rendered here in slices; prom-client renders the small rest.
-  const renderAll = async (format: ExpositionFormat, registry: Registry): Promise<string> => {
+  // The snapshot families (one series per workspace) are rendered and encoded here family by family, the event loop
+  // getting a turn between slices and between families; prom-client renders the small rest. The bytes are what
+  // scrapes send, never joined into one string; the text is decoded only when asked for (tests, render()).
+  const renderAll = async (format: ExpositionFormat, registry: Registry): Promise<Rendered> => {
     const snapshot = source();
     const pause = slicer();
-    const blocks: string[] = [];
-    for (const family of snapshotFamilies) blocks.push(await renderFamily(family, snapshot, format, pause));
-    const rest = await registry.metrics();
-    return format === 'openmetrics' ? `${blocks.join('\n')}\n${rest}` : `${blocks.join('\n\n')}\n\n${rest}`;
+    const between = familySlicer();
+    const separator = Buffer.from(format === 'openmetrics' ? '\n' : '\n\n');
+    const parts: Buffer[] = [];
+    const add = async (text: string): Promise<void> => {
+      if (parts.length > 0) parts.push(separator);
+      parts.push(Buffer.from(text));
+      const turn = between();
+      if (turn) await turn;
+    };
+    for (const family of snapshotFamilies) await add(await renderFamily(family, snapshot, format, pause));
+    for (const prepare of preparers) await prepare();
+    await add(await registry.metrics());
+    let text: string | undefined;
+    return { parts, text: () => (text ??= Buffer.concat(parts).toString('utf8')) };
+  };
+  // one text promise per rendering, so that callers in between share it as they share the rendering
+  const texts = new WeakMap<Promise<Rendered>, Promise<string>>();
+  const render = (format: ExpositionFormat = 'text'): Promise<string> => {
+    const r = renderLatest(format);
+    let text = texts.get(r);
+    if (!text) texts.set(r, (text = r.then((x) => x.text())));
+    return text;
   };
   // A scrape that comes while the next rendering is under way (thousands of workspaces take a while in slices)
   // waits for it at most SCRAPE_WAIT_MS, then gets the previous one: one cycle older, never a stall.
-  const rendered = new Map<ExpositionFormat, string>();
-  const forScrape = (format: ExpositionFormat): Promise<string> => {
-    const fresh = render(format);
-    const previous = rendered.get(format);
-    if (previous === undefined) return fresh;
+  const previous = new Map<ExpositionFormat, Rendered>();
+  const forScrape = (format: ExpositionFormat): Promise<Rendered> => {
+    const fresh = renderLatest(format);
+    const last = previous.get(format);
+    if (last === undefined) return fresh;
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(previous), SCRAPE_WAIT_MS)));
+    const late = new Promise<Rendered>((resolve) => (timer = setTimeout(() => resolve(last), SCRAPE_WAIT_MS)));
     return Promise.race([fresh, late]).finally(() => clearTimeout(timer));
   };
-  const scraper = createScraper(forScrape, render);
+  const scraper = createScraper(forScrape, renderLatest);
   return {
     registries: { text: built.text.registry, openmetrics: built.openmetrics.registry },
     onCycle: (c) => each.forEach((b) => b.observeCycle(c)),
@@ -133,6 +156,7 @@ export function createMetrics(
     warm: scraper.warm,
     addVersionSource: (fn) => void versions.push(fn),
     extend: (register) => each.forEach((b) => register(b.registry)),
+    beforeCollect: (prepare) => void preparers.push(prepare),
   };
 }
 
@@ -140,6 +164,8 @@ export function createMetrics(
 export interface GreenSources {
   forecast: () => ForecastSnapshot;
   savings: () => SavingsView;
+  /** computes the savings view ahead in slices (over every workspace), before the collectors read it */
+  prepareSavings?: () => Promise<void>;
 }
 
 /** The greener-choices families, registered by the forecast plugin after the exporter's own. */
@@ -152,6 +178,7 @@ export function createGreenMetrics(metrics: ExporterMetrics, src: GreenSources):
     // the savings view is memoised on both snapshots' versions, so reading it at each rendering is cheap
     registerFamilies(registry, GREEN_FAMILIES.savings, src.savings);
   });
+  if (src.prepareSavings) metrics.beforeCollect(src.prepareSavings);
 }
 
 const namesOf = (groups: Record<string, readonly Descriptor[]>): string[] =>

@@ -3,10 +3,13 @@ import type { ExpositionFormat } from './negotiate';
 import { slicer as stepSlicer } from '../tracking/slices';
 
 /** Samples rendered between two looks at the clock. */
-const CHECK_EVERY = 512;
+const CHECK_EVERY = 128;
 
 /** Gives the event loop a turn every few milliseconds of rendering. */
 export const slicer = (): (() => Promise<void> | undefined) => stepSlicer(undefined, CHECK_EVERY);
+
+/** Gives the event loop a turn between two families once a slice of work has passed (small families add up). */
+export const familySlicer = (): (() => Promise<void> | undefined) => stepSlicer();
 
 const escapeText = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 const escapeLabelValue = (s: string): string => escapeText(s).replace(/"/g, '\\"');
@@ -60,12 +63,13 @@ export async function renderFamily<S>(
   // OpenMetrics names a counter family without `_total` and its samples with it
   const name = format === 'openmetrics' && counter ? f.name.replace(/_total$/, '') : f.name;
   const series = format === 'openmetrics' && counter ? `${name}_total` : name;
-  let text = `# HELP ${name} ${escapeText(f.help)}\n# TYPE ${name} ${f.type}`;
+  // lines joined once: a string grown by += is a rope of every piece, flattened in one go wherever it is read
+  const lines = [`# HELP ${name} ${escapeText(f.help)}`, `# TYPE ${name} ${f.type}`];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    text += `\n${series}${key === '' ? '' : `{${key}}`} ${valueText(values[i]!)}`;
+    lines.push(`${series}${key === '' ? '' : `{${key}}`} ${valueText(values[i]!)}`);
     const turn = pause();
     if (turn) await turn;
   }
-  return text;
+  return lines.join('\n');
 }

@@ -55,7 +55,9 @@ export function sumBy<T, L extends string>(
   const sums = new Map<string, [Record<L, string>, number]>();
   for (const t of items) {
     const l = labels(t);
-    const key = JSON.stringify(Object.values(l));
+    // label values joined by NUL, which no label value holds: cheaper than JSON for every item
+    let key = '';
+    for (const name in l) key += `${l[name]}\u0000`;
     const seen = sums.get(key);
     if (seen) seen[1] += value(t);
     else sums.set(key, [l, value(t)]);

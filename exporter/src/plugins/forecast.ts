@@ -60,7 +60,7 @@ export default fp<ForecastPluginOptions>(
         clock,
       };
       app.decorate('green', service);
-      createGreenMetrics(app.metrics, { forecast: () => forecast.snapshot, savings });
+      createGreenMetrics(app.metrics, { forecast: () => forecast.snapshot, savings, prepareSavings: savings.prepare });
       app.metrics.addVersionSource(() => forecast.snapshot.version);
       if (opts.autoStart) app.addHook('onReady', () => forecast.start());
       app.addHook('onClose', () => forecast.stop());

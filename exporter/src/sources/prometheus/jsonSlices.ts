@@ -6,7 +6,7 @@ import type { Steps } from '../../tracking/slices';
 /** Below this many characters an answer is parsed at once. */
 export const SLICED_PARSE_MIN_CHARS = 256 * 1024;
 /** Elements of `result` parsed by one JSON.parse. */
-const ELEMENTS_PER_PARSE = 1000;
+const ELEMENTS_PER_PARSE = 250;
 /** Characters scanned between two yields. */
 const CHARS_PER_STEP = 64 * 1024;
 
