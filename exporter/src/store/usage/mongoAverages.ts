@@ -3,21 +3,12 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 import { perHour, type MachineAverage } from './types';
 import { decodeCells, keyOfId, type DayDoc } from './mongoLayout';
-import { machineDeltas } from './mongoWrite';
+import { machineDeltas, type MachineDayDelta } from './mongoWrite';
 import type { MongoDictionary } from './mongoDictionary';
 import { SCALES } from '../compactLayout';
 
 const FIELDS = ['bc', 'ic', 'bj', 'ij', 'bg', 'ig'] as const;
 const UNITS = [SCALES.cpu, SCALES.cpu, SCALES.joules, SCALES.joules, SCALES.grams, SCALES.grams];
-
-/** A change of one machine-day: hosts (w), hours (n) and the six host sums in stored units. */
-export interface MachineDayDelta {
-  m: number;
-  d: number;
-  w: number;
-  n: number;
-  v: number[];
-}
 
 interface MachineDayDoc extends Document {
   /** machine type name */

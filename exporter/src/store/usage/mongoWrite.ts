@@ -17,7 +17,6 @@ import {
 } from './mongoLayout';
 import type { MongoDictionary } from './mongoDictionary';
 import { roundHour } from './sqliteRound';
-import type { MachineDayDelta } from './mongoAverages';
 
 export interface StatusDoc extends Document {
   scope: string;
@@ -107,6 +106,15 @@ export class KeyDays {
     }
     return { ops, hosts };
   }
+}
+
+/** A change of one machine-day: hosts (w), hours (n) and the six host sums in stored units. */
+export interface MachineDayDelta {
+  m: number;
+  d: number;
+  w: number;
+  n: number;
+  v: number[];
 }
 
 /** Per (machine id, day): the change of host-days, hours and sums from a host document's before to its after. */
