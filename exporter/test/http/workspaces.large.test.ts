@@ -8,6 +8,7 @@ import { emptySnapshot, type TrackingSnapshot } from '../../src/tracking/snapsho
 import { workspaceView } from '../../src/tracking/view';
 import { testApp, testConfig } from '../support/app';
 import type { WorkspacesBody } from '../support/restTypes';
+import { turnsDuring } from '../support/turns';
 import { ADMIN, ws } from './accessSupport';
 
 const ROWS = 20_000;
@@ -34,22 +35,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** Turns of the event loop while `work` runs. */
-async function turnsDuring<T>(work: Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const spin = (): void => {
-    turns++;
-    if (running) setImmediate(spin);
-  };
-  setImmediate(spin);
-  const value = await work;
-  running = false;
-  return { value, turns };
-}
-
 it('serialises twenty thousand rows with the event loop getting turns meanwhile', async () => {
-  const { value: r, turns } = await turnsDuring(
+  const { value: r, turns } = await turnsDuring(() =>
     app.inject({ url: '/api/v1/workspaces', headers: { authorization: `Bearer ${ADMIN}` } })
   );
   expect(r.statusCode).toBe(200);

@@ -1,5 +1,6 @@
 import { SqliteWorkspaceStore, STATES_PER_TRANSACTION } from '../../src/store/sqlite';
 import { workspace } from './workspaceStoreContract';
+import { turnsDuring } from '../support/turns';
 
 describe('SqliteWorkspaceStore.saveWorkspaces at fleet scale', () => {
   it('writes thousands of states in several transactions, the event loop turning between them', async () => {
@@ -7,15 +8,7 @@ describe('SqliteWorkspaceStore.saveWorkspaces at fleet scale', () => {
     try {
       const n = STATES_PER_TRANSACTION * 3 + 7;
       const states = Array.from({ length: n }, (_, i) => workspace(`ws-${String(i).padStart(5, '0')}`));
-      let turns = 0;
-      let ticking = true;
-      const tick = (): void => {
-        turns++;
-        if (ticking) setImmediate(tick);
-      };
-      setImmediate(tick);
-      await store.saveWorkspaces(states);
-      ticking = false;
+      const { turns } = await turnsDuring(() => store.saveWorkspaces(states));
       // one turn at least per transaction after the first: a single transaction would leave the ticker at 0 or 1
       expect(turns).toBeGreaterThanOrEqual(3);
       const saved = await store.listWorkspaces();

@@ -10,6 +10,7 @@ import { DEFAULTS } from '../../src/config/defaults';
 import { resolveMachineProfile } from '../../src/config';
 import type { Sample } from '../../src/sources/prometheus';
 import type { TrackingQueryName } from '../../src/tracking/queries';
+import { turnsDuring } from '../support/turns';
 
 const HOSTS = 5000;
 const site = siteLookup(DEFAULTS.sites);
@@ -45,19 +46,9 @@ const ctx = (nowSeconds: number): CycleContext => ({
 });
 
 /** Runs the steps sliced, counting the turns the event loop had meanwhile. */
-async function sliced<T>(steps: Steps<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = (): void => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  // a 1 ms slice, so that even a fast machine yields a few times over this fleet
-  const value = await runSliced(steps, slicer(1));
-  running = false;
-  return { value, turns };
-}
+// a 1 ms slice, so that even a fast machine yields a few times over this fleet
+const sliced = <T>(steps: Steps<T>): Promise<{ value: T; turns: number }> =>
+  turnsDuring(() => runSliced(steps, slicer(1)));
 
 describe('tracking steps in slices', () => {
   it('give what the steps give at once, with event-loop turns between slices', async () => {
