@@ -54,13 +54,13 @@ export function* savingsViewSteps(
 ): Steps<SavingsView> {
   const at = tracking.generatedAtSeconds ?? forecast.atSeconds ?? ctx.clock();
   const { gramsPerKwh, basis } = projectionIntensity(forecast, tracking, ctx.area, ctx.fallbackGramsPerKwh, at);
-  // a NUL-joined key: site and project names never hold one, and it costs far less than JSON per workspace
+  // the site behind its length, so no two pairs share a key: far cheaper than JSON per workspace
   const names = new Map<string, { site: string; project: string }>();
   const totals = yield* idleTotalsSteps(
     tracking.workspaces,
     { profileFor: ctx.profileFor, pue: ctx.pue, idleRatioThreshold: ctx.idleRatioThreshold, gramsPerKwh },
     (w) => {
-      const k = `${w.site}\u0000${w.project}`;
+      const k = `${w.site.length}:${w.site}${w.project}`;
       if (!names.has(k)) names.set(k, { site: w.site, project: w.project });
       return k;
     }

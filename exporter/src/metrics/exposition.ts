@@ -57,10 +57,9 @@ export interface Scraper {
   warm: () => Promise<void>;
 }
 
-/** One rendering of the families: its UTF-8 bytes in pieces (what scrapes send) and, on demand, its text. */
+/** One rendering of the families: its UTF-8 bytes in pieces, as scrapes send them. */
 export interface Rendered {
   readonly parts: readonly Buffer[];
-  text: () => string;
 }
 
 const EOF_BYTES = Buffer.from(EOF);

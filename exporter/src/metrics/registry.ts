@@ -109,7 +109,7 @@ export function createMetrics(
   };
   // The snapshot families (one series per workspace) are rendered and encoded here family by family, the event loop
   // getting a turn between slices and between families; prom-client renders the small rest. The bytes are what
-  // scrapes send, never joined into one string; the text is decoded only when asked for (tests, render()).
+  // scrapes send, never joined into one string; render() decodes the text only when asked for (tests).
   const renderAll = async (format: ExpositionFormat, registry: Registry): Promise<Rendered> => {
     const snapshot = source();
     const pause = slicer();
@@ -125,15 +125,14 @@ export function createMetrics(
     for (const family of snapshotFamilies) await add(await renderFamily(family, snapshot, format, pause));
     for (const prepare of preparers) await prepare();
     await add(await registry.metrics());
-    let text: string | undefined;
-    return { parts, text: () => (text ??= Buffer.concat(parts).toString('utf8')) };
+    return { parts };
   };
-  // one text promise per rendering, so that callers in between share it as they share the rendering
+  // one text per rendering, decoded at the first ask and shared by every caller until the next rendering
   const texts = new WeakMap<Promise<Rendered>, Promise<string>>();
   const render = (format: ExpositionFormat = 'text'): Promise<string> => {
     const r = renderLatest(format);
     let text = texts.get(r);
-    if (!text) texts.set(r, (text = r.then((x) => x.text())));
+    if (!text) texts.set(r, (text = r.then((x) => Buffer.concat(x.parts).toString('utf8'))));
     return text;
   };
   // A scrape that comes while the next rendering is under way (thousands of workspaces take a while in slices)
