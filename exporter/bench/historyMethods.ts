@@ -16,6 +16,8 @@ export interface Result {
   idleCpuSeconds: number;
   responseMb: number;
   serverSeconds: number;
+  /** CPU time of the method's own process (user + system) */
+  cpuSeconds: number;
 }
 
 /** The parts of a Prometheus query answer read here; R is the shape of one result (instant or range). */
@@ -26,6 +28,11 @@ interface InstantSample {
   metric: Record<string, string>;
   value: [number, string];
 }
+
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 async function post<R>(
   url: string,
@@ -163,6 +170,7 @@ export async function child(method: string, a: Record<string, string>): Promise<
       idleCpuSeconds: idle,
       responseMb: bytes / 1e6,
       serverSeconds,
+      cpuSeconds: cpuSeconds(),
     };
   }
   const wall = (performance.now() - t0) / 1000;
@@ -175,5 +183,6 @@ export async function child(method: string, a: Record<string, string>): Promise<
     idleCpuSeconds: idle,
     responseMb: bytes / 1e6,
     serverSeconds,
+    cpuSeconds: cpuSeconds(),
   };
 }

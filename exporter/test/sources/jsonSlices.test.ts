@@ -4,7 +4,17 @@ import { unwrapEnvelope } from '../../src/sources/prometheus/parse';
 import { PrometheusError } from '../../src/sources/prometheus';
 import { runNow } from '../../src/tracking/slices';
 
-const HOSTILE = ['plain', 'a "quoted" one', 'back\\slash\\', 'ends with \\', '{[,]}', '"result":[', 'ünï ☃ \u0001', ''];
+const HOSTILE = [
+  'plain',
+  'a "quoted" one',
+  'back\\slash\\',
+  'ends with \\',
+  '{[,]}',
+  '"result":[',
+  'ünï ☃ \u0001',
+  '',
+  '},{"metric":{',
+];
 
 /** A vector answer of at least `minChars`, with hostile label values and a trailing warnings field. */
 function vectorAnswer(minChars: number): string {
@@ -52,6 +62,25 @@ describe('parseJsonSteps', () => {
     for (const text of [matrix, empty, spaced, misplaced, '{"status":"success","data":{"result":[1]}}']) {
       expect(runNow(parseJsonSteps(text))).toEqual(JSON.parse(text));
     }
+  });
+
+  it('reads an answer whose elements hold the separator inside them as JSON.parse does', () => {
+    // three separators per element: the 250th cuts a group inside an element, which does not parse, so the whole
+    // text is parsed at once
+    const result = [];
+    for (let i = 0, chars = 0; chars < SLICED_PARSE_MIN_CHARS * 2; i++) {
+      const e = { metric: { instance: `h${i}` }, values: [[1, `${i}`]], more: [0, { metric: 1 }, { metric: 2 }] };
+      chars += JSON.stringify(e).length + 1;
+      result.push(e);
+    }
+    const text = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+    expect(text).toContain('[0,{"metric":');
+    const steps = parseJsonSteps(text);
+    let yields = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) yields++;
+    expect(r.value).toEqual(JSON.parse(text));
+    expect(yields).toBe(0); // one JSON.parse of the whole text
   });
 
   it('throws where JSON.parse throws', () => {
