@@ -35,6 +35,10 @@ interface Cell {
   floor: number;
   peakRssMb: number;
   floorRssMb: number;
+  /** CPU seconds of the backfill's own process, and of Prometheus while each method ran (medians) */
+  backfillCpu: number;
+  backfillPromCpu: number;
+  floorPromCpu: number;
   totalsDelta: number;
 }
 
@@ -91,9 +95,15 @@ async function measure(
   };
   await runChild('floor', args, __filename); // warms the page cache for both
   const runs: Record<'backfill' | 'floor', Result[]> = { backfill: [], floor: [] };
+  const promCpu: Record<'backfill' | 'floor', number[]> = { backfill: [], floor: [] };
+  const timed = async (method: 'backfill' | 'floor'): Promise<void> => {
+    const before = await prometheusCpuSeconds(promUrl);
+    runs[method].push(await runChild(method, args, __filename));
+    promCpu[method].push((await prometheusCpuSeconds(promUrl)) - before);
+  };
   for (let i = 0; i < repeats; i++) {
-    runs.backfill.push(await runChild('backfill', args, __filename));
-    runs.floor.push(await runChild('floor', args, __filename));
+    await timed('backfill');
+    await timed('floor');
   }
   const b = runs.backfill;
   const f = runs.floor;
@@ -105,8 +115,19 @@ async function measure(
     floor: median(f.map((r) => r.wallSeconds)),
     peakRssMb: Math.max(...b.map((r) => r.peakRssMb)),
     floorRssMb: Math.max(...f.map((r) => r.peakRssMb)),
+    backfillCpu: median(b.map((r) => r.cpuSeconds)),
+    backfillPromCpu: median(promCpu.backfill),
+    floorPromCpu: median(promCpu.floor),
     totalsDelta: busy(b) / busy(f) - 1,
   };
+}
+
+/** Prometheus' own CPU time so far (its process_cpu_seconds_total), to tell its work from the exporter's. */
+async function prometheusCpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = /^process_cpu_seconds_total ([0-9.e+]+)$/m.exec(text);
+  if (!m) throw new Error(`${url}/metrics has no process_cpu_seconds_total`);
+  return Number(m[1]);
 }
 
 /**
@@ -155,12 +176,12 @@ async function main(): Promise<void> {
   const minutes = (performance.now() - t0) / 60000;
   console.log(`Backfill grid: ${repeats} runs of each method per cell, medians; each run in its own process.`);
   console.log(
-    '| hosts | days | sample s | backfill wall s | floor wall s | backfill / floor | backfill peak RSS MB | M samples | floor peak RSS MB | totals vs floor | fleet generated s |'
+    '| hosts | days | sample s | backfill wall s | floor wall s | backfill / floor | backfill peak RSS MB | M samples | floor peak RSS MB | totals vs floor | backfill CPU s | Prometheus CPU s, backfill | Prometheus CPU s, floor | fleet generated s |'
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of cells)
     console.log(
-      `| ${c.hosts} | ${c.days} | ${c.sampleSeconds} | ${c.backfill.toFixed(2)} | ${c.floor.toFixed(2)} | ${(c.backfill / c.floor).toFixed(2)} | ${c.peakRssMb.toFixed(0)} | ${(c.samples / 1e6).toFixed(1)} | ${c.floorRssMb.toFixed(0)} | ${(c.totalsDelta * 100).toFixed(3)}% | ${c.genSeconds.toFixed(0)} |`
+      `| ${c.hosts} | ${c.days} | ${c.sampleSeconds} | ${c.backfill.toFixed(2)} | ${c.floor.toFixed(2)} | ${(c.backfill / c.floor).toFixed(2)} | ${c.peakRssMb.toFixed(0)} | ${(c.samples / 1e6).toFixed(1)} | ${c.floorRssMb.toFixed(0)} | ${(c.totalsDelta * 100).toFixed(3)}% | ${c.backfillCpu.toFixed(2)} | ${c.backfillPromCpu.toFixed(2)} | ${c.floorPromCpu.toFixed(2)} | ${c.genSeconds.toFixed(0)} |`
     );
   console.log(`grid: ${minutes.toFixed(1)} min in all (fleet generation included; 0 s generated = from the cache)`);
   const worstRatio = Math.max(...cells.map((c) => c.backfill / c.floor));
