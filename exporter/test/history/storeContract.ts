@@ -173,6 +173,17 @@ export function usageStoreContract(name: string, open: () => Promise<UsageStore>
       );
     });
 
+    it('concurrent writes of hours of the same days all land, as written one after another', async () => {
+      // the backfill's chunks in flight write at once, and two chunks can share a UTC day (and its documents)
+      const f = { level: 'host' as const, key: 'h1', fromSeconds: H0, toSeconds: H0 + 8 * 3600 };
+      await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((i) => store.writeHours([hour(H0 + i * 3600, '*', i + 1)])));
+      expect((await store.rows(f)).map((r) => r.busyCpuSeconds)).toEqual([100, 200, 300, 400, 500, 600, 700, 800]);
+      expect((await store.buckets(f, 'day')).map((b) => b.busyCpuSeconds)).toEqual([300, 3300]);
+      expect((await store.hourStatuses(['*'], H0, H0 + 8 * 3600)).map((s) => s.status)).toEqual(Array(8).fill('ok'));
+      const averages = await store.machineAverages();
+      expect(averages.find((a) => a.machine === 'Muon')?.workspaceDays).toBe(2);
+    });
+
     it('keeps hostile keys exactly', async () => {
       const key = 'a"b\\c\n$where {x} 😀'.repeat(20);
       await store.writeHours([{ ...hour(H0), rows: [row('machine', key, 'P', key, H0)] }]);

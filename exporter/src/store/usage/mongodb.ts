@@ -1,6 +1,7 @@
 // Usage history in MongoDB (production at Ada): same rows and semantics as the SQLite adapter, in the compact key-day
 // layout of mongoLayout.ts (a store in the row layout before it is migrated when first connected).
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import pLimit from 'p-limit';
 import { MongoDerivedStore } from './mongoDerived';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
 import { MongoMachineDays } from './mongoAverages';
@@ -32,6 +33,12 @@ export class MongoUsageStore implements UsageStore {
   private readonly days: Collection<DayDoc>;
   private readonly hours: Collection<StatusDoc>;
   private readonly layout: Collection<{ _id: string; v?: number }>;
+  /**
+   * Writes and prunes one at a time: each reads the day documents it changes and writes them back with the machine
+   * sums, so two at once on one day (the backfill's chunks in flight share UTC days) would race: both upsert the same
+   * new document (E11000, the run fails) or apply sums from the same old state.
+   */
+  private readonly oneWrite = pLimit(1);
 
   private constructor(
     private readonly client: MongoClient,
@@ -113,6 +120,10 @@ export class MongoUsageStore implements UsageStore {
     if (results.length === 0) return;
     // documents, then the machine sums, then statuses: a crash in between leaves the hour unmarked, so the next run
     // redoes it
+    await this.oneWrite(() => this.writeNow(results));
+  }
+
+  private async writeNow(results: readonly HourResult[]): Promise<void> {
     await this.guard('write', async () => {
       const rows = results.filter((r) => r.status !== 'failed').flatMap((r) => r.rows);
       await this.dict.ensure(
@@ -249,6 +260,10 @@ export class MongoUsageStore implements UsageStore {
   /** Whole UTC days before the one holding `beforeSeconds`; `rows` counts the hour rows those days held. */
   async prune(beforeSeconds: number): Promise<PruneResult> {
     const day = Math.floor(beforeSeconds / 86400);
+    return this.oneWrite(() => this.pruneNow(day));
+  }
+
+  private pruneNow(day: number): Promise<PruneResult> {
     return this.guard('prune', async () => {
       const old = { d: { $lt: day } };
       let rows = 0;
