@@ -3,6 +3,7 @@
  * a terminal (a real pseudo-terminal from util-linux `script`), and `logFormat` overriding either.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../support/app';
 import { loggerOptions, resolveLogFormat } from '../../src/logging/options';
@@ -22,16 +23,32 @@ function serveUntilListening(env: Record<string, string>, tty: boolean): Promise
     ADA_CARBON_STORE_SQLITE_PATH: path.join(dir, 'store.sqlite'),
     ...env,
   };
-  const cmd = `exec '${process.execPath}' '${bin}' serve`;
+  // the shell's pid is the serve's after exec
+  const pidFile = path.join(dir, 'serve.pid');
+  const cmd = `echo $$ > '${pidFile}'; exec '${process.execPath}' '${bin}' serve`;
   const child = tty
     ? spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: fullEnv })
     : spawn(process.execPath, [bin, 'serve'], { cwd: dir, env: fullEnv });
+  // on a terminal the serve runs in a session of its own under script: it is signalled itself (script then ends with
+  // it), since a signal to script alone could leave it running after the test
+  const stop = (signal: NodeJS.Signals): void => {
+    if (!tty) {
+      child.kill(signal);
+      return;
+    }
+    try {
+      process.kill(Number(fs.readFileSync(pidFile, 'utf8')), signal);
+    } catch {
+      // not started yet, or already gone
+    }
+    if (signal === 'SIGKILL') child.kill(signal);
+  };
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    const timer = setTimeout(() => stop('SIGKILL'), 20000);
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString('utf8');
-      if (LISTENING.test(out)) child.kill('SIGTERM');
+      if (LISTENING.test(out)) stop('SIGTERM');
     });
     child.on('error', reject);
     child.on('close', () => {
