@@ -27,14 +27,20 @@ function vectorAnswer(minChars: number): string {
   return JSON.stringify({ status: 'success', data: { resultType: 'vector', result }, warnings: ['w, [1]'] });
 }
 
+/** What parseJsonSteps gives for `text`, and how often it yielded on the way. */
+function stepped(text: string): { value: unknown; yields: number } {
+  const steps = parseJsonSteps(text);
+  let yields = 0;
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) yields++;
+  return { value: r.value, yields };
+}
+
 describe('parseJsonSteps', () => {
   it('reads a large vector answer exactly as JSON.parse does, in several steps', () => {
     const text = vectorAnswer(SLICED_PARSE_MIN_CHARS * 3);
-    const steps = parseJsonSteps(text);
-    let yields = 0;
-    let r = steps.next();
-    for (; !r.done; r = steps.next()) yields++;
-    expect(r.value).toEqual(JSON.parse(text));
+    const { value, yields } = stepped(text);
+    expect(value).toEqual(JSON.parse(text));
     expect(yields).toBeGreaterThan(3);
   });
 
@@ -75,11 +81,8 @@ describe('parseJsonSteps', () => {
     }
     const text = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
     expect(text).toContain('[0,{"metric":');
-    const steps = parseJsonSteps(text);
-    let yields = 0;
-    let r = steps.next();
-    for (; !r.done; r = steps.next()) yields++;
-    expect(r.value).toEqual(JSON.parse(text));
+    const { value, yields } = stepped(text);
+    expect(value).toEqual(JSON.parse(text));
     expect(yields).toBe(0); // one JSON.parse of the whole text
   });
 
