@@ -63,7 +63,8 @@ export interface LiveStack {
   realHost: { project: string; user: string };
   /** host -> owner, as written to the ownership file */
   owners: Map<string, string>;
-  query(expr: string): Promise<PromResponse<PromSample>>;
+  /** an instant query, at `timeSeconds` when given (else now) */
+  query(expr: string, timeSeconds?: number): Promise<PromResponse<PromSample>>;
   queryRange(
     expr: string,
     startSeconds: number,
@@ -180,7 +181,8 @@ export async function startLiveStack(opts: LiveStackOptions = {}): Promise<LiveS
       fleet,
       realHost: { project: realLabels.cloud_project_name!, user: realLabels.user! },
       owners,
-      query: (expr) => get<PromSample>('/api/v1/query', { query: expr }),
+      query: (expr, time) =>
+        get<PromSample>('/api/v1/query', time === undefined ? { query: expr } : { query: expr, time: String(time) }),
       queryRange: (expr, start, end, step) =>
         get<PromSeries>('/api/v1/query_range', {
           query: expr,
