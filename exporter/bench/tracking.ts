@@ -5,6 +5,8 @@
  *   ADA_BENCH_LARGE=1 npm run bench -w exporter         (2,000, 5,000 and 10,000 hosts: generation takes minutes)
  * ADA_BENCH_CLI=before=<path>,after=<path> benches several builds of cli.js one after the other on each generated
  * fleet (e.g. a copy of an older dist against the current one), a row each.
+ * ADA_BENCH_NODE_ARGS passes node flags to each serve, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see what holds
+ * the event loop.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -144,7 +146,8 @@ async function benchBuild(cli: string, fleetDir: string, promUrl: string, carbon
   const dir = fs.mkdtempSync(path.join(fleetDir, 'exporter-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [cli, 'serve'], {
+  const nodeArgs = (process.env.ADA_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
