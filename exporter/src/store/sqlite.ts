@@ -6,11 +6,10 @@ import { migrate } from './migrate';
 import { MIGRATIONS } from './schema';
 import type { WorkspaceQuery, WorkspaceStore } from './types';
 import { settle } from '../util/settle';
+import { nextTurn } from '../tracking/slices';
 
 /** Workspace states one transaction writes (a few ms of work). */
 export const STATES_PER_TRANSACTION = 256;
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The store file is unusable (not a database, corrupt, unreadable): the message names the file and its key. */
 export class StoreOpenError extends Error {

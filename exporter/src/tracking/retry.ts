@@ -1,3 +1,5 @@
+import { nextTurn } from './slices';
+
 /**
  * When a failing store write is tried again, counted in tracking cycles: the next cycle after the first failure,
  * then after 1, 3, 7, ... skipped cycles, at most `maxSkipped`. Cycles rather than seconds, so that a cycle that
@@ -75,7 +77,7 @@ export class WriteBehind<S extends { id: string }> {
     try {
       const states = [...this.pending.values()];
       for (let i = 0; i < states.length || i === 0; i += this.batch) {
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (i > 0) await nextTurn();
         const part = states.slice(i, i + this.batch);
         await this.save(part);
         // a state set again meanwhile is newer than the one written: it stays pending

@@ -80,3 +80,66 @@ describe('tracking steps in slices', () => {
     expect(decoded.turns).toBeGreaterThan(0);
   });
 });
+
+describe('sliced computations running at once', () => {
+  const SLICE_MS = 2;
+  const ITEM_MS = 0.25;
+  /** An item of work that takes ITEM_MS of the clock, so that items per slice do not depend on the machine. */
+  const item = (): void => {
+    const until = performance.now() + ITEM_MS;
+    while (performance.now() < until);
+  };
+  function* work(items: number, tick: () => number, perTick: Map<number, number>): Steps<number> {
+    for (let i = 0; i < items; i++) {
+      item();
+      perTick.set(tick(), (perTick.get(tick()) ?? 0) + 1);
+      yield;
+    }
+    return items;
+  }
+
+  it('share one slice per loop turn, rather than each taking a slice of its own in the same turn', async () => {
+    let ticks = 0;
+    let running = true;
+    const tick = (): void => {
+      ticks++;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const perTick = new Map<number, number>();
+    const computations = 4;
+    const done = await Promise.all(
+      Array.from({ length: computations }, () =>
+        runSliced(
+          work(80, () => ticks, perTick),
+          slicer(SLICE_MS)
+        )
+      )
+    );
+    running = false;
+    expect(done).toEqual(Array(computations).fill(80));
+    const itemsPerSlice = SLICE_MS / ITEM_MS;
+    // every item ran, over many turns, and no turn held more than about one slice of all of them together
+    expect([...perTick.values()].reduce((a, b) => a + b, 0)).toBe(computations * 80);
+    expect(perTick.size).toBeGreaterThan((computations * 80) / (2 * itemsPerSlice));
+    // A slice ends at the first look at the clock past its budget, an item or two late. The count before the first
+    // tick is left out: it holds the synchronous start (one slice, then an item of each other computation) and, when a
+    // turn handed out by an earlier test is still due before this test's first tick, the first turn as well.
+    const steady = [...perTick.entries()].filter(([t]) => t > 0).map(([, n]) => n);
+    expect(Math.max(...steady)).toBeLessThanOrEqual(itemsPerSlice + 2);
+  });
+
+  it('take turns in order, each still making progress', async () => {
+    const order: number[] = [];
+    function* tagged(id: number): Steps<void> {
+      for (let i = 0; i < 3; i++) {
+        order.push(id);
+        item();
+        yield;
+      }
+    }
+    // a zero-millisecond slice: every item is followed by a turn
+    await Promise.all([0, 1, 2].map((id) => runSliced(tagged(id), slicer(0))));
+    expect(order).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+  });
+});

@@ -3,6 +3,7 @@ import { migrate } from '../migrate';
 import { MIGRATIONS } from '../schema';
 import { openSqlite, StoreOpenError } from '../sqlite';
 import { settle } from '../../util/settle';
+import { nextTurn } from '../../tracking/slices';
 import type { HourResult, HourStatusRecord, Level, UsageRow } from '../../history/types';
 import {
   perHour,
@@ -73,7 +74,7 @@ export class SqliteUsageStore implements UsageStore {
       const slice = results.slice(from, to);
       await this.guard('write', () => this.writer.write(slice));
       from = to;
-      if (from < results.length) await new Promise((resolve) => setImmediate(resolve));
+      if (from < results.length) await nextTurn();
     }
   }
 
@@ -214,7 +215,7 @@ export class SqliteUsageStore implements UsageStore {
       const r = await this.guard('prune', () => this.writer.prune((oldest + 1) * 86400));
       total.rows += r.rows;
       total.statuses += r.statuses;
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     return total;
   }
