@@ -85,7 +85,8 @@ describe('renderFamily', () => {
     } = await turnsDuring(() => renderFamily(family('gauge', 'ada_carbon_test_watts'), many, 'text', undefined));
     expect(text.split('\n')).toHaveLength(100_002);
     expect(turns).toBeGreaterThan(5);
-    // slices are about 8 ms; the bound leaves room for a garbage collection pause, and is far below the whole render
-    expect(longestHoldMs).toBeLessThan(100);
+    // slices are about 8 ms (21-39 ms longest here alone, 103 ms once in a full CI run on a loaded 2-core machine:
+    // a garbage collection); the bound leaves room for that and is far below the unsliced render (over 400 ms)
+    expect(longestHoldMs).toBeLessThan(150);
   });
 });
