@@ -3,6 +3,7 @@ import { parseJsonSteps, SLICED_PARSE_MIN_CHARS } from '../../src/sources/promet
 import { unwrapEnvelope } from '../../src/sources/prometheus/parse';
 import { PrometheusError } from '../../src/sources/prometheus';
 import { runNow } from '../../src/tracking/slices';
+import { drainSteps } from '../support/steps';
 
 const HOSTILE = [
   'plain',
@@ -28,13 +29,7 @@ function vectorAnswer(minChars: number): string {
 }
 
 /** What parseJsonSteps gives for `text`, and how often it yielded on the way. */
-function stepped(text: string): { value: unknown; yields: number } {
-  const steps = parseJsonSteps(text);
-  let yields = 0;
-  let r = steps.next();
-  for (; !r.done; r = steps.next()) yields++;
-  return { value: r.value, yields };
-}
+const stepped = (text: string): { value: unknown; yields: number } => drainSteps(parseJsonSteps(text));
 
 describe('parseJsonSteps', () => {
   it('reads a large vector answer exactly as JSON.parse does, in several steps', () => {

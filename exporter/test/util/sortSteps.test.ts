@@ -1,16 +1,8 @@
 /** The sliced merge sort orders as a stable sort does, and yields while it works. */
 import fc from 'fast-check';
-import { runNow, type Steps } from '../../src/tracking/slices';
+import { runNow } from '../../src/tracking/slices';
 import { sortSteps } from '../../src/util/sortSteps';
-
-function drain<T>(steps: Steps<T>): { value: T; yields: number } {
-  let yields = 0;
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return { value: r.value, yields };
-    yields++;
-  }
-}
+import { drainSteps } from '../support/steps';
 
 describe('sortSteps', () => {
   it('gives what a stable sort gives, equal keys in their first order, the input untouched', () => {
@@ -26,7 +18,7 @@ describe('sortSteps', () => {
 
   it('yields between groups of merged elements', () => {
     const items = Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 10_000);
-    const { value, yields } = drain(sortSteps(items, (a, b) => a - b));
+    const { value, yields } = drainSteps(sortSteps(items, (a, b) => a - b));
     expect(value).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
     // about 14 passes of 10,000 merges, a yield every 256 of them
     expect(yields).toBeGreaterThan(400);
