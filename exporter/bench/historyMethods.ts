@@ -108,6 +108,9 @@ export async function child(method: string, a: Record<string, string>): Promise<
     config.store.sqlite.path = path.join(a.dir!, `history-${process.pid}.sqlite`);
     if (a.hoursPerQuery) config.history.hoursPerQuery = Number(a.hoursPerQuery);
     if (a.targetHoursInFlight) config.history.targetHoursInFlight = Number(a.targetHoursInFlight);
+    // ADA_BENCH_REMOTE_READ=on|off: how the raw counters are read (history.remoteRead)
+    const rr = process.env.ADA_BENCH_REMOTE_READ;
+    if (rr === 'on' || rr === 'off') config.history.remoteRead = rr;
     const prometheus = new PrometheusClient({ url: prom, timeoutSeconds: 120, retries: 0 });
     const carbon = new CarbonIntensityClient({
       baseUrl: a.carbon,

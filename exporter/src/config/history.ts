@@ -34,6 +34,14 @@ export const HistorySchema = section({
     default: 2,
     description: 'Range queries in flight at once (Prometheus evaluates each on its own core).',
   }),
+  remoteRead: Type.Union([Type.Literal('off'), Type.Literal('on')], {
+    default: 'off',
+    description:
+      "`on`: the backfill reads the raw CPU counters by Prometheus' remote read (/api/v1/read, streamed chunks) and " +
+      'decodes each stored sample once in the exporter, so Prometheus evaluates nothing per step for them; a server ' +
+      'without it (VictoriaMetrics) is read by range queries from its first refusal on. `off`: range queries, where ' +
+      "Prometheus' cores do the work (faster when the exporter and Prometheus share two cores; see history/README.md).",
+  }),
   settleSeconds: Type.Number({
     minimum: 0,
     maximum: 86400,

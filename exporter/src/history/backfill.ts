@@ -12,6 +12,7 @@ import { chunkHours, chunkPlan, completeHours, doneHours } from './plan';
 import { hostSets, type HostSet } from './hostSets';
 import { boundHeapGrowth } from './heapGrowth';
 import { cpuSeries, readSet, type RunSeries } from './readSet';
+import type { RemoteReadState } from './remoteRead';
 import { fillFromStore } from './fillFromAverages';
 import { noAnomalies, resolveIrregular, type RawAnomalyCounts, type RecountDeps } from './rawRecount';
 import { emptySummary, tallyHours, type BackfillSummary } from './summary';
@@ -48,6 +49,9 @@ export class BackfillRunner {
   private limit: LimitFunction = pLimit(1);
   /** the run's host sets, each chunk reads one after another (one set of every target for most runs) */
   private sets: HostSet[] = [undefined];
+  private remote?: RemoteReadState;
+  /** whether the server's lookback leaves out its left edge (Prometheus 3 on), asked once */
+  private lookbackOpen?: Promise<boolean>;
 
   constructor(private readonly deps: BackfillDeps) {}
 
@@ -91,6 +95,10 @@ export class BackfillRunner {
     this.limit = pLimit(parallel);
     const runSeries =
       todo.length > 0 ? this.runSeries(todo[0]!, todo[todo.length - 1]! + HOUR_SECONDS, opts.project) : undefined;
+    this.remote =
+      todo.length > 0 && config.history.remoteRead === 'on'
+        ? { enabled: true, lookbackOpen: await this.serverLookbackOpen(), samples: 0 }
+        : undefined;
     const found = runSeries && (await runSeries)?.found;
     const { hoursPerQuery, targetHoursInFlight } = config.history;
     const plan = chunkPlan(found?.labels.size, targetHoursInFlight, parallel, hoursPerQuery);
@@ -123,6 +131,8 @@ export class BackfillRunner {
     };
     await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
     if (failure) throw failure.err;
+    sum.samplesFromRemoteRead = this.remote?.samples ?? 0;
+    sum.remoteReadOff = this.remote?.offBecause ?? null;
     sum.prometheusRequests = prometheus.stats.requests - promBefore;
     sum.carbonRequests = this.deps.carbon.requests - carbonBefore;
     if (sum.hoursEstimated > 0) await this.deps.afterRun?.(sum);
@@ -149,7 +159,7 @@ export class BackfillRunner {
     try {
       const runFound = await run;
       for (const set of this.sets) {
-        const got = await readSet(this.recountDeps(), a, b, project, runFound, set);
+        const got = await readSet({ ...this.recountDeps(), remote: this.remote }, a, b, project, runFound, set);
         for (const u of got.usage) usage.push(u);
         for (const i of got.irregular) irregular.push(i);
         recorded &&= got.recorded;
@@ -208,6 +218,15 @@ export class BackfillRunner {
 
   private recountDeps(): RecountDeps {
     return { config: this.deps.config, prometheus: this.deps.prometheus, limit: this.limit };
+  }
+
+  /** Prometheus 3 changed the lookback window to leave out its left edge; an unknown server is taken as 2.x. */
+  private serverLookbackOpen(): Promise<boolean> {
+    this.lookbackOpen ??= this.deps.prometheus.buildInfo().then(
+      ({ version }) => Number(/^v?(\d+)\./.exec(version)?.[1] ?? 0) >= 3,
+      () => false
+    );
+    return this.lookbackOpen;
   }
 
   private failed(h: number, project: string | undefined, err: unknown): HourResult {

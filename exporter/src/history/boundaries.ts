@@ -174,6 +174,18 @@ export class BoundaryTable {
     }
   }
 
+  /** One target's values at every boundary (NaN: none) for a state or the CPU count, summed as add() sums series. */
+  addColumn(kind: 'busy' | 'idle' | 'other' | 'cpus', metric: Record<string, string>, values: Float64Array): void {
+    if (values.length !== this.size) throw new RangeError(`${values.length} values for ${this.size} boundaries`);
+    const column = this.target(metric).columns[kind === 'cpus' ? CPUS : STATE_COLUMN[kind]!]!;
+    for (let i = 0; i < this.size; i++) {
+      const v = values[i]!;
+      if (Number.isNaN(v)) continue;
+      const old = column[i]!;
+      column[i] = Number.isNaN(old) ? v : old + v;
+    }
+  }
+
   /** Whether the target has a busy, idle or other value at any boundary (else it lived only between boundaries). */
   hasCounters(key: string): boolean {
     const t = this.targets.get(key);

@@ -8,6 +8,7 @@ import { BoundaryTable, countCpus, type HalfHourUsage, type Irregular } from './
 import { inSet, type HostSet } from './hostSets';
 import { cpuCountQuery, cpuSeriesMatchers, groupLabels, stateQueries, targetsQuery } from './queries';
 import { betweenBoundaries } from './rawRecount';
+import { fillFromRemoteRead, type RemoteReadState } from './remoteRead';
 import { HALF_HOUR_SECONDS } from './types';
 
 export type CpuSeries = ReturnType<typeof countCpus>;
@@ -22,6 +23,8 @@ export interface ReadDeps {
   config: Config;
   prometheus: PrometheusClient;
   limit: LimitFunction;
+  /** the run's remote read state; range queries only when unset */
+  remote?: RemoteReadState;
 }
 
 export interface SetUsage {
@@ -75,12 +78,16 @@ export async function readSet(
   const fill = async (fromRules: boolean): Promise<BoundaryTable> => {
     const table = new BoundaryTable(a, b, names);
     // the raw path's CPU counts per boundary (the rules record their own)
+    const remote = deps.remote;
+    const targetsIn = targets.then((answer) => table.add('targets', answer));
+    targetsIn.catch(() => undefined);
+    if (!fromRules && remote?.enabled && (await fillFromRemoteRead({ ...deps, remote }, table, a, b, project, set))) {
+      await targetsIn;
+      return table;
+    }
     const queries = stateQueries(config, project, fromRules, set);
     if (!fromRules) queries.push({ kind: 'cpus', expr: cpuCountQuery(config, project, set) });
-    await Promise.all([
-      targets.then((answer) => table.add('targets', answer)),
-      ...queries.map(async ({ kind, expr }) => table.add(kind, await range(expr))),
-    ]);
+    await Promise.all([targetsIn, ...queries.map(async ({ kind, expr }) => table.add(kind, await range(expr)))]);
     return table;
   };
   // the recorded path when the rules' series exist; the answers then show whether every boundary where a

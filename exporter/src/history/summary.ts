@@ -25,6 +25,10 @@ export interface BackfillSummary {
   hostSetsPerChunk: number;
   /** hours read from the node-cpu recording rules' series instead of the raw counters */
   hoursFromRecordingRules: number;
+  /** stored samples the raw path decoded from remote read (0 when range queries read the counters) */
+  samplesFromRemoteRead: number;
+  /** why remote read was not used for the rest of the run, when it was turned off (history.remoteRead) */
+  remoteReadOff: string | null;
   /** failed hours stored as `machine_averages` estimates (history.fillFromAverages), within hoursFailed */
   hoursFromMachineAverages: number;
   /** raw recounts: counter drops within one boot that re-baselined, and target-half-hours clamped to CPUs x 1,800 s */
@@ -53,6 +57,8 @@ export const emptySummary = (scope: string, hoursInRange: number): BackfillSumma
   prometheusRequests: 0,
   hoursFromRecordingRules: 0,
   hoursFromMachineAverages: 0,
+  samplesFromRemoteRead: 0,
+  remoteReadOff: null,
   counterDrops: 0,
   halfHoursClamped: 0,
   carbonRequests: 0,

@@ -133,3 +133,83 @@ export function excerpt(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
+
+export interface HttpStreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  timeoutSeconds: number;
+  httpsAgent?: HttpsAgent;
+}
+
+export interface HttpStreamResponse {
+  status: number;
+  contentType: string;
+  /** for a status other than 2xx: the start of the body, for the error message */
+  text?: string;
+  durationSeconds: number;
+}
+
+/**
+ * A POST whose 2xx body is handed to `onChunk` piece by piece as it arrives (awaited: the socket waits while the
+ * consumer works), under one overall deadline. Rejects with TransportError for no answer or the deadline passed, and
+ * with what `onChunk` threw, unchanged.
+ */
+export async function httpStream(
+  req: HttpStreamRequest,
+  onChunk: (chunk: Buffer) => void | Promise<void>
+): Promise<HttpStreamResponse> {
+  const started = process.hrtime.bigint();
+  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+  const timeoutMs = Math.max(1, Math.round(req.timeoutSeconds * 1000));
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  let consumerError: { err: unknown } | undefined;
+  try {
+    const res = await axios.request<NodeJS.ReadableStream>({
+      method: 'POST',
+      url: req.url,
+      headers: req.headers,
+      data: req.body,
+      httpsAgent: req.httpsAgent,
+      signal: controller.signal,
+      timeout: timeoutMs,
+      responseType: 'stream',
+      decompress: true,
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (res.status < 200 || res.status > 299) {
+      let text = '';
+      for await (const chunk of res.data) {
+        if (text.length < 4096) text += String(chunk);
+      }
+      return { status: res.status, contentType, text, durationSeconds: elapsed() };
+    }
+    for await (const chunk of res.data) {
+      try {
+        await onChunk(chunk as Buffer);
+      } catch (err) {
+        consumerError = { err };
+        controller.abort();
+        throw err;
+      }
+    }
+    return { status: res.status, contentType, durationSeconds: elapsed() };
+  } catch (err) {
+    if (consumerError) throw consumerError.err;
+    const ax = err as AxiosError;
+    const code = ax.code ?? '';
+    if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+      throw new TransportError('timeout', `timed out after ${req.timeoutSeconds}s`, elapsed());
+    }
+    throw new TransportError('network', `${ax.message || 'request failed'}${code ? ` (${code})` : ''}`, elapsed());
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -27,6 +27,8 @@ export interface BackfillSuiteOptions {
   upstreams?: StartUpstreamsOptions;
   /** how a re-run's keys must equal the first run's (exactly, or within rounding where the engine's sums vary) */
   sameKeys: (after: Keys, before: Keys) => void;
+  /** history.remoteRead on: the raw counters by remote read where the engine has it */
+  remoteRead?: boolean;
 }
 
 export interface BackfillState {
@@ -35,7 +37,10 @@ export interface BackfillState {
   firstRun: BackfillSummary;
 }
 
-export function backfillSuite(engine: string, { upstreams = {}, sameKeys }: BackfillSuiteOptions): () => BackfillState {
+export function backfillSuite(
+  engine: string,
+  { upstreams = {}, sameKeys, remoteRead = false }: BackfillSuiteOptions
+): () => BackfillState {
   let up: Upstreams;
   let ctx: HistoryContext;
   let firstRun: Awaited<ReturnType<HistoryContext['runner']['run']>>;
@@ -43,7 +48,7 @@ export function backfillSuite(engine: string, { upstreams = {}, sameKeys }: Back
 
   beforeAll(async () => {
     up = await startUpstreams(upstreams);
-    const loaded = historyConfig(up);
+    const loaded = historyConfig(up, remoteRead ? { history: { remoteRead: 'on' } } : {});
     ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
     firstRun = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
   }, 120000);
@@ -82,11 +87,17 @@ export function backfillSuite(engine: string, { upstreams = {}, sameKeys }: Back
         hoursFailed: 0,
         hoursFallback: 0,
       });
-      // 6 hours in chunks of 4 and 2: the run's series call, per chunk a series call, 4 range queries and the CPU
-      // count, one raw query for the host that lived between two boundaries, and one raw query per half-hour with a
-      // reboot, gap, birth or death
-      expect(firstRun.prometheusRequests).toBeLessThanOrEqual(1 + 2 * 6 + 1 + 8);
-      expect(firstRun.prometheusRequests).toBeGreaterThanOrEqual(1 + 2 * 6 + 1);
+      // 6 hours in chunks of 4 and 2: the build info and the run's series call; per chunk a series call, the targets
+      // query and the state reads: one remote read (Prometheus) or, after a refusal per chunk in flight, 3 state sums
+      // and the CPU count (VictoriaMetrics); one raw query for the host that lived between two boundaries, and one
+      // raw query per half-hour with a reboot, gap, birth or death
+      const remote = remoteRead && engine === 'Prometheus';
+      const refused = remoteRead && !remote;
+      expect(firstRun.samplesFromRemoteRead > 0).toBe(remote);
+      expect(firstRun.remoteReadOff !== null).toBe(refused);
+      const fixed = remote ? 1 + 1 + 2 * 3 + 1 : (remoteRead ? 1 : 0) + 1 + 2 * 6 + 1 + (refused ? 1 : 0);
+      expect(firstRun.prometheusRequests).toBeGreaterThanOrEqual(fixed);
+      expect(firstRun.prometheusRequests).toBeLessThanOrEqual(fixed + (refused ? 1 : 0) + 8);
     });
 
     it('matches the hand-computed cpu-seconds, kWh and gCO2e of every host and hour within 0.5%', async () => {

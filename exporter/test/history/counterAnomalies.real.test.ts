@@ -113,8 +113,9 @@ function openMetrics(): string {
 }
 
 let up: Upstreams;
-let ctx: HistoryContext;
-let run: Awaited<ReturnType<HistoryContext['runner']['run']>>;
+const READS = ['range queries', 'remote read'] as const;
+/** one backfill per way of reading the raw counters (history.remoteRead off, on) */
+const runs = new Map<string, { ctx: HistoryContext; run: Awaited<ReturnType<HistoryContext['runner']['run']>> }>();
 
 beforeAll(async () => {
   const dir = tempDir('ada-carbon-anomalies-');
@@ -132,25 +133,31 @@ beforeAll(async () => {
       await Promise.all([prom.stop(), carbon.stop()]);
     },
   };
-  const loaded = historyConfig(up, { history: { hoursPerQuery: 3 } });
-  ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
-  run = await ctx.runner.run({ fromSeconds: START, toSeconds: END });
+  for (const reads of READS) {
+    const remoteRead = reads === 'remote read' ? 'on' : 'off';
+    const loaded = historyConfig(up, { history: { hoursPerQuery: 3, remoteRead } });
+    const ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
+    runs.set(reads, { ctx, run: await ctx.runner.run({ fromSeconds: START, toSeconds: END }) });
+  }
 }, 120000);
 
 afterAll(async () => {
-  await ctx?.close();
+  await Promise.all([...runs.values()].map(({ ctx }) => ctx.close()));
   await up?.stop();
 });
 
-describe('history under misbehaving counters (synthetic blocks, real Prometheus)', () => {
+describe.each(READS)('history under misbehaving counters (synthetic blocks, real Prometheus), by %s', (reads) => {
   it('estimates every hour and counts the drop it re-baselined', () => {
+    const { run } = runs.get(reads)!;
     expect(run).toMatchObject({ hoursEstimated: 3, hoursFailed: 0 });
     expect(run.counterDrops).toBeGreaterThanOrEqual(1);
+    expect(run.samplesFromRemoteRead > 0).toBe(reads === 'remote read');
   });
 
   it.each(HOSTS.map((h) => [h.host, h] as const))(
     '%s: busy and idle cpu-seconds per hour are what the CPUs really did (0.5%%)',
     async (_name, h) => {
+      const { ctx } = runs.get(reads)!;
       for (let hour = START; hour < END; hour += 3600) {
         const rows = await ctx.store.rows({ level: 'host', key: h.host, fromSeconds: hour, toSeconds: hour + 3600 });
         const got = rows.reduce((a, r) => ({ busy: a.busy + r.busyCpuSeconds, idle: a.idle + r.idleCpuSeconds }), {

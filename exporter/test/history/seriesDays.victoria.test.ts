@@ -9,6 +9,7 @@
 import { startCarbonServer, type CarbonServer } from '../../../tests/harness/carbonServer';
 import { fleetTruth, type FleetHost, type FleetSpec } from '../../../tests/harness/fleet';
 import type { PrometheusApiServer } from '../../../tests/harness/victoriaMetrics';
+import type { BackfillSummary } from '../../src/history/summary';
 import { openHistory, type HistoryContext } from '../../src/history/context';
 import { ALL_MODES, BUSY_MODES, IDLE_MODES } from '../../src/model/modes';
 import { startFleetPrometheus } from '../support/fleetPrometheus';
@@ -62,14 +63,14 @@ let servers: PrometheusApiServer[] = [];
 let carbon: CarbonServer;
 const contexts: HistoryContext[] = [];
 const results = new Map<string, HourResult[]>();
-const requests = new Map<string, number>();
+const summaries = new Map<string, BackfillSummary>();
 
 /** Backfills the range from one engine; per hour the host's stored cpu-seconds, joules and sum-check ratio. */
 async function backfill(engine: string, server: PrometheusApiServer): Promise<HourResult[]> {
-  const loaded = historyConfig({ prom: server, carbon });
+  const loaded = historyConfig({ prom: server, carbon }, { history: { remoteRead: 'on' } });
   const ctx = await openHistory({ config: loaded.config, ...clients(loaded) });
   contexts.push(ctx);
-  requests.set(engine, (await ctx.runner.run({ fromSeconds: START, toSeconds: END })).prometheusRequests);
+  summaries.set(engine, await ctx.runner.run({ fromSeconds: START, toSeconds: END }));
   const statuses = await ctx.store.hourStatuses(['*'], START, END);
   const out: HourResult[] = [];
   for (let t = START; t < END; t += 3600) {
@@ -110,9 +111,17 @@ describe('CPU counts of a VM resized on a half-hour boundary', () => {
     }
   );
 
-  it('asks both engines the same number of requests', () => {
-    // the run's series call; per chunk (00-04, 04-06) its series call, 3 state sums, the targets query and the CPU
-    // count; one raw recount for the half-hour that ends on the reboot
-    expect(Object.fromEntries(requests)).toEqual({ prometheus: 1 + 2 * 6 + 1, 'victoria-metrics': 1 + 2 * 6 + 1 });
+  it('reads Prometheus by remote read and VictoriaMetrics, which has none, by range queries', () => {
+    const prom = summaries.get('prometheus')!;
+    const vm = summaries.get('victoria-metrics')!;
+    // the build info (which lookback rule); the run's series call; per chunk (00-04, 04-06) its series call, the
+    // targets query and one remote read; one raw recount for the half-hour that ends on the reboot
+    expect(prom).toMatchObject({ prometheusRequests: 1 + 1 + 2 * 3 + 1, remoteReadOff: null });
+    expect(prom.samplesFromRemoteRead).toBeGreaterThan(0);
+    // VictoriaMetrics refuses remote read (once per chunk in flight), then 3 state sums and the CPU count per chunk
+    expect(vm.remoteReadOff).toMatch(/HTTP 4\d\d/);
+    expect(vm.samplesFromRemoteRead).toBe(0);
+    expect(vm.prometheusRequests).toBeGreaterThanOrEqual(1 + 1 + 2 * 6 + 1 + 1);
+    expect(vm.prometheusRequests).toBeLessThanOrEqual(1 + 1 + 2 * 6 + 1 + 2);
   });
 });

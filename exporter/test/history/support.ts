@@ -186,8 +186,9 @@ export function historyConfig(
       carbonIntensity: { url: up.carbon.url, cacheSeconds: 0 },
       machines: profiles,
       pue: PUE,
-      history: { hoursPerQuery: 4, ownership: { file: ownershipFile } },
       ...extra,
+      // merged: a test's history settings keep the ownership records
+      history: { hoursPerQuery: 4, ownership: { file: ownershipFile }, ...(extra.history as object | undefined) },
     },
     dir
   );

@@ -1,7 +1,15 @@
 // Prometheus HTTP API client: instant/range queries as form POSTs (PromQL can be long), retries with jittered backoff.
 import { Agent as HttpsAgent } from 'node:https';
 import pRetry from 'p-retry';
-import { httpRequest, joinUrl, TransportError } from '../http';
+import { compressSync } from 'snappy';
+import { excerpt, httpRequest, httpStream, joinUrl, TransportError } from '../http';
+import {
+  decodeChunkedReadResponse,
+  encodeReadRequest,
+  FrameReader,
+  type ChunkedSeries,
+  type ReadQuery,
+} from './remoteRead/wire';
 import { PrometheusError } from './errors';
 import { runSliced } from '../../tracking/slices';
 import {
@@ -124,6 +132,81 @@ export class PrometheusClient {
 
   async buildInfo(): Promise<{ version: string }> {
     return parseBuildInfoData(await this.call('GET', '/api/v1/status/buildinfo'));
+  }
+
+  /**
+   * Remote read (/api/v1/read) with streamed XOR chunks: the stored samples of every series matching each query, no
+   * PromQL evaluated (the server copies chunks; the caller decodes them). `onSeries` gets them frame by frame, awaited;
+   * a long series can come in several consecutive frames with the same labels. A failure before the first series
+   * arrived is retried like a query; one after it is not (the consumer has part of the answer). A server without
+   * remote read answers 4xx: PrometheusError kind 'http' with that status.
+   */
+  async remoteRead(
+    queries: readonly ReadQuery[],
+    onSeries: (series: ChunkedSeries, queryIndex: number) => void | Promise<void>
+  ): Promise<void> {
+    const path = '/api/v1/read';
+    const body = compressSync(Buffer.from(encodeReadRequest(queries)));
+    const headers = {
+      ...this.headers,
+      Accept: 'application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse',
+      'Content-Type': 'application/x-protobuf',
+      'Content-Encoding': 'snappy',
+      'X-Prometheus-Remote-Read-Version': '0.1.0',
+    };
+    let delivered = false;
+    const started = process.hrtime.bigint();
+    const once = async (): Promise<void> => {
+      this.stats.requests++;
+      const frames = new FrameReader();
+      try {
+        const res = await httpStream(
+          {
+            url: joinUrl(this.baseUrl, path),
+            headers,
+            body,
+            timeoutSeconds: this.opts.timeoutSeconds,
+            httpsAgent: this.httpsAgent,
+          },
+          async (bytes) => {
+            for (const message of frames.push(bytes)) {
+              const { series, queryIndex } = decodeChunkedReadResponse(message);
+              for (const s of series) {
+                delivered = true;
+                await onSeries(s, queryIndex);
+              }
+            }
+          }
+        );
+        if (res.text !== undefined)
+          throw new PrometheusError('http', `Prometheus ${path}: HTTP ${res.status}: ${excerpt(res.text)}`, {
+            status: res.status,
+          });
+        if (!res.contentType.startsWith('application/x-streamed-protobuf'))
+          throw new PrometheusError('parse', `Prometheus ${path}: answered ${res.contentType}, not streamed chunks`, {
+            status: res.status,
+            retryable: false,
+          });
+        frames.end();
+      } catch (err) {
+        this.stats.failures++;
+        if (err instanceof PrometheusError) throw err;
+        const retryable = !delivered && err instanceof TransportError;
+        const kind = err instanceof TransportError ? err.kind : 'parse';
+        throw new PrometheusError(kind, `Prometheus ${path}: ${(err as Error).message}`, { retryable });
+      }
+    };
+    try {
+      await pRetry(once, {
+        retries: this.opts.retries,
+        minTimeout: this.retryBaseDelayMs / 2,
+        factor: 2,
+        randomize: true,
+        shouldRetry: ({ error }) => !delivered && (error as PrometheusError).retryable,
+      });
+    } finally {
+      this.stats.lastDurationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    }
   }
 
   private async call(
