@@ -7,7 +7,7 @@ import { modeState } from '../model/modes';
 import type { Series } from '../sources/prometheus';
 import type { Chunk } from '../sources/prometheus/remoteRead/wire';
 import { XOR_ENCODING } from '../sources/prometheus/remoteRead/wire';
-import { decodeXorChunk, ChunkFormatError } from '../sources/prometheus/remoteRead/xor';
+import { ChunkFormatError, decodeXorChunk, isStale, xorFloat } from '../sources/prometheus/remoteRead/xor';
 import type { Steps } from '../tracking/slices';
 import { pickTarget, type BoundaryTable } from './boundaries';
 import { HALF_HOUR_SECONDS } from './types';
@@ -38,8 +38,9 @@ interface Cursor {
   /** next boundary to settle */
   k: number;
   lastMs: number;
-  lastValue: number;
-  lastStale: boolean;
+  /** the last sample's value bits, made a float only where a boundary takes it */
+  lastHi: number;
+  lastLo: number;
 }
 
 export class BoundarySums {
@@ -48,6 +49,8 @@ export class BoundarySums {
   private cursor?: Cursor;
   private readonly startMs: number;
   private readonly lookbackMs = LOOKBACK_SECONDS * 1000;
+  /** read once: in hot loops an imported constant can cost a getter call per use (transpiled ESM interop) */
+  private readonly stepMs = HALF_HOUR_SECONDS * 1000;
   samples = 0;
 
   constructor(
@@ -70,7 +73,7 @@ export class BoundarySums {
       c = this.cursor = this.open(key, labels);
     }
     const first = this.startMs - this.lookbackMs;
-    const last = this.startMs + (this.size - 1) * HALF_HOUR_SECONDS * 1000;
+    const last = this.startMs + (this.size - 1) * this.stepMs;
     const cur = c;
     for (const chunk of chunks) {
       if (chunk.maxMs < first || chunk.minMs > last) continue;
@@ -78,12 +81,12 @@ export class BoundarySums {
         throw new ChunkFormatError(
           `encoding ${chunk.encoding} in a float series (${JSON.stringify(labels)}), XOR (1) expected`
         );
-      this.samples += decodeXorChunk(chunk.data, (ms, value, stale) => {
+      this.samples += decodeXorChunk(chunk.data, (ms, hi, lo) => {
         if (ms <= cur.lastMs) return; // overlapping chunks: each sample once
         if (cur.k < this.size && this.boundaryMs(cur.k) < ms) this.settle(cur, ms);
         cur.lastMs = ms;
-        cur.lastValue = value;
-        cur.lastStale = stale;
+        cur.lastHi = hi;
+        cur.lastLo = lo;
       });
     }
   }
@@ -117,7 +120,7 @@ export class BoundarySums {
   }
 
   private boundaryMs(k: number): number {
-    return this.startMs + k * HALF_HOUR_SECONDS * 1000;
+    return this.startMs + k * this.stepMs;
   }
 
   private open(key: string, labels: Record<string, string>): Cursor {
@@ -137,8 +140,8 @@ export class BoundarySums {
       countsCpu: mode === 'idle',
       k: 0,
       lastMs: -Infinity,
-      lastValue: NaN,
-      lastStale: true,
+      lastHi: 0,
+      lastLo: 0,
     };
   }
 
@@ -153,9 +156,10 @@ export class BoundarySums {
         // past the last sample's window: no later boundary can have a value from it
         if (age > 0) return;
       }
-      if (inWindow && age >= 0 && !c.lastStale) {
+      if (inWindow && age >= 0 && !isStale(c.lastHi, c.lastLo)) {
         const col = c.column;
-        col[c.k] = Number.isNaN(col[c.k]!) ? c.lastValue : col[c.k]! + c.lastValue;
+        const v = xorFloat(c.lastHi, c.lastLo);
+        col[c.k] = Number.isNaN(col[c.k]!) ? v : col[c.k]! + v;
         if (c.countsCpu) {
           const cpus = c.group.columns.cpus;
           cpus[c.k] = Number.isNaN(cpus[c.k]!) ? 1 : cpus[c.k]! + 1;

@@ -9,7 +9,7 @@ import { testConfig } from '../support/app';
 import type { RunningPrometheus } from '../../../tests/harness/prometheus';
 import { PrometheusClient, type Series } from '../../src/sources/prometheus';
 import { parseMatchers } from '../../src/sources/prometheus/remoteRead/matchers';
-import { decodeXorChunk } from '../../src/sources/prometheus/remoteRead/xor';
+import { decodeXorChunk, xorFloat } from '../../src/sources/prometheus/remoteRead/xor';
 import { pickTarget } from '../../src/history/boundaries';
 import { cpuCountQuery, groupLabels, scopeSelector, stateQueries } from '../../src/history/queries';
 import { BoundarySums, LOOKBACK_SECONDS, type StateAnswers } from '../../src/history/remoteSums';
@@ -101,8 +101,8 @@ describe('remote read sums at the boundaries, against the range queries', () => 
         const key = JSON.stringify(Object.entries(s.labels).sort());
         const values = got.get(key) ?? [];
         for (const c of s.chunks)
-          decodeXorChunk(c.data, (ms, v) => {
-            if (ms >= (END - seconds) * 1000 && ms <= END * 1000) values.push([ms / 1000, v]);
+          decodeXorChunk(c.data, (ms, hi, lo) => {
+            if (ms >= (END - seconds) * 1000 && ms <= END * 1000) values.push([ms / 1000, xorFloat(hi, lo)]);
           });
         got.set(key, values);
       }

@@ -137,13 +137,27 @@ export class PrometheusClient {
   /**
    * Remote read (/api/v1/read) with streamed XOR chunks: the stored samples of every series matching each query, no
    * PromQL evaluated (the server copies chunks; the caller decodes them). `onSeries` gets them frame by frame, awaited;
-   * a long series can come in several consecutive frames with the same labels. A failure before the first series
-   * arrived is retried like a query; one after it is not (the consumer has part of the answer). A server without
-   * remote read answers 4xx: PrometheusError kind 'http' with that status.
+   * a long series can come in several consecutive frames with the same labels. See remoteReadFrames for failures.
    */
-  async remoteRead(
+  remoteRead(
     queries: readonly ReadQuery[],
     onSeries: (series: ChunkedSeries, queryIndex: number) => void | Promise<void>
+  ): Promise<void> {
+    return this.remoteReadFrames(queries, async (message) => {
+      const { series, queryIndex } = decodeChunkedReadResponse(message);
+      for (const s of series) await onSeries(s, queryIndex);
+    });
+  }
+
+  /**
+   * Remote read, handing over each frame's checked ChunkedReadResponse message undecoded (to decode elsewhere, e.g.
+   * on a worker thread), awaited: the socket waits meanwhile. A failure before the first frame arrived is retried
+   * like a query; one after it is not (the consumer has part of the answer). A server without remote read answers
+   * 4xx: PrometheusError kind 'http' with that status.
+   */
+  async remoteReadFrames(
+    queries: readonly ReadQuery[],
+    onFrame: (message: Uint8Array) => void | Promise<void>
   ): Promise<void> {
     const path = '/api/v1/read';
     const body = compressSync(Buffer.from(encodeReadRequest(queries)));
@@ -170,11 +184,8 @@ export class PrometheusClient {
           },
           async (bytes) => {
             for (const message of frames.push(bytes)) {
-              const { series, queryIndex } = decodeChunkedReadResponse(message);
-              for (const s of series) {
-                delivered = true;
-                await onSeries(s, queryIndex);
-              }
+              delivered = true;
+              await onFrame(message);
             }
           }
         );

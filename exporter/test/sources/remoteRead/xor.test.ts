@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { ChunkFormatError, decodeXorChunk } from '../../../src/sources/prometheus/remoteRead/xor';
+import { ChunkFormatError, decodeXorChunk, isStale, xorFloat } from '../../../src/sources/prometheus/remoteRead/xor';
 import { encodeXorChunk, STALE_NAN_BITS } from '../../support/xorEncode';
 
 const decode = (data: Uint8Array) => {
   const out: Array<[number, number, boolean]> = [];
-  decodeXorChunk(data, (ms, v, stale) => out.push([ms, v, stale]));
+  decodeXorChunk(data, (ms, hi, lo) => out.push([ms, isStale(hi, lo) ? NaN : xorFloat(hi, lo), isStale(hi, lo)]));
   return out;
 };
 

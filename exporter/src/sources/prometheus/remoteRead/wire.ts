@@ -71,9 +71,22 @@ export class RemoteReadFormatError extends Error {
 }
 
 type ProtoReader = protobuf.Reader;
-/** protobufjs reads int64 as {low, high} (a Long when long.js is there); timestamps fit a double exactly */
-const toNumber = (v: number | protobuf.Long): number =>
-  typeof v === 'number' ? v : v.high * 0x100000000 + (v.low >>> 0);
+/**
+ * A non-negative int64 varint as a number, read from the reader's buffer directly: protobufjs would allocate a Long
+ * per value, and a chunk has two (millisecond timestamps fit a double exactly).
+ */
+function readTimestamp(r: ProtoReader): number {
+  let v = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (r.pos >= r.len) throw new RangeError('index out of range');
+    const b = r.buf[r.pos++]!;
+    v += (b & 0x7f) * scale;
+    if (b < 0x80) return v;
+    scale *= 128;
+  }
+  throw new RangeError('varint longer than 10 bytes');
+}
 
 function readLabel(r: ProtoReader, end: number, into: Record<string, string>): void {
   let name = '';
@@ -93,10 +106,10 @@ function readChunk(r: ProtoReader, end: number): Chunk {
     const tag = r.uint32();
     switch (tag >>> 3) {
       case 1:
-        c.minMs = toNumber(r.int64());
+        c.minMs = readTimestamp(r);
         break;
       case 2:
-        c.maxMs = toNumber(r.int64());
+        c.maxMs = readTimestamp(r);
         break;
       case 3:
         c.encoding = r.int32();
@@ -139,7 +152,7 @@ export function decodeChunkedReadResponse(message: Uint8Array): ChunkedReadRespo
         const stop = r.pos + len;
         out.series.push(readSeries(r, stop));
         r.pos = stop;
-      } else if (tag >>> 3 === 2) out.queryIndex = toNumber(r.int64());
+      } else if (tag >>> 3 === 2) out.queryIndex = readTimestamp(r);
       else r.skipType(tag & 7);
     }
   } catch (err) {

@@ -17,9 +17,14 @@ export class ChunkFormatError extends Error {
 class BitReader {
   private pos = 0;
   private readonly bitsTotal: number;
+  private readonly view: DataView;
+  /** the last byte offset a 4-byte read can start at */
+  private readonly wordEnd: number;
 
   constructor(private readonly bytes: Uint8Array) {
     this.bitsTotal = bytes.length * 8;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.wordEnd = bytes.length - 4;
   }
 
   seekBytes(n: number): void {
@@ -35,14 +40,22 @@ class BitReader {
 
   /** n <= 32 bits, most significant first, as an unsigned number */
   bits(n: number): number {
-    if (this.pos + n > this.bitsTotal) throw new ChunkFormatError('ends inside a sample');
+    const p = this.pos;
+    if (p + n > this.bitsTotal) throw new ChunkFormatError('ends inside a sample');
+    const byte = p >>> 3;
+    const skip = p & 7;
+    // one big-endian word holds them: at most 25 bits past a byte boundary
+    if (n <= 25 && byte <= this.wordEnd) {
+      this.pos = p + n;
+      return n === 0 ? 0 : ((this.view.getUint32(byte) << skip) >>> 0) >>> (32 - n);
+    }
     let v = 0;
     while (n > 0) {
-      const p = this.pos;
-      const avail = 8 - (p & 7);
+      const q = this.pos;
+      const avail = 8 - (q & 7);
       const take = avail < n ? avail : n;
-      v = v * (1 << take) + ((this.bytes[p >>> 3]! >>> (avail - take)) & ((1 << take) - 1));
-      this.pos = p + take;
+      v = v * (1 << take) + ((this.bytes[q >>> 3]! >>> (avail - take)) & ((1 << take) - 1));
+      this.pos = q + take;
       n -= take;
     }
     return v;
@@ -75,17 +88,20 @@ class BitReader {
 }
 
 const word = new DataView(new ArrayBuffer(8));
-const toFloat = (hi: number, lo: number): number => {
+/** The float of a sample's two 32-bit halves. */
+export const xorFloat = (hi: number, lo: number): number => {
   word.setUint32(0, hi);
   word.setUint32(4, lo);
   return word.getFloat64(0);
 };
+export const isStale = (hi: number, lo: number): boolean => hi === STALE_HI && lo === STALE_LO;
 
 /**
- * Calls `sample(ms, value, stale)` for every sample of the chunk, in time order; `value` is NaN when stale. Throws
- * ChunkFormatError on a truncated or malformed chunk. Returns the sample count.
+ * Calls `sample(ms, hi, lo)` for every sample of the chunk, in time order, with the value's bits as two unsigned
+ * 32-bit halves (xorFloat makes the float, isStale tells the stale marker: a caller that keeps few of the values
+ * converts only those). Throws ChunkFormatError on a truncated or malformed chunk. Returns the sample count.
  */
-export function decodeXorChunk(data: Uint8Array, sample: (ms: number, value: number, stale: boolean) => void): number {
+export function decodeXorChunk(data: Uint8Array, sample: (ms: number, hi: number, lo: number) => void): number {
   if (data.length < 2) throw new ChunkFormatError(`${data.length} bytes, shorter than its header`);
   const n = (data[0]! << 8) | data[1]!;
   if (n === 0) return 0;
@@ -97,11 +113,7 @@ export function decodeXorChunk(data: Uint8Array, sample: (ms: number, value: num
   let delta = 0;
   let leading = 0;
   let trailing = 0;
-  const emit = (): void => {
-    const stale = hi === STALE_HI && lo === STALE_LO;
-    sample(t, stale ? NaN : toFloat(hi, lo), stale);
-  };
-  emit();
+  sample(t, hi, lo);
   for (let i = 1; i < n; i++) {
     if (i === 1) {
       delta = r.uvarint();
@@ -147,7 +159,7 @@ export function decodeXorChunk(data: Uint8Array, sample: (ms: number, value: num
       hi = (hi ^ dh) >>> 0;
       lo = (lo ^ dl) >>> 0;
     }
-    emit();
+    sample(t, hi, lo);
   }
   return n;
 }
