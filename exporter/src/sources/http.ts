@@ -1,7 +1,9 @@
 // One HTTP round trip for the data sources: axios with a hard overall deadline, the body kept as text so each
 // source does its own JSON parsing and can tell "garbage" apart from "HTTP error".
 import type { Agent as HttpsAgent } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import axios, { AxiosError } from 'axios';
+import { slicer } from '../tracking/slices';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -58,9 +60,11 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     controller.abort();
   }, timeoutMs);
   let refusal: { err: unknown } | undefined;
+  let oversize: TransportError | undefined;
   const redirects = req.redirects;
+  const maxBytes = req.maxBytes ?? 512 * 1024 * 1024;
   try {
-    const res = await axios.request<string>({
+    const res = await axios.request<NodeJS.ReadableStream>({
       method: req.method,
       url: req.url,
       headers: req.headers,
@@ -68,10 +72,10 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       httpsAgent: req.httpsAgent,
       signal: controller.signal,
       timeout: timeoutMs,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
+      // read as it arrives, each piece decoded on its own: axios' text mode joins and decodes megabytes in one go
+      // when the answer ends, which holds the event loop (several answers can end in the same turn)
+      responseType: 'stream',
       validateStatus: () => true,
-      maxContentLength: req.maxBytes ?? 512 * 1024 * 1024,
       ...(redirects && {
         maxRedirects: redirects.max,
         // follow-redirects calls this before requesting the hop; throwing here aborts the exchange
@@ -86,14 +90,28 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       }),
     });
     const contentType = String(res.headers['content-type'] ?? '');
-    return {
-      status: res.status,
-      contentType,
-      text: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
-      durationSeconds: elapsed(),
-    };
+    const decoder = new StringDecoder('utf8');
+    let text = '';
+    let bytes = 0;
+    // pieces already buffered come one after another without a turn of the loop: a turn every few ms
+    const pause = slicer();
+    for await (const chunk of res.data) {
+      const piece = chunk as Buffer;
+      bytes += piece.length;
+      if (bytes > maxBytes) {
+        oversize = new TransportError('network', `answer larger than ${maxBytes} bytes`, elapsed());
+        controller.abort();
+        throw oversize;
+      }
+      text += decoder.write(piece);
+      const turn = pause();
+      if (turn) await turn;
+    }
+    text += decoder.end();
+    return { status: res.status, contentType, text, durationSeconds: elapsed() };
   } catch (err) {
     if (refusal) throw refusal.err;
+    if (oversize) throw oversize;
     const ax = err as AxiosError;
     const code = ax.code ?? '';
     if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
