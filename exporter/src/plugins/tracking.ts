@@ -21,6 +21,10 @@ export default fp<TrackingOptions>(
         { userLabel: app.settings.config.metrics.userLabel, perWorkspace: app.settings.config.metrics.perWorkspace }
       );
       const owners = app.hasDecorator('ownership') ? app.ownership.refresher : undefined;
+      // render the new exposition off the scrape path
+      const warm = (): void => {
+        setImmediate(() => void metrics.warm().catch((err) => app.log.error({ err }, 'rendering /metrics failed')));
+      };
       const tracker = new Tracker({
         config: app.settings.config,
         prometheus: app.prometheus,
@@ -30,9 +34,9 @@ export default fp<TrackingOptions>(
         ownership: owners && (() => ({ records: owners.current, status: owners.status })),
         onCycle: (c) => {
           metrics.onCycle(c);
-          // render the new exposition off the scrape path
-          setImmediate(() => void metrics.warm().catch((err) => app.log.error({ err }, 'rendering /metrics failed')));
+          warm();
         },
+        onRepublish: warm,
         logger: app.log,
       });
       app.decorate('metrics', metrics);

@@ -28,6 +28,8 @@ export interface TrackerDeps {
   ownership?: () => OwnershipFeed;
   /** called as each cycle ends, e.g. to observe the cycle-duration histogram */
   onCycle?: (c: CycleStats) => void;
+  /** called when a snapshot is published again after its cycle ended (the store's status changed) */
+  onRepublish?: () => void;
   logger?: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
 }
 
@@ -53,6 +55,8 @@ export class Tracker {
   private readonly anomalyCounts = Object.fromEntries(ANOMALY_KINDS.map((k) => [k, 0])) as Record<AnomalyKind, number>;
   private readonly logged = new Set<string>();
   private readonly retired = new RetiredTotals();
+  /** the store's status after the last write, when it changed nothing a snapshot shows (taken in the next cycle) */
+  private storeStatus?: SourceStatus;
 
   constructor(private readonly deps: TrackerDeps) {
     this.unsaved = new WriteBehind((states) => deps.store.saveWorkspaces(states));
@@ -102,7 +106,11 @@ export class Tracker {
 
   private async cycle(at: number): Promise<TrackingSnapshot> {
     const started = performance.now();
-    const sources: Record<SourceName, SourceStatus> = { ...this.snap.sources };
+    const sources: Record<SourceName, SourceStatus> = {
+      ...this.snap.sources,
+      ...(this.storeStatus && { store: this.storeStatus }),
+    };
+    this.storeStatus = undefined;
     let queries = 0;
     const finish = (ok: boolean, error?: string, extra: Partial<TrackingSnapshot> = {}): TrackingSnapshot => {
       this.snap = {
@@ -218,15 +226,23 @@ export class Tracker {
     }
     // active workspaces change every cycle: persist them all, closed ones once
     for (const s of open.values()) this.unsaved.set(s);
-    await this.persist(at, sources);
-
-    return finish(true, undefined, {
+    // Published before the states are written (scrapes and the API see the cycle at once; the cycle's duration is
+    // the snapshot's), written before refresh() resolves. A write that changes the store's up state or error publishes
+    // the snapshot again with it; a plain success shows from the next cycle on.
+    finish(true, undefined, {
       generatedAtSeconds: at,
       workspaces: [...open.values()],
       retired: this.retired.totals(),
       intensity,
       anomalies: { ...this.anomalyCounts },
     });
+    const after = { ...sources };
+    await this.persist(at, after);
+    if (after.store.up !== sources.store.up || after.store.lastError !== sources.store.lastError) {
+      this.snap = { ...this.snap, version: this.snap.version + 1, sources: after };
+      this.deps.onRepublish?.();
+    } else if (after.store !== sources.store) this.storeStatus = after.store;
+    return this.snap;
   }
 
   private countAnomalies(anomalies: readonly Anomaly[]): void {

@@ -208,6 +208,45 @@ describe('faults', () => {
     expect(saved[0]?.lastSeenSeconds).toBe(clock);
   });
 
+  it('publishes a cycle before its states are written, and resolves refresh once they are', async () => {
+    const inner = SqliteWorkspaceStore.open(path.join(tempDir(), 'ws.sqlite'));
+    const gated = new FlakyStore(inner);
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let writes = 0;
+    const save = gated.saveWorkspaces.bind(gated);
+    gated.saveWorkspaces = async (states) => {
+      writes++;
+      await gate;
+      return save(states);
+    };
+    const fresh = await testApp(loaded, { clock: () => clock, store: gated });
+    try {
+      const before = fresh.tracker.snapshot.version;
+      let resolved = false;
+      const done = fresh.tracker.refresh(clock).then(() => (resolved = true));
+      for (let i = 0; writes === 0 && i < 400; i++) await new Promise((r) => setTimeout(r, 25));
+      // the write is held: the cycle is already served, refresh has not resolved, nothing is stored yet
+      expect(writes).toBe(1);
+      expect(fresh.tracker.snapshot.version).toBe(before + 1);
+      expect(fresh.tracker.snapshot.workspaces).toHaveLength(1);
+      expect(energy(fresh)).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(resolved).toBe(false);
+      expect(await inner.listWorkspaces({ status: ['active'] })).toHaveLength(0);
+      release();
+      await done;
+      expect(await inner.listWorkspaces({ status: ['active'] })).toHaveLength(1);
+      // a write that succeeded changes no up state: the same snapshot, its store time shown from the next cycle
+      expect(fresh.tracker.snapshot.version).toBe(before + 1);
+      await fresh.tracker.refresh(clock + 60);
+      expect(fresh.tracker.snapshot.sources.store.lastSuccessSeconds).toBe(clock);
+    } finally {
+      release();
+      await fresh.close();
+    }
+  });
+
   it('store down at start: not ready (tracking waits for its state), ready once the store answers', async () => {
     const flaky = new FlakyStore(SqliteWorkspaceStore.open(path.join(tempDir(), 'ws.sqlite')));
     flaky.down = true;

@@ -16,7 +16,7 @@ export const BUILD_INFO: Family<string> = {
 export const CYCLE_FAMILIES = {
   duration: {
     name: 'ada_carbon_tracking_cycle_duration_seconds',
-    help: 'Wall time of a tracking cycle in seconds (Prometheus queries, carbon intensity, store write).',
+    help: 'Wall time of a tracking cycle in seconds, until its snapshot is published (carbon intensity, Prometheus queries, integration; the store write follows it).',
     type: 'histogram',
     labels: [],
   },
