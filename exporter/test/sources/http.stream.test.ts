@@ -10,7 +10,7 @@ const MB = 1024 * 1024;
 let url: string;
 // multi-byte text across piece boundaries: the decoder must carry split characters over
 const PIECE = Buffer.from('ünï😀,'.repeat(6554).slice(0, 64 * 1024 - 8), 'utf8');
-const PIECES = 512; // ~32 MB
+const PIECES = 768; // 48 MB
 
 // the server writes from a thread of its own: its writes must not count as the client's holds
 const SERVER = `
@@ -53,8 +53,9 @@ describe('httpRequest on a large answer', () => {
     expect(value.text.length).toBe(PIECE.toString('utf8').length * PIECES);
     expect(value.text.slice(0, 12)).toBe(PIECE.toString('utf8').slice(0, 12));
     expect(turns).toBeGreaterThan(1);
-    // joining and decoding 32 MB when the answer ended held the loop 120-135 ms here; piece by piece, 11-16 ms
-    expect(longestHoldMs).toBeLessThan(50);
+    // joining and decoding 48 MB when the answer ended held the loop 176-182 ms here; piece by piece 9-17 ms alone,
+    // and a full CI run on a loaded machine saw 77 (32 MB, a collection)
+    expect(longestHoldMs).toBeLessThan(120);
   });
 
   it('refuses an answer over maxBytes, naming the limit', async () => {
