@@ -45,20 +45,33 @@ export class TransportError extends Error {
 }
 
 /**
+ * One overall deadline for an exchange: axios' own `timeout` is a socket-idle timer in Node, so an AbortController
+ * fired by a timer bounds the whole exchange.
+ */
+function deadline(timeoutSeconds: number) {
+  const started = process.hrtime.bigint();
+  const timeoutMs = Math.max(1, Math.round(timeoutSeconds * 1000));
+  const controller = new AbortController();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    controller.abort();
+  }, timeoutMs);
+  return {
+    timeoutMs,
+    controller,
+    elapsed: (): number => Number(process.hrtime.bigint() - started) / 1e9,
+    timedOut: (): boolean => fired,
+    clear: (): void => clearTimeout(timer),
+  };
+}
+
+/**
  * Resolves for every HTTP status; rejects with TransportError (no response, or deadline passed), or with what the
  * redirect policy threw.
  */
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  const started = process.hrtime.bigint();
-  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-  const timeoutMs = Math.max(1, Math.round(req.timeoutSeconds * 1000));
-  // axios' own `timeout` is a socket-idle timer in Node; the AbortController bounds the whole exchange.
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const { elapsed, timeoutMs, controller, timedOut, clear } = deadline(req.timeoutSeconds);
   let refusal: { err: unknown } | undefined;
   let oversize: TransportError | undefined;
   const redirects = req.redirects;
@@ -114,14 +127,14 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     if (oversize) throw oversize;
     const ax = err as AxiosError;
     const code = ax.code ?? '';
-    if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    if (timedOut() || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       throw new TransportError('timeout', `timed out after ${req.timeoutSeconds}s`, elapsed());
     }
     const cause = ax.cause && 'code' in ax.cause && typeof ax.cause.code === 'string' ? ax.cause.code : undefined;
     const detail = [code, cause && cause !== code ? cause : undefined].filter(Boolean).join('/');
     throw new TransportError('network', `${ax.message || 'request failed'}${detail ? ` (${detail})` : ''}`, elapsed());
   } finally {
-    clearTimeout(timer);
+    clear();
   }
 }
 
@@ -177,15 +190,7 @@ export async function httpStream(
   req: HttpStreamRequest,
   onChunk: (chunk: Buffer) => void | Promise<void>
 ): Promise<HttpStreamResponse> {
-  const started = process.hrtime.bigint();
-  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-  const timeoutMs = Math.max(1, Math.round(req.timeoutSeconds * 1000));
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  const { elapsed, timeoutMs, controller, timedOut, clear } = deadline(req.timeoutSeconds);
   let consumerError: { err: unknown } | undefined;
   try {
     const res = await axios.request<NodeJS.ReadableStream>({
@@ -223,11 +228,11 @@ export async function httpStream(
     if (consumerError) throw consumerError.err;
     const ax = err as AxiosError;
     const code = ax.code ?? '';
-    if (timedOut || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    if (timedOut() || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       throw new TransportError('timeout', `timed out after ${req.timeoutSeconds}s`, elapsed());
     }
     throw new TransportError('network', `${ax.message || 'request failed'}${code ? ` (${code})` : ''}`, elapsed());
   } finally {
-    clearTimeout(timer);
+    clear();
   }
 }
