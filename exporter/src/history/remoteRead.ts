@@ -50,13 +50,16 @@ export async function fillFromRemoteRead(
   set: HostSet
 ): Promise<boolean> {
   const { remote } = deps;
+  const turnOff = (err: unknown): false => {
+    remote.enabled = false;
+    remote.offBecause = (err as Error).message;
+    return false;
+  };
   let matchers;
   try {
     matchers = parseMatchers(scopeSelector(deps.config, project, set).join(', '));
   } catch (err) {
-    remote.enabled = false;
-    remote.offBecause = (err as Error).message;
-    return false;
+    return turnOff(err);
   }
   matchers.push({ name: '__name__', op: '=', value: 'node_cpu_seconds_total' });
   const sums = new BoundarySums(a, b, table.names, remote.lookbackOpen);
@@ -70,9 +73,7 @@ export async function fillFromRemoteRead(
     );
   } catch (err) {
     if (!isUnsupported(err)) throw err;
-    remote.enabled = false;
-    remote.offBecause = (err as Error).message;
-    return false;
+    return turnOff(err);
   }
   remote.samples += sums.samples;
   await runSliced(sums.fillSteps(table));

@@ -1,5 +1,5 @@
 // One HTTP round trip for the data sources: axios with a hard overall deadline, the body kept as text so each
-// source does its own JSON parsing and can tell "garbage" apart from "HTTP error".
+// source does its own JSON parsing and can tell "garbage" apart from "HTTP error" (or handed over as it arrives).
 import type { Agent as HttpsAgent } from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import axios, { AxiosError } from 'axios';
@@ -9,14 +9,19 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   url: string;
   headers?: Record<string, string>;
-  /** already encoded body (e.g. application/x-www-form-urlencoded) */
-  body?: string;
+  /** already encoded body (e.g. application/x-www-form-urlencoded, or protobuf bytes) */
+  body?: string | Buffer;
   timeoutSeconds: number;
   httpsAgent?: HttpsAgent;
   /** largest body accepted; default 512 MiB */
   maxBytes?: number;
   /** how redirects are followed; default: up to axios' limit, anywhere */
   redirects?: RedirectPolicy;
+  /**
+   * Takes a 2xx body piece by piece as it arrives (awaited: the socket waits while it works), instead of the text:
+   * the response's text is then ''. What it throws rejects the request unchanged. Other statuses are text as ever.
+   */
+  onBody?: (piece: Buffer) => void | Promise<void>;
 }
 
 export interface RedirectPolicy {
@@ -67,13 +72,14 @@ function deadline(timeoutSeconds: number) {
 }
 
 /**
- * Resolves for every HTTP status; rejects with TransportError (no response, or deadline passed), or with what the
- * redirect policy threw.
+ * Resolves for every HTTP status; rejects with TransportError (no response, or deadline passed, or a body over
+ * maxBytes), or with what the redirect policy or `onBody` threw.
  */
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   const { elapsed, timeoutMs, controller, timedOut, clear } = deadline(req.timeoutSeconds);
   let refusal: { err: unknown } | undefined;
-  let oversize: TransportError | undefined;
+  /** thrown while reading the body (over maxBytes, or by onBody): passed on as it is */
+  let bodyError: { err: unknown } | undefined;
   const redirects = req.redirects;
   const maxBytes = req.maxBytes ?? 512 * 1024 * 1024;
   try {
@@ -103,6 +109,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       }),
     });
     const contentType = String(res.headers['content-type'] ?? '');
+    const consume = res.status >= 200 && res.status <= 299 ? req.onBody : undefined;
     const decoder = new StringDecoder('utf8');
     let text = '';
     let bytes = 0;
@@ -111,12 +118,15 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     for await (const chunk of res.data) {
       const piece = chunk as Buffer;
       bytes += piece.length;
-      if (bytes > maxBytes) {
-        oversize = new TransportError('network', `answer larger than ${maxBytes} bytes`, elapsed());
+      try {
+        if (bytes > maxBytes) throw new TransportError('network', `answer larger than ${maxBytes} bytes`, elapsed());
+        if (consume) await consume(piece);
+        else text += decoder.write(piece);
+      } catch (err) {
+        bodyError = { err };
         controller.abort();
-        throw oversize;
+        throw err;
       }
-      text += decoder.write(piece);
       const turn = pause();
       if (turn) await turn;
     }
@@ -124,7 +134,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     return { status: res.status, contentType, text, durationSeconds: elapsed() };
   } catch (err) {
     if (refusal) throw refusal.err;
-    if (oversize) throw oversize;
+    if (bodyError) throw bodyError.err;
     const ax = err as AxiosError;
     const code = ax.code ?? '';
     if (timedOut() || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
@@ -163,76 +173,4 @@ export function joinUrl(base: string, path: string): string {
 export function excerpt(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
-export interface HttpStreamRequest {
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer;
-  timeoutSeconds: number;
-  httpsAgent?: HttpsAgent;
-}
-
-export interface HttpStreamResponse {
-  status: number;
-  contentType: string;
-  /** for a status other than 2xx: the start of the body, for the error message */
-  text?: string;
-  durationSeconds: number;
-}
-
-/**
- * A POST whose 2xx body is handed to `onChunk` piece by piece as it arrives (awaited: the socket waits while the
- * consumer works), under one overall deadline. Rejects with TransportError for no answer or the deadline passed, and
- * with what `onChunk` threw, unchanged.
- */
-export async function httpStream(
-  req: HttpStreamRequest,
-  onChunk: (chunk: Buffer) => void | Promise<void>
-): Promise<HttpStreamResponse> {
-  const { elapsed, timeoutMs, controller, timedOut, clear } = deadline(req.timeoutSeconds);
-  let consumerError: { err: unknown } | undefined;
-  try {
-    const res = await axios.request<NodeJS.ReadableStream>({
-      method: 'POST',
-      url: req.url,
-      headers: req.headers,
-      data: req.body,
-      httpsAgent: req.httpsAgent,
-      signal: controller.signal,
-      timeout: timeoutMs,
-      responseType: 'stream',
-      decompress: true,
-      validateStatus: () => true,
-      maxRedirects: 0,
-    });
-    const contentType = String(res.headers['content-type'] ?? '');
-    if (res.status < 200 || res.status > 299) {
-      let text = '';
-      for await (const chunk of res.data) {
-        if (text.length < 4096) text += String(chunk);
-      }
-      return { status: res.status, contentType, text, durationSeconds: elapsed() };
-    }
-    for await (const chunk of res.data) {
-      try {
-        await onChunk(chunk as Buffer);
-      } catch (err) {
-        consumerError = { err };
-        controller.abort();
-        throw err;
-      }
-    }
-    return { status: res.status, contentType, durationSeconds: elapsed() };
-  } catch (err) {
-    if (consumerError) throw consumerError.err;
-    const ax = err as AxiosError;
-    const code = ax.code ?? '';
-    if (timedOut() || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-      throw new TransportError('timeout', `timed out after ${req.timeoutSeconds}s`, elapsed());
-    }
-    throw new TransportError('network', `${ax.message || 'request failed'}${code ? ` (${code})` : ''}`, elapsed());
-  } finally {
-    clear();
-  }
 }

@@ -2,7 +2,7 @@
 import { Agent as HttpsAgent } from 'node:https';
 import pRetry from 'p-retry';
 import { compressSync } from 'snappy';
-import { excerpt, httpRequest, httpStream, joinUrl, TransportError } from '../http';
+import { excerpt, httpRequest, joinUrl, TransportError } from '../http';
 import {
   decodeChunkedReadResponse,
   encodeReadRequest,
@@ -136,28 +136,14 @@ export class PrometheusClient {
 
   /**
    * Remote read (/api/v1/read) with streamed XOR chunks: the stored samples of every series matching each query, no
-   * PromQL evaluated (the server copies chunks; the caller decodes them). `onSeries` gets them frame by frame, awaited;
-   * a long series can come in several consecutive frames with the same labels. See remoteReadFrames for failures.
+   * PromQL evaluated (the server copies chunks; the caller decodes them). `onSeries` gets them frame by frame, awaited
+   * (the socket waits meanwhile); a long series can come in several consecutive frames with the same labels. A
+   * failure before the first frame arrived is retried like a query; one after it is not (the consumer has part of
+   * the answer). A server without remote read answers 4xx: PrometheusError kind 'http' with that status.
    */
-  remoteRead(
+  async remoteRead(
     queries: readonly ReadQuery[],
     onSeries: (series: ChunkedSeries, queryIndex: number) => void | Promise<void>
-  ): Promise<void> {
-    return this.remoteReadFrames(queries, async (message) => {
-      const { series, queryIndex } = decodeChunkedReadResponse(message);
-      for (const s of series) await onSeries(s, queryIndex);
-    });
-  }
-
-  /**
-   * Remote read, handing over each frame's checked ChunkedReadResponse message undecoded (to decode elsewhere, e.g.
-   * on a worker thread), awaited: the socket waits meanwhile. A failure before the first frame arrived is retried
-   * like a query; one after it is not (the consumer has part of the answer). A server without remote read answers
-   * 4xx: PrometheusError kind 'http' with that status.
-   */
-  async remoteReadFrames(
-    queries: readonly ReadQuery[],
-    onFrame: (message: Uint8Array) => void | Promise<void>
   ): Promise<void> {
     const path = '/api/v1/read';
     const body = compressSync(Buffer.from(encodeReadRequest(queries)));
@@ -174,22 +160,22 @@ export class PrometheusClient {
       this.stats.requests++;
       const frames = new FrameReader();
       try {
-        const res = await httpStream(
-          {
-            url: joinUrl(this.baseUrl, path),
-            headers,
-            body,
-            timeoutSeconds: this.opts.timeoutSeconds,
-            httpsAgent: this.httpsAgent,
-          },
-          async (bytes) => {
+        const res = await httpRequest({
+          method: 'POST',
+          url: joinUrl(this.baseUrl, path),
+          headers,
+          body,
+          timeoutSeconds: this.opts.timeoutSeconds,
+          httpsAgent: this.httpsAgent,
+          onBody: async (bytes) => {
             for (const message of frames.push(bytes)) {
               delivered = true;
-              await onFrame(message);
+              const { series, queryIndex } = decodeChunkedReadResponse(message);
+              for (const s of series) await onSeries(s, queryIndex);
             }
-          }
-        );
-        if (res.text !== undefined)
+          },
+        });
+        if (res.status < 200 || res.status > 299)
           throw new PrometheusError('http', `Prometheus ${path}: HTTP ${res.status}: ${excerpt(res.text)}`, {
             status: res.status,
           });
